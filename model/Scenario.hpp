@@ -1,0 +1,172 @@
+// The validated configuration of one run. A scenario file loads into this struct before anything
+// runs (ScenarioLoader); every field has a default, and the schema in ScenarioSchema.cpp gives each
+// its unit, range and description. Times are integer nanoseconds unless the name says otherwise.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rxpath::model {
+
+struct Endpoint {
+  uint32_t addr = 0;  // IPv4, host byte order; 0 = INADDR_ANY
+  uint16_t port = 0;
+  bool operator==(const Endpoint&) const = default;
+};
+std::string to_string(const Endpoint& e);
+std::string ip_to_string(uint32_t addr);
+
+// The Linux sysctls of the receive path, with their Linux names in the scenario file.
+struct Sysctl {
+  int64_t netdev_budget = 300;        // net.core.netdev_budget
+  int64_t netdev_budget_usecs = 2000; // net.core.netdev_budget_usecs (3.19: 2 jiffies)
+  int64_t dev_weight = 64;            // net.core.dev_weight
+  int64_t netdev_max_backlog = 1000;  // net.core.netdev_max_backlog
+  int64_t rmem_default = 212992;      // net.core.rmem_default
+  int64_t rmem_max = 212992;          // net.core.rmem_max
+  bool ip_early_demux = true;         // net.ipv4.ip_early_demux
+  int64_t ipfrag_time = 30;           // net.ipv4.ipfrag_time, seconds
+};
+
+struct Nic {
+  std::string address = "10.0.0.1";
+  uint32_t addr = 0;  // parsed `address`
+  int64_t link_mbps = 10000;
+  int64_t ring_size = 256;
+  int64_t rx_usecs = 0;
+  int64_t rx_frames = 1;
+  int64_t irq_cpu = 0;
+  bool napi = true;
+  int64_t napi_weight = 64;
+  std::vector<int64_t> rps_cpus;
+  double skb_alloc_fail_ratio = 0;
+  int64_t skb_headroom_bytes = 64;   // NET_SKB_PAD on x86-64
+  int64_t skb_overhead_bytes = 576;  // SKB_DATA_ALIGN(sizeof(sk_buff)) + SKB_DATA_ALIGN(sizeof(skb_shared_info))
+};
+
+enum class Pattern { Constant, Poisson, Burst, List };
+
+struct TrafficSource {
+  std::string name;
+  std::string pattern_name = "constant";
+  Pattern pattern = Pattern::Constant;
+  double rate_pps = 10000;
+  int64_t count = 1000;
+  int64_t start_ns = 0;
+  int64_t burst_frames = 8;
+  std::vector<int64_t> times_ns;
+  int64_t payload_bytes = 1472;
+  std::string src_text = "10.0.0.2:5000";
+  std::string dst_text = "10.0.0.1:9000";
+  Endpoint src, dst;
+  int64_t ip_protocol = 17;
+  int64_t ethertype = 0x0800;
+  double bad_checksum_ratio = 0;
+  int64_t mtu_bytes = 1500;
+};
+
+enum class Verdict { Accept, Drop };
+
+// A match for netfilter rules and socket filters; unset fields match anything.
+struct Match {
+  std::optional<int64_t> protocol;
+  std::optional<uint32_t> src_addr;
+  std::optional<int64_t> sport;
+  std::optional<int64_t> dport;
+  std::string protocol_text, src_text;  // as written, for the resolved scenario
+  int64_t sport_v = -1, dport_v = -1;
+};
+
+struct NfRule {
+  Match match;
+  std::string verdict_name = "ACCEPT";
+  Verdict verdict = Verdict::Accept;
+  int64_t cost_ns = 40;
+};
+
+struct Netfilter {
+  std::vector<NfRule> prerouting;
+  std::vector<NfRule> local_in;
+};
+
+struct SocketConfig {
+  std::string name;
+  std::string bind_text = "0.0.0.0:9000";
+  Endpoint bind;
+  std::string connect_text;  // empty: unconnected
+  std::optional<Endpoint> connect;
+  int64_t so_rcvbuf_bytes = 0;  // 0: not set, sk_rcvbuf = rmem_default
+  bool has_filter = false;
+  Match filter_accept;  // sk_filter: datagrams that do not match are dropped
+};
+
+struct ReceiverConfig {
+  std::string name;
+  std::string socket;
+  int socket_index = -1;
+  int64_t cpu = 1;
+  int64_t user_buffer_bytes = 65536;
+  int64_t rcvtimeo_us = 0;  // 0: block forever
+  int64_t app_work_ns = 0;
+  int64_t lock_hold_ns = 0;
+};
+
+// CPU cost of each stage, in ns. Defaults and their sources: docs/scenarios.md#costs.
+struct Costs {
+  int64_t hardirq_ns = 1000;
+  int64_t ipi_ns = 600;
+  int64_t softirq_entry_ns = 100;
+  int64_t net_rx_action_ns = 100;
+  int64_t napi_poll_ns = 80;
+  int64_t napi_complete_ns = 300;
+  int64_t driver_rx_ns = 150;
+  int64_t skb_alloc_ns = 70;
+  double driver_copy_ns_per_byte = 0.03;
+  int64_t netif_receive_skb_ns = 40;
+  int64_t get_rps_cpu_ns = 60;
+  int64_t enqueue_to_backlog_ns = 60;
+  int64_t process_backlog_ns = 60;
+  int64_t netif_receive_skb_core_ns = 80;
+  int64_t ptype_all_tap_ns = 300;
+  int64_t ip_rcv_ns = 120;
+  int64_t nf_hook_ns = 40;
+  int64_t ip_rcv_finish_ns = 50;
+  int64_t early_demux_ns = 60;
+  int64_t route_lookup_ns = 150;
+  int64_t ip_local_deliver_ns = 40;
+  int64_t ip_defrag_ns = 300;
+  int64_t ip_local_deliver_finish_ns = 50;
+  int64_t udp_rcv_ns = 100;
+  double udp_csum_ns_per_byte = 0;
+  int64_t udp_lookup_ns = 60;
+  int64_t udp_queue_rcv_skb_ns = 60;
+  int64_t sock_queue_rcv_skb_ns = 100;
+  int64_t socket_filter_ns = 100;
+  int64_t sk_data_ready_ns = 150;
+  int64_t wakeup_latency_ns = 2000;
+  int64_t recvmsg_ns = 500;
+  double copy_to_user_ns_per_byte = 0.03;
+  int64_t skb_free_ns = 200;
+  int64_t release_sock_ns = 50;
+};
+
+struct Scenario {
+  std::string file;  // where it was loaded from (for messages)
+  std::string name = "unnamed";
+  std::string description;
+  std::string kernel = "3.19";
+  int64_t seed = 1;
+  int64_t cpus = 2;
+  bool ptype_all_tap = false;
+  Sysctl sysctl;
+  Nic nic;
+  std::vector<TrafficSource> traffic;
+  Netfilter netfilter;
+  std::vector<SocketConfig> sockets;
+  std::vector<ReceiverConfig> receivers;
+  Costs costs;
+};
+
+}  // namespace rxpath::model

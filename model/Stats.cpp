@@ -1,0 +1,129 @@
+#include "Stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace rxpath::model {
+
+using trace::Fn;
+using trace::Kind;
+
+Percentiles percentiles(std::vector<int64_t>& v) {
+  Percentiles p;
+  p.count = static_cast<int64_t>(v.size());
+  if (v.empty()) return p;
+  std::sort(v.begin(), v.end());
+  auto rank = [&](double q) {
+    auto i = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
+    return v[std::min(v.size() - 1, i == 0 ? 0 : i - 1)];
+  };
+  double sum = 0;
+  for (auto x : v) sum += static_cast<double>(x);
+  p.mean = sum / static_cast<double>(v.size());
+  p.p50 = rank(0.5);
+  p.p90 = rank(0.9);
+  p.p99 = rank(0.99);
+  p.p999 = rank(0.999);
+  p.max = v.back();
+  return p;
+}
+
+const char* part_name(Part p) {
+  switch (p) {
+  case Part::RingWait: return "ring wait";
+  case Part::Backlog: return "backlog wait";
+  case Part::Softirq: return "softirq";
+  case Part::SocketWait: return "socket queue wait";
+  case Part::Copy: return "copy";
+  case Part::Count_: break;
+  }
+  return "";
+}
+
+const char* part_help(Part p) {
+  switch (p) {
+  case Part::RingWait: return "rx_ring_dma -> rtl8139_rx";
+  case Part::Backlog: return "enqueue_to_backlog -> process_backlog (RPS)";
+  case Part::Softirq: return "stack work up to sock_queue_rcv_skb";
+  case Part::SocketWait: return "sock_queue_rcv_skb -> __skb_recv_datagram";
+  case Part::Copy: return "__skb_recv_datagram -> copied to user";
+  case Part::Count_: break;
+  }
+  return "";
+}
+
+double StatsResult::throughput_pps() const {
+  if (delivered < 2 || last_delivery_ns <= first_arrival_ns) return 0;
+  return static_cast<double>(delivered) * 1e9 / static_cast<double>(last_delivery_ns - first_arrival_ns);
+}
+
+Stats::Times& Stats::at(int64_t pkt) {
+  if (pkt >= static_cast<int64_t>(pkts_.size())) pkts_.resize(static_cast<size_t>(pkt) + 1);
+  return pkts_[static_cast<size_t>(pkt)];
+}
+
+void Stats::emit(const trace::Event& e) {
+  if (e.pkt < 0) return;
+  switch (e.kind) {
+  case Kind::Stage: {
+    Times& t = at(e.pkt);
+    switch (e.fn) {
+    case Fn::RxRingDma:
+      if (e.frag <= 0) {
+        t.arrival = e.t;
+        ++r_.arrived;
+        if (r_.first_arrival_ns < 0 || e.t < r_.first_arrival_ns) r_.first_arrival_ns = e.t;
+      }
+      break;
+    case Fn::Rtl8139Rx: t.ring_deq = e.t; break;
+    case Fn::EnqueueToBacklog: t.bl_enq = e.t; break;
+    case Fn::ProcessBacklog: t.bl_deq = e.t; break;
+    case Fn::SockQueueRcvSkb: t.queued = e.t; break;
+    case Fn::SkbRecvDatagram: t.recv_deq = e.t; break;
+    default: break;
+    }
+    break;
+  }
+  case Kind::Drop: {
+    Times& t = at(e.pkt);
+    if (e.fn == Fn::RxRingDma && e.frag <= 0) {  // missed at the ring: it arrived all the same
+      t.arrival = e.t;
+      ++r_.arrived;
+      if (r_.first_arrival_ns < 0 || e.t < r_.first_arrival_ns) r_.first_arrival_ns = e.t;
+    }
+    ++t.fates;
+    ++r_.dropped[static_cast<size_t>(e.reason)];
+    break;
+  }
+  case Kind::Deliver: {
+    Times& t = at(e.pkt);
+    ++t.fates;
+    ++r_.delivered;
+    r_.last_delivery_ns = std::max(r_.last_delivery_ns, e.t);
+    latency_.push_back(e.latency >= 0 ? e.latency : e.t - t.arrival);
+    const bool rps = t.bl_enq >= 0 && t.bl_deq >= 0;
+    auto part = [&](Part p, int64_t a, int64_t b) {
+      if (a >= 0 && b >= a) parts_[static_cast<size_t>(p)].push_back(b - a);
+    };
+    part(Part::RingWait, t.arrival, t.ring_deq);
+    if (rps) part(Part::Backlog, t.bl_enq, t.bl_deq);
+    const int64_t backlog = rps ? t.bl_deq - t.bl_enq : 0;
+    if (t.ring_deq >= 0 && t.queued >= t.ring_deq) parts_[static_cast<size_t>(Part::Softirq)].push_back(t.queued - t.ring_deq - backlog);
+    part(Part::SocketWait, t.queued, t.recv_deq);
+    part(Part::Copy, t.recv_deq, e.t);
+    break;
+  }
+  default: break;
+  }
+}
+
+StatsResult Stats::result() {
+  r_.latency = percentiles(latency_);
+  for (size_t i = 0; i < parts_.size(); ++i) r_.parts[i] = percentiles(parts_[i]);
+  r_.fate_errors = 0;
+  for (const auto& t : pkts_)
+    if (t.arrival >= 0 && t.fates != 1) ++r_.fate_errors;
+  return r_;
+}
+
+}  // namespace rxpath::model

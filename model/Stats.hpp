@@ -1,0 +1,54 @@
+// Per-datagram latency and its split by stage, computed from the milestone events of a run
+// (live, as an EventSink) or of a trace file (fed by TraceReader): the same numbers either way.
+#pragma once
+
+#include "EventSink.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rxpath::model {
+
+struct Percentiles {
+  int64_t count = 0;
+  double mean = 0;
+  int64_t p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0;
+};
+// Nearest-rank percentiles; sorts `v`.
+Percentiles percentiles(std::vector<int64_t>& v);
+
+// The parts of a delivered datagram's latency, in path order.
+enum class Part { RingWait, Backlog, Softirq, SocketWait, Copy, Count_ };
+const char* part_name(Part p);
+const char* part_help(Part p);
+
+struct StatsResult {
+  Percentiles latency;
+  std::array<Percentiles, static_cast<size_t>(Part::Count_)> parts;
+  int64_t arrived = 0, delivered = 0;
+  std::array<int64_t, static_cast<size_t>(trace::DropReason::Count_)> dropped{};
+  int64_t first_arrival_ns = -1, last_delivery_ns = -1;
+  int64_t fate_errors = 0;  // packets with no fate or more than one (must be 0)
+  double throughput_pps() const;
+};
+
+class Stats final : public EventSink {
+public:
+  void emit(const trace::Event& e) override;
+  StatsResult result();
+
+private:
+  struct Times {
+    int64_t arrival = -1, ring_deq = -1, bl_enq = -1, bl_deq = -1, queued = -1, recv_deq = -1;
+    uint8_t fates = 0;
+  };
+  Times& at(int64_t pkt);
+  std::vector<Times> pkts_;
+  std::vector<int64_t> latency_;
+  std::array<std::vector<int64_t>, static_cast<size_t>(Part::Count_)> parts_;
+  StatsResult r_;
+};
+
+}  // namespace rxpath::model

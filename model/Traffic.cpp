@@ -1,0 +1,109 @@
+#include "Traffic.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace rxpath::model {
+namespace {
+constexpr int64_t kEthHeader = 14, kIpHeader = 20, kUdpHeader = 8;
+constexpr int64_t kWireOverhead = 4 + 8 + 12;  // FCS, preamble + SFD, inter-frame gap
+constexpr int64_t kMinFrame = 60;              // without FCS
+}  // namespace
+
+Traffic::Traffic(const Scenario& sc) : sc_(sc), alloc_rng_(static_cast<uint64_t>(sc.seed) * 0x9E3779B97F4A7C15ull + 7) {
+  for (size_t i = 0; i < sc.traffic.size(); ++i) {
+    const auto& t = sc.traffic[i];
+    Source s{&t, 0, t.start_ns, std::mt19937_64(static_cast<uint64_t>(sc.seed) * 1000003ull + i)};
+    if (t.pattern == Pattern::List) s.next_ns = t.times_ns.front();
+    total_ += t.count;
+    sources_.push_back(std::move(s));
+  }
+}
+
+double Traffic::uniform(std::mt19937_64& rng) {
+  // 53 random bits in (0, 1]: the same on every platform, unlike std::uniform_real_distribution.
+  return (static_cast<double>(rng() >> 11) + 1.0) * (1.0 / 9007199254740992.0);
+}
+
+void Traffic::emit_datagram(Source& s, int index, int64_t t) {
+  const TrafficSource& c = *s.cfg;
+  Skb base;
+  base.pkt = next_pkt_++;
+  base.source = index;
+  base.udp_payload = static_cast<int32_t>(c.payload_bytes);
+  base.saddr = c.src.addr;
+  base.daddr = c.dst.addr;
+  base.sport = c.src.port;
+  base.dport = c.dst.port;
+  base.protocol = static_cast<uint8_t>(c.ip_protocol);
+  base.ethertype = static_cast<uint16_t>(c.ethertype);
+  base.bad_udp_csum = c.bad_checksum_ratio > 0 && uniform(s.rng) <= c.bad_checksum_ratio;
+
+  // ip_fragment: each fragment carries a multiple of 8 bytes of the IP payload, all but the last full.
+  const int64_t ip_payload = c.payload_bytes + kUdpHeader;
+  const int64_t per_frag = ((c.mtu_bytes - kIpHeader) / 8) * 8;
+  const int64_t nfrags = ip_payload + kIpHeader <= c.mtu_bytes ? 1 : (ip_payload + per_frag - 1) / per_frag;
+  int64_t start = std::max(t, wire_free_ns_);
+  for (int64_t f = 0; f < nfrags; ++f) {
+    Skb k = base;
+    const int64_t chunk = nfrags == 1 ? ip_payload : std::min(per_frag, ip_payload - f * per_frag);
+    k.frag = nfrags == 1 ? -1 : static_cast<int32_t>(f);
+    k.nfrags = static_cast<int32_t>(nfrags);
+    k.last_frag = f == nfrags - 1;
+    k.frame_bytes = static_cast<int32_t>(std::max(kMinFrame, kEthHeader + kIpHeader + chunk));
+    k.truesize = skb_truesize(k.frame_bytes, sc_.nic.skb_headroom_bytes, sc_.nic.skb_overhead_bytes);
+    // The frame is in the ring once its last bit has arrived.
+    const int64_t wire_ns = ((k.frame_bytes + kWireOverhead) * 8 * 1000 + sc_.nic.link_mbps - 1) / sc_.nic.link_mbps;
+    k.arrival_ns = start + wire_ns;
+    k.first_arrival_ns = f == 0 ? k.arrival_ns : pending_.back().first_arrival_ns;
+    k.alloc_fails = sc_.nic.skb_alloc_fail_ratio > 0 && uniform(alloc_rng_) <= sc_.nic.skb_alloc_fail_ratio;
+    start = k.arrival_ns;
+    pending_.push_back(k);
+  }
+  wire_free_ns_ = start;
+}
+
+bool Traffic::fill() {
+  if (!pending_.empty()) return true;
+  // The source whose next datagram is due first (ties: the lower index).
+  Source* best = nullptr;
+  int best_i = -1;
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    Source& s = sources_[i];
+    if (s.sent >= s.cfg->count) continue;
+    if (!best || s.next_ns < best->next_ns) best = &s, best_i = static_cast<int>(i);
+  }
+  if (!best) return false;
+  Source& s = *best;
+  const TrafficSource& c = *s.cfg;
+  emit_datagram(s, best_i, s.next_ns);
+  ++s.sent;
+  switch (c.pattern) {
+  case Pattern::Constant: s.next_ns = c.start_ns + std::llround(static_cast<double>(s.sent) * 1e9 / c.rate_pps); break;
+  case Pattern::Poisson: s.next_ns += std::llround(-std::log(uniform(s.rng)) * 1e9 / c.rate_pps); break;
+  case Pattern::Burst:
+    // Bursts of burst_frames back-to-back (the wire spaces them), at rate_pps on average.
+    if (s.sent % c.burst_frames == 0)
+      s.next_ns = c.start_ns + std::llround(static_cast<double>(s.sent) * 1e9 / c.rate_pps);
+    break;
+  case Pattern::List:
+    if (s.sent < c.count) s.next_ns = c.times_ns[s.sent];
+    break;
+  }
+  return true;
+}
+
+bool Traffic::peek(Skb& out) {
+  if (!fill()) return false;
+  out = pending_.front();
+  return true;
+}
+
+bool Traffic::pop(Skb& out) {
+  if (!fill()) return false;
+  out = pending_.front();
+  pending_.pop_front();
+  return true;
+}
+
+}  // namespace rxpath::model

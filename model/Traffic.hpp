@@ -1,0 +1,47 @@
+// The frames that reach the NIC: all traffic sources merged by arrival time, with the link's
+// serialisation (a frame cannot start before the previous one has finished on the wire) and IP
+// fragmentation of datagrams larger than the path MTU.
+#pragma once
+
+#include "Scenario.hpp"
+#include "Skb.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <random>
+#include <vector>
+
+namespace rxpath::model {
+
+class Traffic {
+public:
+  explicit Traffic(const Scenario& sc);
+
+  // The next frame, or false when every source is exhausted.
+  bool peek(Skb& out);
+  bool pop(Skb& out);
+  bool done() { return !fill(); }
+  int64_t datagrams_started() const { return next_pkt_; }
+  int64_t total_datagrams() const { return total_; }
+
+private:
+  struct Source {
+    const TrafficSource* cfg;
+    int64_t sent = 0;
+    int64_t next_ns = 0;  // nominal time of the next datagram
+    std::mt19937_64 rng;
+  };
+  bool fill();
+  void emit_datagram(Source& s, int index, int64_t t);
+  double uniform(std::mt19937_64& rng);
+
+  const Scenario& sc_;
+  std::vector<Source> sources_;
+  std::deque<Skb> pending_;  // frames of the current datagram(s), in wire order
+  int64_t wire_free_ns_ = 0; // when the link is free for the next frame
+  int64_t next_pkt_ = 0;
+  int64_t total_ = 0;
+  std::mt19937_64 alloc_rng_;
+};
+
+}  // namespace rxpath::model

@@ -1,0 +1,110 @@
+#include "TraceWriter.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <stdexcept>
+
+namespace rxpath::trace {
+
+TraceWriter::TraceWriter(std::string path) : path_(std::move(path)), tmp_path_(path_ + ".tmp") {
+  file_ = std::fopen(tmp_path_.c_str(), "wb");
+  if (!file_) throw std::runtime_error(path_ + ": cannot write the trace: " + std::strerror(errno));
+  buf_.reserve(1 << 20);
+}
+
+TraceWriter::~TraceWriter() {
+  if (file_) {  // not committed: leave nothing behind
+    std::fclose(file_);
+    std::remove(tmp_path_.c_str());
+  }
+}
+
+void TraceWriter::write_header(nlohmann::json header) {
+  header["format"] = kFormatName;
+  header["version"] = kSchemaVersion;
+  put(header.dump());
+  buf_.push_back('\n');
+}
+
+void TraceWriter::put_int(int64_t v) {
+  char tmp[24];
+  auto [p, ec] = std::to_chars(tmp, tmp + sizeof tmp, v);
+  buf_.insert(buf_.end(), tmp, p);
+}
+
+void TraceWriter::field(std::string_view key, int64_t v) {
+  buf_.push_back(',');
+  buf_.push_back('"');
+  put(key);
+  put("\":");
+  put_int(v);
+}
+
+void TraceWriter::field(std::string_view key, std::string_view v) {
+  buf_.push_back(',');
+  buf_.push_back('"');
+  put(key);
+  put("\":\"");
+  put(v);  // all our strings are identifiers: nothing to escape
+  buf_.push_back('"');
+}
+
+// Key order is fixed so that the same run gives the same bytes.
+void TraceWriter::write(const Event& e) {
+  put("{\"t\":");
+  put_int(e.t);
+  if (e.end != kUnset) field("end", e.end);
+  field("k", to_string(e.kind));
+  field("cpu", e.cpu);
+  field("ctx", to_string(e.ctx));
+  field("fn", to_string(e.fn));
+  if (e.pkt != kUnset) field("pkt", e.pkt);
+  if (e.frag != kUnset) field("frag", e.frag);
+  if (e.hook != Hook::None) field("hook", to_string(e.hook));
+  if (e.reason != DropReason::None) field("reason", to_string(e.reason));
+  if (e.ring != kUnset) field("ring", e.ring);
+  if (e.backlog != kUnset) field("backlog", e.backlog);
+  if (e.rmem != kUnset) field("rmem", e.rmem);
+  if (e.rcvbuf != kUnset) field("rcvbuf", e.rcvbuf);
+  if (e.qlen != kUnset) field("qlen", e.qlen);
+  if (e.budget != kUnset) field("budget", e.budget);
+  if (e.work != kUnset) field("work", e.work);
+  if (e.sock != kUnset) field("sock", e.sock);
+  if (e.thread != kUnset) field("thread", e.thread);
+  if (e.bytes != kUnset) field("bytes", e.bytes);
+  if (e.latency != kUnset) field("latency", e.latency);
+  if (e.trunc) put(",\"trunc\":true");
+  put("}\n");
+  ++events_;
+  if (buf_.size() > (1u << 20) - 512) flush();
+}
+
+void TraceWriter::write_end(const nlohmann::json& end) {
+  nlohmann::json e = end;
+  e["k"] = "end";
+  put(e.dump());
+  buf_.push_back('\n');
+}
+
+void TraceWriter::flush() {
+  if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size())
+    throw std::runtime_error(path_ + ": write failed: " + std::strerror(errno));
+  buf_.clear();
+}
+
+void TraceWriter::commit() {
+  flush();
+  if (std::fclose(file_) != 0) {
+    file_ = nullptr;
+    std::remove(tmp_path_.c_str());
+    throw std::runtime_error(path_ + ": write failed: " + std::strerror(errno));
+  }
+  file_ = nullptr;
+  if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0)
+    throw std::runtime_error(path_ + ": cannot rename " + tmp_path_ + ": " + std::strerror(errno));
+}
+
+}  // namespace rxpath::trace

@@ -1,0 +1,49 @@
+// Streaming writer of the JSON Lines trace (docs/trace-format.md): header, events, end object.
+// Events are formatted by hand into a buffer (no JSON DOM per event), so traces of tens of
+// millions of events stream to disk. The file is written as PATH.tmp and renamed on commit(),
+// so an interrupted run never leaves a half-written trace under the final name.
+#pragma once
+
+#include "Event.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace rxpath::trace {
+
+class TraceWriter {
+public:
+  explicit TraceWriter(std::string path);
+  ~TraceWriter();
+  TraceWriter(const TraceWriter&) = delete;
+  TraceWriter& operator=(const TraceWriter&) = delete;
+
+  // `header` is completed with "format" and "version".
+  void write_header(nlohmann::json header);
+  void write(const Event& e);
+  // The final object: {"k":"end", ...counters}.
+  void write_end(const nlohmann::json& end);
+  // Flushes and renames PATH.tmp to PATH.
+  void commit();
+
+  uint64_t events_written() const { return events_; }
+  const std::string& path() const { return path_; }
+
+private:
+  void flush();
+  void put(std::string_view s) { buf_.insert(buf_.end(), s.begin(), s.end()); }
+  void put_int(int64_t v);
+  void field(std::string_view key, int64_t v);
+  void field(std::string_view key, std::string_view v);
+
+  std::string path_;
+  std::string tmp_path_;
+  std::FILE* file_ = nullptr;
+  std::vector<char> buf_;
+  uint64_t events_ = 0;
+};
+
+}  // namespace rxpath::trace

@@ -1,0 +1,35 @@
+// One run of a scenario: builds the SimGrid platform (a host per CPU), starts the actors, runs
+// the engine and returns the counters and statistics. The trace, if asked for, is written
+// streaming and renamed into place only when the run completes.
+#pragma once
+
+#include "model/Counters.hpp"
+#include "model/ScenarioLoader.hpp"
+#include "model/Stats.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+namespace rxpath::sim {
+
+struct RunOptions {
+  std::optional<std::string> trace_path;  // no trace when empty
+  bool progress = false;                  // progress on stderr for runs longer than a second
+};
+
+struct RunOutput {
+  model::StatsResult stats;
+  nlohmann::json header;  // as in the trace
+  nlohmann::json end;     // the trace's end object: counters, CPU time
+  uint64_t events = 0;    // trace lines written
+};
+
+// One SimGrid engine per process: call once.
+RunOutput simulate(const model::LoadedScenario& ls, const RunOptions& opt);
+
+// The trace header for a scenario (also used by tests).
+nlohmann::json trace_header(const model::LoadedScenario& ls);
+
+}  // namespace rxpath::sim

@@ -1,0 +1,52 @@
+// What the actors share: the kernel model, the CPUs, and the wake-up channels between actors
+// (an interrupt line, a raised softirq, a woken thread). Actors find each other only through here.
+#pragma once
+
+#include "Cpu.hpp"
+#include "model/Kernel.hpp"
+
+#include <simgrid/s4u/Semaphore.hpp>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace rxpath::sim {
+
+enum class Irq { Nic, RpsIpi };
+
+struct System {
+  System(model::Kernel& k, std::vector<simgrid::s4u::Host*> cpu_hosts);
+
+  model::Kernel& kernel;
+  std::vector<std::unique_ptr<Cpu>> cpus;
+  // Scratch paths, one per CPU and level: actors interleave whenever one executes.
+  model::Path& path(int cpu, Level level) { return paths[static_cast<size_t>(cpu) * 3 + static_cast<size_t>(level)]; }
+  std::vector<model::Path> paths;
+
+  // Interrupt delivery to a CPU's IrqController.
+  void post_irq(int cpu, Irq irq);
+  std::vector<std::deque<Irq>> irq_queue;
+  std::vector<simgrid::s4u::SemaphorePtr> irq_sem;
+  // NET_RX_SOFTIRQ raised: irq_exit runs __do_softirq.
+  std::vector<simgrid::s4u::SemaphorePtr> softirq_sem;
+  // wakeup_softirqd.
+  void wake_ksoftirqd(int cpu);
+  std::vector<simgrid::s4u::SemaphorePtr> ksoftirqd_sem;
+  std::vector<bool> ksoftirqd_awake;
+  // sk_data_ready woke a receiver thread.
+  void wake_receiver(int thread);
+  std::vector<simgrid::s4u::SemaphorePtr> receiver_sem;
+  // The NIC's RX interrupt was re-enabled.
+  void nic_irq_enabled();
+  simgrid::s4u::SemaphorePtr nic_sem;
+  bool nic_done = false;
+  simgrid::s4u::SemaphorePtr nic_done_sem;
+  int64_t end_ns = 0;
+
+  // Called by the NIC every few thousand frames (progress reporting).
+  std::function<void(int64_t frames)> on_progress;
+};
+
+}  // namespace rxpath::sim

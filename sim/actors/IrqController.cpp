@@ -1,0 +1,46 @@
+#include "IrqController.hpp"
+
+#include "sim/Clock.hpp"
+#include "sim/NetRxAction.hpp"
+
+namespace rxpath::sim {
+
+using trace::Ctx;
+
+void IrqController::nic_interrupt() {
+  auto& k = sys_->kernel;
+  Cpu& cpu = *sys_->cpus[cpu_];
+  const int64_t t0 = now_ns();
+  cpu.execute(Level::Hardirq, Ctx::Hardirq, k.hardirq_cost());
+  if (k.scenario().nic.napi) {
+    k.nic_interrupt(cpu_, t0, now_ns());
+    return;
+  }
+  // Interrupt-driven, no NAPI: the handler takes every frame in the ring up to the socket in
+  // hardirq context, then re-enables the interrupt.
+  model::Path& path = sys_->path(cpu_, Level::Hardirq);
+  while (k.driver_rx(cpu_, Ctx::Hardirq, now_ns(), path)) run_path(*sys_, cpu_, Level::Hardirq, path, 0);
+  k.nic_interrupt(cpu_, t0, now_ns());
+  k.enable_irq(now_ns());
+  sys_->nic_irq_enabled();
+}
+
+void IrqController::operator()() {
+  auto& k = sys_->kernel;
+  for (;;) {
+    sys_->irq_sem[cpu_]->acquire();
+    const Irq irq = sys_->irq_queue[cpu_].front();
+    sys_->irq_queue[cpu_].pop_front();
+    if (irq == Irq::Nic) {
+      nic_interrupt();
+    } else {
+      const int64_t t0 = now_ns();
+      sys_->cpus[cpu_]->execute(Level::Hardirq, Ctx::Hardirq, k.scenario().costs.ipi_ns);
+      k.rps_ipi(cpu_, t0, now_ns());
+    }
+    // irq_exit -> invoke_softirq
+    if (k.sd(cpu_).net_rx_pending) sys_->softirq_sem[cpu_]->release();
+  }
+}
+
+}  // namespace rxpath::sim

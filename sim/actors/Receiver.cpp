@@ -1,0 +1,63 @@
+#include "Receiver.hpp"
+
+#include "sim/Clock.hpp"
+
+namespace rxpath::sim {
+
+using trace::Ctx;
+using trace::Fn;
+
+void Receiver::operator()() {
+  auto& k = sys_->kernel;
+  const auto& cfg = k.scenario().receivers[thread_];
+  const auto& costs = k.scenario().costs;
+  const int cpu = static_cast<int>(cfg.cpu);
+  Cpu& c = *sys_->cpus[cpu];
+  int64_t owed = 0;  // CPU work due before the next dequeue (syscall entry, a wake-up)
+  bool in_call = false;
+  int64_t call_start = 0;
+  for (;;) {
+    if (!in_call) {
+      owed += costs.recvmsg_ns;
+      call_start = now_ns();
+      in_call = true;
+    }
+    c.execute(Level::Process, Ctx::Process, owed);
+    owed = 0;
+    model::RecvResult r = k.recv_dequeue(thread_, now_ns());
+    if (!r.got) {
+      // wait_for_more_packets: sleep until sk_data_ready wakes us, or SO_RCVTIMEO expires.
+      if (cfg.rcvtimeo_us > 0) {
+        if (sys_->receiver_sem[thread_]->acquire_timeout(to_seconds(cfg.rcvtimeo_us * 1000))) {
+          k.cancel_wait(thread_);  // -EAGAIN: the application calls recvfrom again
+          k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns());
+          in_call = false;
+          continue;
+        }
+      } else {
+        sys_->receiver_sem[thread_]->acquire();
+      }
+      owed = costs.wakeup_latency_ns;
+      continue;
+    }
+    const int sock = cfg.socket_index;
+    if (cfg.lock_hold_ns > 0) k.lock_sock(sock);
+    const Run copy = c.execute(Level::Process, Ctx::Process, r.copy_cost + cfg.lock_hold_ns + costs.skb_free_ns);
+    k.recv_complete(thread_, r.skb, copy.time_at(r.copy_cost), copy.end);
+    if (cfg.lock_hold_ns > 0) {
+      int wake = -1;
+      const int64_t cost = k.release_sock(sock, thread_, now_ns(), &wake);
+      sys_->wake_receiver(wake);
+      c.execute(Level::Process, Ctx::Process, cost);
+    }
+    k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns());
+    in_call = false;
+    if (cfg.app_work_ns > 0) {
+      const int64_t t0 = now_ns();
+      c.execute(Level::Process, Ctx::Process, cfg.app_work_ns);
+      k.span(Fn::AppWork, cpu, Ctx::Process, t0, now_ns());
+    }
+  }
+}
+
+}  // namespace rxpath::sim

@@ -1,0 +1,16 @@
+// The run summary, printed after `rxpath run` and by `rxpath summary TRACE`: latency and its
+// split by stage, fates, throughput, CPU time by context, and the counters in Linux's layout.
+#pragma once
+
+#include "model/Stats.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+
+namespace rxpath::cli {
+
+void print_summary(std::ostream& os, const nlohmann::json& header, const nlohmann::json& end,
+                   const model::StatsResult& stats);
+
+}  // namespace rxpath::cli

@@ -1,0 +1,130 @@
+// rxpath: run, validate and summarise scenarios of the Linux UDP receive path.
+#include "cli/Summary.hpp"
+#include "model/ScenarioLoader.hpp"
+#include "model/trace/TraceReader.hpp"
+#include "sim/Simulation.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+namespace fs = std::filesystem;
+using namespace rxpath;
+
+namespace {
+
+constexpr int kBadInput = 2;
+
+int bad_input(const std::string& msg) {
+  std::cerr << "rxpath: error: " << msg << "\n";
+  return kBadInput;
+}
+
+std::vector<model::Override> overrides(const std::vector<std::string>& sets) {
+  std::vector<model::Override> out;
+  for (const auto& s : sets) out.push_back(model::parse_override(s));
+  return out;
+}
+
+int cmd_run(const std::string& file, std::string trace, bool no_trace, const std::vector<std::string>& sets,
+            std::optional<int64_t> seed, bool quiet) {
+  auto ls = model::load_scenario(file, overrides(sets), seed);
+  sim::RunOptions opt;
+  if (!no_trace) {
+    if (trace.empty()) trace = fs::path(file).stem().string() + ".trace.jsonl";
+    const fs::path dir = fs::path(trace).parent_path();
+    if (!dir.empty() && !fs::is_directory(dir))
+      return bad_input("-o " + trace + ": the directory " + dir.string() + " does not exist");
+    opt.trace_path = trace;
+  }
+  opt.progress = !quiet;
+  auto out = sim::simulate(ls, opt);
+  if (!quiet) {
+    cli::print_summary(std::cout, out.header, out.end, out.stats);
+    if (opt.trace_path) std::cout << "\nTrace: " << *opt.trace_path << " (" << out.events << " events)\n";
+  }
+  if (out.stats.fate_errors != 0) {
+    std::cerr << "rxpath: internal error: " << out.stats.fate_errors << " datagrams without exactly one fate\n";
+    return 1;
+  }
+  return 0;
+}
+
+int cmd_summary(const std::string& file) {
+  trace::TraceReader r(file);
+  model::Stats stats;
+  trace::Event e;
+  while (r.next(e)) stats.emit(e);
+  if (!r.has_end()) return bad_input(file + ": the trace is truncated at line " + std::to_string(r.line()) + " (no end object): no counters to summarise");
+  cli::print_summary(std::cout, r.header(), r.end(), stats.result());
+  return 0;
+}
+
+int cmd_params(bool markdown) {
+  for (const auto& d : model::scenario_reference()) {
+    if (markdown)
+      std::cout << "| `" << d.path << "` | " << d.type << " | " << (d.default_value.empty() ? "" : "`" + d.default_value + "`")
+                << " | " << d.range << " | " << d.description << " |\n";
+    else
+      std::cout << d.path << " (" << d.type << (d.default_value.empty() ? "" : ", default " + d.default_value) << ")\n    "
+                << d.description << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"rxpath: a discrete-event simulator of the Linux UDP receive path (NIC -> recvfrom)"};
+  app.require_subcommand(1);
+
+  std::string scenario, trace_out, trace_in;
+  std::vector<std::string> sets;
+  bool no_trace = false, quiet = false, markdown = false;
+  std::optional<int64_t> seed;
+
+  auto* run = app.add_subcommand("run", "Simulate a scenario, print its summary and write its trace");
+  run->add_option("SCENARIO", scenario, "Scenario file (JSON, comments allowed)")->required();
+  run->add_option("-o,--output", trace_out, "Trace file to write (default: SCENARIO-NAME.trace.jsonl)");
+  run->add_option("--set", sets, "Override a parameter: KEY=VALUE (e.g. net.core.netdev_budget=64, nic.ring_size=512)");
+  run->add_option("--seed", seed, "Random seed (overrides the scenario's)");
+  run->add_flag("--no-trace", no_trace, "Do not write a trace");
+  run->add_flag("-q,--quiet", quiet, "Print nothing on success");
+
+  auto* validate = app.add_subcommand("validate", "Check a scenario file without running it");
+  validate->add_option("SCENARIO", scenario, "Scenario file")->required();
+  validate->add_option("--set", sets, "Override a parameter: KEY=VALUE");
+
+  auto* summary = app.add_subcommand("summary", "Print the summary of an existing trace");
+  summary->add_option("TRACE", trace_in, "Trace file")->required();
+
+  auto* params = app.add_subcommand("params", "List every scenario parameter with its default and meaning");
+  params->add_flag("--markdown", markdown, "As a Markdown table");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "rxpath: error: " << e.what() << "\nRun 'rxpath --help' (or 'rxpath COMMAND --help') for usage.\n";
+    return kBadInput;
+  }
+
+  try {
+    if (*run) return cmd_run(scenario, trace_out, no_trace, sets, seed, quiet);
+    if (*validate) {
+      auto ls = model::load_scenario(scenario, overrides(sets));
+      std::cout << scenario << ": valid (" << ls.scenario.traffic.size() << " traffic sources, " << ls.scenario.sockets.size()
+                << " sockets, " << ls.scenario.receivers.size() << " receivers)\n";
+      return 0;
+    }
+    if (*summary) return cmd_summary(trace_in);
+    if (*params) return cmd_params(markdown);
+  } catch (const model::ScenarioError& e) {
+    return bad_input(e.what());
+  } catch (const trace::TraceError& e) {
+    return bad_input(e.what());
+  }
+  return 0;
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs rxpath's Debian packages (only those missing) and builds it in build/.
+# Idempotent: a second run with everything installed and built takes a few seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(build-essential cmake pkg-config libsimgrid-dev nlohmann-json3-dev catch2
+          libcli11-dev qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
