@@ -9,6 +9,10 @@
 
 namespace rxpath::sim {
 
+namespace {
+constexpr double kPriority[] = {1.0, 1e9, 1e18};  // Process, Softirq, Hardirq
+}  // namespace
+
 int64_t Run::time_at(int64_t offset) const {
   if (offset <= 0) return start;
   if (offset >= work) return end;
@@ -24,7 +28,8 @@ int64_t Run::time_at(int64_t offset) const {
   return end;
 }
 
-// The highest level present runs, sharing the CPU equally; the others are suspended.
+// Records who runs now: the highest level present, sharing the CPU equally. SimGrid enforces it
+// through the executions' priorities (see execute); this keeps each one's rate history.
 void Cpu::reschedule() {
   if (active_.empty()) return;
   Level top = Level::Process;
@@ -33,9 +38,6 @@ void Cpu::reschedule() {
   const int64_t now = now_ns();
   for (auto* e : active_) {
     const bool run = e->level == top;
-    if (run && !e->running) e->exec->resume();
-    if (!run && e->running) e->exec->suspend();
-    e->running = run;
     const double rate = run ? 1.0 / static_cast<double>(n) : 0.0;
     if (rate != e->rate) {
       if (!e->run->rates.empty() && e->run->rates.back().first == now) e->run->rates.back().second = rate;
@@ -54,8 +56,12 @@ Run Cpu::execute(Level level, trace::Ctx ctx, int64_t work_ns) {
     return run;
   }
   assert(simgrid::s4u::this_actor::get_host() == host_);
-  // Host speed is 1e9 flop/s: one flop is one nanosecond of CPU work.
+  // Host speed is 1e9 flop/s: one flop is one nanosecond of CPU work. Strict priority between
+  // levels comes from priorities 1e9 apart: a lower level gets at most 1e-9 of the CPU, less
+  // than a nanosecond per second. (Exec::suspend/resume cannot be used: in SimGrid 3.32
+  // Activity::resume leaves the activity flagged as suspended, so a second suspend is ignored.)
   Entry entry{simgrid::s4u::this_actor::exec_init(static_cast<double>(work_ns)), level, &run};
+  entry.exec->set_priority(kPriority[static_cast<size_t>(level)]);
   entry.exec->start();
   active_.push_back(&entry);
   reschedule();

@@ -1,8 +1,7 @@
 // One CPU: a SimGrid host whose executions obey the kernel's preemption rules. Hardirq preempts
 // softirq, which preempts process context; threads in process context (receivers, ksoftirqd)
-// share the CPU fairly, as CFS would over short slices. Lower levels are suspended
-// (Exec::suspend) while a higher level runs, and each execution's rate history is kept so that
-// a work offset inside it maps to the simulated time it was reached.
+// share the CPU fairly, as CFS would over short slices. Each execution's rate history is kept so
+// that a work offset inside it maps to the simulated time it was reached.
 #pragma once
 
 #include "model/trace/Event.hpp"
@@ -45,7 +44,6 @@ private:
     simgrid::s4u::ExecPtr exec;
     Level level;
     Run* run;
-    bool running = true;
     double rate = -1;
   };
   void reschedule();

@@ -1,0 +1,35 @@
+// Runs the rxpath command in a fresh temporary directory and reads back what it wrote.
+#pragma once
+
+#include "model/Stats.hpp"
+#include "model/trace/TraceReader.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace rxpath::test {
+
+struct Result {
+  int exit_code = -1;
+  std::string out, err;
+  std::string dir;  // the temporary directory it ran in
+};
+
+// `args` are appended to the rxpath binary; SCEN(name) gives a shipped scenario's path.
+Result run_rxpath(const std::string& args);
+std::string scenario(const std::string& name);
+std::string temp_dir();
+std::string read_file(const std::string& path);
+bool file_exists(const std::string& path);
+
+// A whole trace in memory (tests only read small ones).
+struct Trace {
+  nlohmann::json header, end;
+  std::vector<trace::Event> events;
+  bool truncated = false;
+};
+Trace load_trace(const std::string& path);
+
+}  // namespace rxpath::test

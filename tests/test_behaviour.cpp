@@ -1,0 +1,164 @@
+// Behaviour a user of the simulator would notice, run end to end.
+#include "RunRxpath.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace rxpath;
+using trace::Ctx;
+using trace::DropReason;
+using trace::Fn;
+using trace::Kind;
+
+namespace {
+test::Trace run_trace(const std::string& scenario_path, const std::string& extra = "") {
+  auto r = test::run_rxpath("run " + scenario_path + " -o t.jsonl -q " + extra);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return test::load_trace(r.dir + "/t.jsonl");
+}
+std::string test_scenario(const std::string& name) {
+  return std::string(RXPATH_SOURCE_DIR) + "/tests/scenarios/" + name + ".json";
+}
+int64_t cpu_time(const test::Trace& t, int cpu, const char* ctx) { return t.end["cpu_time_ns"][cpu][ctx].get<int64_t>(); }
+}  // namespace
+
+TEST_CASE("preemption: under a flood a receiver on the IRQ's CPU is starved, one elsewhere is not", "[behaviour]") {
+  auto t = run_trace(test_scenario("preemption"));
+  int64_t flood_end = 0;
+  for (const auto& e : t.events)
+    if (e.fn == Fn::RxRingDma) flood_end = std::max(flood_end, e.t);
+  int64_t during[2] = {0, 0};
+  for (const auto& e : t.events)
+    if (e.kind == Kind::Deliver && e.t < flood_end) ++during[e.thread];
+  INFO("deliveries during the flood: CPU 0 " << during[0] << ", CPU 1 " << during[1]);
+  CHECK(during[0] < 20);     // only before the handler saturated CPU 0
+  CHECK(during[1] > 1000);   // CPU 1 is free: its receiver gets all the handler delivers to it
+  CHECK(cpu_time(t, 0, "hardirq") > 2'000'000);
+}
+
+TEST_CASE("preemption: ksoftirqd and a receiver share the CPU", "[behaviour]") {
+  auto t = run_trace(test::scenario("napi-budget-flood"));
+  const double ks = static_cast<double>(cpu_time(t, 0, "ksoftirqd"));
+  const double pc = static_cast<double>(cpu_time(t, 0, "process"));
+  CHECK(ks > 0);
+  CHECK(pc / ks == Approx(1.0).margin(0.25));
+}
+
+TEST_CASE("NAPI budget: each poll overshoots a small budget, time_squeeze counts, ksoftirqd takes over",
+          "[behaviour]") {
+  auto t = run_trace(test::scenario("napi-budget-flood"), "--set traffic.0.count=20000");
+  bool woke = false;
+  int64_t max_work = 0, over_budget = 0;
+  for (const auto& e : t.events) {
+    woke |= e.fn == Fn::WakeupSoftirqd;
+    if (e.fn == Fn::NetRxAction) {
+      max_work = std::max(max_work, e.work);
+      over_budget += e.work >= 16;
+    }
+  }
+  CHECK(woke);
+  CHECK(over_budget > 5);
+  CHECK(t.end["softnet_stat"][0]["time_squeeze"].get<int64_t>() == over_budget);
+  CHECK(max_work == 64);  // a whole poll's weight despite netdev_budget = 16
+}
+
+TEST_CASE("SO_RCVBUF: sk_rmem_alloc never exceeds sk_rcvbuf by more than one datagram; drops only when full",
+          "[behaviour]") {
+  auto t = run_trace(test::scenario("rcvbuf-overflow"), "--set sockets.server.so_rcvbuf_bytes=30000");
+  const int64_t rcvbuf = t.header["sockets"][0]["rcvbuf"].get<int64_t>();
+  CHECK(rcvbuf == 60000);
+  int64_t max_rmem = 0, drops = 0;
+  for (const auto& e : t.events) {
+    if (e.fn == Fn::SockQueueRcvSkb && e.kind == Kind::Stage) max_rmem = std::max(max_rmem, e.rmem);
+    if (e.kind == Kind::Drop && e.reason == DropReason::SocketRcvbuff) {
+      ++drops;
+      CHECK(e.rmem >= rcvbuf);
+    }
+  }
+  CHECK(drops > 1000);
+  CHECK(max_rmem > rcvbuf);
+  CHECK(max_rmem <= rcvbuf + 2176);
+}
+
+TEST_CASE("RPS: the stack work moves to the backlog of another CPU, which overflows", "[behaviour]") {
+  auto t = run_trace(test::scenario("rps-backlog"), "--set traffic.0.count=10000");
+  int64_t stack_on[3] = {0, 0, 0};
+  for (const auto& e : t.events)
+    if (e.fn == Fn::IpRcv) ++stack_on[e.cpu];
+  CHECK(stack_on[0] == 0);
+  CHECK(stack_on[1] > 0);
+  const auto& sn = t.end["softnet_stat"];
+  CHECK(sn[1]["received_rps"].get<int64_t>() > 0);
+  CHECK(sn[1]["dropped"].get<int64_t>() > 0);
+  CHECK(t.end["packets"]["dropped"]["CPU_BACKLOG"].get<int64_t>() == sn[1]["dropped"].get<int64_t>());
+}
+
+TEST_CASE("two receivers on one socket share the datagrams", "[behaviour]") {
+  auto t = run_trace(test::scenario("two-receivers"), "--set traffic.0.count=10000");
+  int64_t got[2] = {0, 0};
+  for (const auto& e : t.events)
+    if (e.kind == Kind::Deliver) ++got[e.thread];
+  CHECK(got[0] + got[1] == 10000);
+  CHECK(got[0] > 3500);
+  CHECK(got[1] > 3500);
+}
+
+TEST_CASE("receive livelock without NAPI: deliveries collapse as the load rises; with NAPI they do not",
+          "[behaviour]") {
+  // Datagrams delivered per 20 ms load step (100k, 200k, 400k, 800k, 1.6M pps).
+  auto per_step = [](const test::Trace& t) {
+    std::vector<int64_t> n(5, 0);
+    for (const auto& e : t.events)
+      if (e.kind == Kind::Deliver) n[std::min<int64_t>(4, e.t / 20'000'000)]++;
+    return n;
+  };
+  auto off = per_step(run_trace(test::scenario("napi-off")));
+  auto on = per_step(run_trace(test::scenario("napi-off"), "--set nic.napi=true"));
+  INFO("no NAPI: " << off[0] << " " << off[1] << " " << off[2] << " " << off[3] << " " << off[4]);
+  INFO("NAPI:    " << on[0] << " " << on[1] << " " << on[2] << " " << on[3] << " " << on[4]);
+  CHECK(off[1] > off[0]);          // rises with the load
+  CHECK(off[4] < off[2] / 4);      // then collapses
+  CHECK(on[4] > 2 * off[4]);       // NAPI keeps delivering under overload
+}
+
+TEST_CASE("a short user buffer truncates the datagram (MSG_TRUNC)", "[behaviour]") {
+  auto t = run_trace(test::scenario("walkthrough"), "--set receivers.app.user_buffer_bytes=100");
+  int n = 0;
+  for (const auto& e : t.events)
+    if (e.kind == Kind::Deliver) {
+      ++n;
+      CHECK(e.trunc);
+      CHECK(e.bytes == 100);
+    }
+  CHECK(n == 1);
+  CHECK(t.end["sockets"][0]["truncated"] == 1);
+}
+
+TEST_CASE("a receiver that owns the socket makes softirq use the socket backlog", "[behaviour]") {
+  auto t = run_trace(test::scenario("default"), "--set traffic.0.count=5000 --set traffic.0.rate_pps=100000 --set receivers.app.lock_hold_ns=3000");
+  CHECK(t.end["sockets"][0]["backlog"].get<int64_t>() > 0);
+  bool backlog_stage = false;
+  for (const auto& e : t.events) backlog_stage |= e.fn == Fn::SkAddBacklog;
+  CHECK(backlog_stage);
+  CHECK(t.end["packets"]["delivered"].get<int64_t>() == 5000);
+}
+
+TEST_CASE("fragments: lost fragments make their datagrams expire in the reassembly queue", "[behaviour]") {
+  auto t = run_trace(test::scenario("fragments"));
+  const auto& ip = t.end["snmp"]["Ip"];
+  CHECK(ip["ReasmOKs"].get<int64_t>() == t.end["packets"]["delivered"].get<int64_t>());
+  CHECK(ip["ReasmFails"].get<int64_t>() > 0);
+  CHECK(ip["ReasmTimeout"].get<int64_t>() == ip["ReasmFails"].get<int64_t>());
+}
+
+TEST_CASE("same scenario and seed give a byte-identical trace; another seed does not", "[behaviour]") {
+  const std::string args = "run " + test::scenario("default") + " -o t.jsonl -q --set traffic.0.count=20000";
+  auto a = test::run_rxpath(args);
+  auto b = test::run_rxpath(args);
+  auto c = test::run_rxpath(args + " --seed 2");
+  REQUIRE(a.exit_code == 0);
+  const auto ta = test::read_file(a.dir + "/t.jsonl");
+  CHECK(ta.size() > 1000000);
+  CHECK(ta == test::read_file(b.dir + "/t.jsonl"));
+  CHECK(ta != test::read_file(c.dir + "/t.jsonl"));
+}

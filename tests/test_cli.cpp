@@ -1,0 +1,94 @@
+// The rxpath command line: help, errors with exit code 2 and nothing left behind, summaries.
+#include "RunRxpath.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace rxpath;
+
+namespace {
+size_t files_in(const std::string& dir) {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) n += e.path().filename() != "out.txt" && e.path().filename() != "err.txt";
+  return n;
+}
+std::string write(const std::string& name, const std::string& text) {
+  const std::string path = test::temp_dir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+}  // namespace
+
+TEST_CASE("--help describes the commands", "[cli]") {
+  auto r = test::run_rxpath("--help");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("run") && Catch::Contains("validate") && Catch::Contains("summary"));
+  auto rr = test::run_rxpath("run --help");
+  CHECK(rr.exit_code == 0);
+  CHECK_THAT(rr.out, Catch::Contains("--set") && Catch::Contains("--no-trace") && Catch::Contains("--seed"));
+}
+
+TEST_CASE("a wrong scenario: exit 2, the file and the JSON path named, no trace left behind", "[cli][errors]") {
+  auto bad = write("bad.json", R"({"traffic": [{"rate_pps": -5}]})");
+  auto r = test::run_rxpath("run " + bad + " -o t.jsonl");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("bad.json: traffic[0].rate_pps: value -5 is out of range"));
+  CHECK(files_in(r.dir) == 0);
+
+  auto malformed = write("m.json", "{\"cpus\": }");
+  auto m = test::run_rxpath("run " + malformed + " -o t.jsonl");
+  CHECK(m.exit_code == 2);
+  CHECK_THAT(m.err, Catch::Contains("m.json: malformed JSON"));
+  CHECK(files_in(m.dir) == 0);
+}
+
+TEST_CASE("bad command lines exit with 2", "[cli][errors]") {
+  auto a = test::run_rxpath("run " + test::scenario("walkthrough") + " --set nic.ring_size=zero -o t.jsonl");
+  CHECK(a.exit_code == 2);
+  CHECK_THAT(a.err, Catch::Contains("nic.ring_size: expected an integer"));
+  CHECK(files_in(a.dir) == 0);
+  auto b = test::run_rxpath("run " + test::scenario("walkthrough") + " --frobnicate");
+  CHECK(b.exit_code == 2);
+  CHECK_THAT(b.err, Catch::Contains("frobnicate"));
+  auto c = test::run_rxpath("run " + test::scenario("walkthrough") + " -o no/such/dir/t.jsonl");
+  CHECK(c.exit_code == 2);
+  CHECK_THAT(c.err, Catch::Contains("no/such/dir"));
+  auto d = test::run_rxpath("run /nonexistent.json");
+  CHECK(d.exit_code == 2);
+  CHECK_THAT(d.err, Catch::Contains("/nonexistent.json: cannot open the file"));
+}
+
+TEST_CASE("validate checks without running", "[cli]") {
+  auto r = test::run_rxpath("validate " + test::scenario("default"));
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("valid"));
+  CHECK(files_in(r.dir) == 0);
+}
+
+TEST_CASE("the summary shows latency, drops and Linux's counters; `summary TRACE` repeats it", "[cli]") {
+  auto r = test::run_rxpath("run " + test::scenario("rcvbuf-overflow") + " -o t.jsonl --set traffic.0.count=3000");
+  REQUIRE(r.exit_code == 0);
+  for (const char* s : {"p99.9", "ring wait", "socket queue wait", "SOCKET_RCVBUFF", "/proc/net/softnet_stat",
+                        "Udp: InDatagrams NoPorts InErrors", "Ip: Forwarding DefaultTTL InReceives", "ksoftirqd"}) {
+    INFO(s);
+    CHECK_THAT(r.out, Catch::Contains(s));
+  }
+  auto s = test::run_rxpath("summary " + r.dir + "/t.jsonl");
+  CHECK(s.exit_code == 0);
+  CHECK(r.out.substr(0, r.out.find("\nTrace:")) == s.out);
+}
+
+TEST_CASE("summary of a truncated trace says so and exits 2", "[cli][errors]") {
+  auto r = test::run_rxpath("run " + test::scenario("walkthrough") + " -o t.jsonl -q");
+  REQUIRE(r.exit_code == 0);
+  auto text = test::read_file(r.dir + "/t.jsonl");
+  auto cut = write("cut.jsonl", text.substr(0, text.size() - 300));
+  auto s = test::run_rxpath("summary " + cut);
+  CHECK(s.exit_code == 2);
+  CHECK_THAT(s.err, Catch::Contains("cut.jsonl: the trace is truncated"));
+  auto n = test::run_rxpath("summary " + test::scenario("walkthrough"));
+  CHECK(n.exit_code == 2);
+  CHECK_THAT(n.err, Catch::Contains("not an rxpath trace"));
+}

@@ -1,0 +1,106 @@
+// Scenario files: defaults, Linux's SO_RCVBUF arithmetic, and bad input rejected with a message
+// that names the file, the JSON path and what was expected.
+#include "model/ScenarioLoader.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace rxpath::model;
+
+namespace {
+const char* kMinimal = R"({"traffic": [{}], "sockets": [{"name": "s"}], "receivers": [{"socket": "s"}]})";
+
+std::string error_of(const std::string& text, const std::vector<Override>& o = {}) {
+  try {
+    load_scenario_text(text, "x.json", o);
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+}  // namespace
+
+TEST_CASE("a minimal scenario gets Linux's defaults", "[scenario]") {
+  auto ls = load_scenario_text(kMinimal, "x.json");
+  const auto& s = ls.scenario;
+  CHECK(s.sysctl.netdev_budget == 300);
+  CHECK(s.sysctl.netdev_max_backlog == 1000);
+  CHECK(s.sysctl.dev_weight == 64);
+  CHECK(s.sysctl.rmem_default == 212992);
+  CHECK(s.nic.napi_weight == 64);
+  CHECK(ls.resolved["sysctl"]["net.core.netdev_budget"] == 300);
+  CHECK(ls.resolved["receivers"][0]["socket"] == "s");
+}
+
+TEST_CASE("comments are allowed in scenario files", "[scenario]") {
+  auto ls = load_scenario_text(std::string("// a comment\n/* block */") + kMinimal, "x.json");
+  CHECK(ls.scenario.sockets.size() == 1);
+}
+
+TEST_CASE("SO_RCVBUF is stored doubled, capped by rmem_max, at least SOCK_MIN_RCVBUF", "[scenario]") {
+  Sysctl s;
+  CHECK(effective_rcvbuf(0, s) == 212992);             // not set: rmem_default
+  CHECK(effective_rcvbuf(65536, s) == 131072);         // doubled
+  CHECK(effective_rcvbuf(1 << 20, s) == 2 * 212992);   // capped by rmem_max, then doubled
+  CHECK(effective_rcvbuf(100, s) == kSockMinRcvbuf);   // at least SOCK_MIN_RCVBUF
+  s.rmem_max = 4 << 20;
+  CHECK(effective_rcvbuf(1 << 20, s) == 2 << 20);
+}
+
+TEST_CASE("overrides from --set reach sysctls by their Linux names and array elements by name or index", "[scenario]") {
+  auto ls = load_scenario_text(kMinimal, "x.json",
+                               {{"net.core.netdev_budget", "64"}, {"receivers.0.app_work_ns", "2500"},
+                                {"sockets.s.so_rcvbuf_bytes", "65536"}, {"nic.napi", "false"}});
+  CHECK(ls.scenario.sysctl.netdev_budget == 64);
+  CHECK(ls.scenario.receivers[0].app_work_ns == 2500);
+  CHECK(ls.scenario.sockets[0].so_rcvbuf_bytes == 65536);
+  CHECK_FALSE(ls.scenario.nic.napi);
+}
+
+TEST_CASE("bad scenarios are refused with the file, the JSON path and what was expected", "[scenario][errors]") {
+  CHECK_THAT(error_of("{\"cpus\": 2,,}"), Catch::Contains("x.json: malformed JSON"));
+  CHECK_THAT(error_of(R"({"traffic": [{}], "cpuz": 2})"),
+             Catch::Contains("x.json: cpuz: unknown key") && Catch::Contains("cpus"));
+  CHECK_THAT(error_of(R"({"traffic": [{"rate_pps": "fast"}]})"),
+             Catch::Contains("x.json: traffic[0].rate_pps: expected a number, found a string (\"fast\")"));
+  CHECK_THAT(error_of(R"({"traffic": [{}], "sysctl": {"net.core.netdev_budget": 0}})"),
+             Catch::Contains("sysctl.\"net.core.netdev_budget\": value 0 is out of range (expected 1"));
+  CHECK_THAT(error_of(R"({"traffic": [{}], "nic": {"ring_size": 1.5}})"),
+             Catch::Contains("nic.ring_size: expected an integer"));
+  CHECK_THAT(error_of(R"({"traffic": [{"pattern": "sometimes"}]})"),
+             Catch::Contains("traffic[0].pattern: unknown value \"sometimes\" (expected one of constant | poisson"));
+  CHECK_THAT(error_of(R"({"traffic": [{"dst": "10.0.0.1"}]})"), Catch::Contains("traffic[0].dst: expected \"ADDRESS:PORT\""));
+  CHECK_THAT(error_of(R"({"traffic": []})"), Catch::Contains("traffic: expected at least one traffic source"));
+}
+
+TEST_CASE("a socket nobody can reach, or a receiver without a socket, is refused", "[scenario][errors]") {
+  CHECK_THAT(error_of(R"({"traffic": [{}], "sockets": [{"bind": "192.168.1.1:9000"}]})"),
+             Catch::Contains("sockets[0].bind: nobody can reach this socket"));
+  CHECK_THAT(error_of(R"({"traffic": [{}], "sockets": [{"name": "a"}], "receivers": [{"socket": "b"}]})"),
+             Catch::Contains("receivers[0].socket: no socket named \"b\""));
+  CHECK_THAT(error_of(R"({"traffic": [{}], "sockets": [{"name": "a"}, {"name": "b"}]})"),
+             Catch::Contains("sockets[1].bind: bind() would fail with EADDRINUSE"));
+  CHECK_THAT(error_of(R"({"cpus": 2, "traffic": [{}], "sockets": [{"name": "a"}], "receivers": [{"socket": "a", "cpu": 2}]})"),
+             Catch::Contains("receivers[0].cpu: CPU 2 does not exist (cpus is 2)"));
+}
+
+TEST_CASE("a bad --set names the key", "[scenario][errors]") {
+  CHECK_THAT(error_of(kMinimal, {{"nic.ring_sze", "5"}}), Catch::Contains("nic.ring_sze: unknown key"));
+  CHECK_THAT(error_of(kMinimal, {{"receivers.nobody.cpu", "1"}}), Catch::Contains("--set receivers.nobody.cpu: no element"));
+}
+
+TEST_CASE("every shipped scenario is valid", "[scenario]") {
+  for (const char* name : {"walkthrough", "default", "rcvbuf-overflow", "napi-budget-flood", "rps-backlog", "no-socket",
+                           "bad-checksum", "netfilter-drop", "two-receivers", "napi-off", "flood-1m", "fragments"}) {
+    INFO(name);
+    CHECK_NOTHROW(load_scenario(std::string(RXPATH_SOURCE_DIR) + "/scenarios/" + name + ".json"));
+  }
+}
+
+TEST_CASE("the scenario reference documents every key with a description", "[scenario]") {
+  auto docs = scenario_reference();
+  CHECK(docs.size() > 60);
+  for (const auto& d : docs) {
+    INFO(d.path);
+    CHECK_FALSE(d.description.empty());
+  }
+}

@@ -1,0 +1,96 @@
+// The trace library: what the writer writes the reader reads; bad and truncated files.
+#include "RunRxpath.hpp"
+#include "model/trace/TraceReader.hpp"
+#include "model/trace/TraceWriter.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace rxpath;
+using namespace rxpath::trace;
+
+namespace {
+std::string write_sample(const std::string& dir, int n) {
+  const std::string path = dir + "/t.jsonl";
+  TraceWriter w(path);
+  w.write_header({{"cpus", 2}, {"scenario", {{"name", "x"}}}});
+  for (int i = 0; i < n; ++i) {
+    Event e;
+    e.kind = i % 2 ? Kind::Stage : Kind::Span;
+    e.fn = i % 2 ? Fn::IpRcv : Fn::NetRxAction;
+    e.ctx = Ctx::Softirq;
+    e.cpu = 1;
+    e.t = 1000 * i;
+    e.end = i % 2 ? kUnset : 1000 * i + 500;
+    e.pkt = i;
+    e.rmem = 2176;
+    e.rcvbuf = 212992;
+    w.write(e);
+  }
+  w.write_end({{"t", 99}});
+  w.commit();
+  return path;
+}
+
+std::string reader_error(const std::string& path) {
+  try {
+    TraceReader r(path);
+    Event e;
+    while (r.next(e)) {
+    }
+  } catch (const TraceError& e) {
+    return e.what();
+  }
+  return "(read)";
+}
+}  // namespace
+
+TEST_CASE("events read back as written", "[trace]") {
+  auto path = write_sample(test::temp_dir(), 10);
+  auto t = test::load_trace(path);
+  CHECK(t.header["format"] == "rxpath-trace");
+  CHECK(t.header["version"] == kSchemaVersion);
+  REQUIRE(t.events.size() == 10);
+  CHECK(t.events[3].fn == Fn::IpRcv);
+  CHECK(t.events[3].t == 3000);
+  CHECK(t.events[3].rmem == 2176);
+  CHECK(t.events[2].kind == Kind::Span);
+  CHECK(t.events[2].end == 2500);
+  CHECK_FALSE(t.truncated);
+  CHECK(t.end["t"] == 99);
+}
+
+TEST_CASE("an uncommitted writer leaves no file behind", "[trace]") {
+  const std::string dir = test::temp_dir();
+  {
+    TraceWriter w(dir + "/t.jsonl");
+    w.write_header({{"cpus", 1}});
+  }
+  CHECK_FALSE(test::file_exists(dir + "/t.jsonl"));
+  CHECK_FALSE(test::file_exists(dir + "/t.jsonl.tmp"));
+}
+
+TEST_CASE("a truncated trace reads up to its last complete event", "[trace]") {
+  const std::string dir = test::temp_dir();
+  auto text = test::read_file(write_sample(dir, 10));
+  text = text.substr(0, text.size() - 40);  // cuts the end object and part of the last event
+  const std::string cut = dir + "/cut.jsonl";
+  std::ofstream(cut) << text.substr(0, text.rfind("\n{") + 30);
+  auto t = test::load_trace(cut);
+  CHECK(t.truncated);
+  CHECK(t.events.size() == 9);
+  CHECK(t.end.is_null());
+}
+
+TEST_CASE("files that are not traces are refused with a message naming them", "[trace][errors]") {
+  const std::string dir = test::temp_dir();
+  std::ofstream(dir + "/a.jsonl") << "hello\n";
+  CHECK_THAT(reader_error(dir + "/a.jsonl"), Catch::Contains("a.jsonl:1: not an rxpath trace"));
+  std::ofstream(dir + "/b.jsonl") << R"({"format":"rxpath-trace","version":99,"cpus":1})" << "\n";
+  CHECK_THAT(reader_error(dir + "/b.jsonl"), Catch::Contains("b.jsonl:1: schema version 99 is not supported"));
+  std::ofstream(dir + "/c.jsonl") << R"({"format":"rxpath-trace","version":1,"cpus":1})" << "\n"
+                                  << R"({"t":5,"k":"stage","cpu":0,"ctx":"softirq","fn":"no_such_function","pkt":1})" << "\n";
+  CHECK_THAT(reader_error(dir + "/c.jsonl"), Catch::Contains("c.jsonl:2: key \"fn\": unknown value \"no_such_function\""));
+  CHECK_THAT(reader_error(dir + "/missing.jsonl"), Catch::Contains("missing.jsonl: cannot open the file"));
+}
