@@ -92,3 +92,11 @@ TEST_CASE("summary of a truncated trace says so and exits 2", "[cli][errors]") {
   CHECK(n.exit_code == 2);
   CHECK_THAT(n.err, Catch::Contains("not an rxpath trace"));
 }
+
+TEST_CASE("docs/scenarios.md lists every parameter as the schema has it", "[cli][docs]") {
+  auto r = test::run_rxpath("params --markdown");
+  REQUIRE(r.exit_code == 0);
+  const auto doc = test::read_file(std::string(RXPATH_SOURCE_DIR) + "/docs/scenarios.md");
+  INFO("run tools/gen-docs.sh to regenerate the table");
+  CHECK(doc.find("<!-- params:begin -->\n" + r.out + "<!-- params:end -->") != std::string::npos);
+}

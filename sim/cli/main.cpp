@@ -62,6 +62,7 @@ int cmd_summary(const std::string& file) {
 }
 
 int cmd_params(bool markdown) {
+  if (markdown) std::cout << "| key | type | default | range | meaning |\n|---|---|---|---|---|\n";
   for (const auto& d : model::scenario_reference()) {
     if (markdown)
       std::cout << "| `" << d.path << "` | " << d.type << " | " << (d.default_value.empty() ? "" : "`" + d.default_value + "`")
