@@ -7,10 +7,13 @@
 
 namespace rxpath::test {
 
-std::string temp_dir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "rxpath-test-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  return tmpl;
+TempDir::TempDir() : path((std::filesystem::temp_directory_path() / "rxpath-test-XXXXXX").string()) {
+  if (!mkdtemp(path.data())) throw std::runtime_error("mkdtemp failed");
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
 }
 
 std::string read_file(const std::string& path) {
@@ -27,7 +30,8 @@ std::string scenario(const std::string& name) { return std::string(RXPATH_SOURCE
 #ifdef RXPATH_BIN
 Result run_rxpath(const std::string& args) {
   Result r;
-  r.dir = temp_dir();
+  r.tmp = std::make_unique<TempDir>();
+  r.dir = r.tmp->path;
   const std::string cmd = "cd '" + r.dir + "' && '" RXPATH_BIN "' " + args + " >out.txt 2>err.txt";
   const int status = std::system(cmd.c_str());
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

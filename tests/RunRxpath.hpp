@@ -6,21 +6,32 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace rxpath::test {
 
+// A temporary directory, removed with everything in it when the test is done.
+struct TempDir {
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string path;
+  operator const std::string&() const { return path; }
+};
+
 struct Result {
   int exit_code = -1;
   std::string out, err;
-  std::string dir;  // the temporary directory it ran in
+  std::unique_ptr<TempDir> tmp;  // where it ran
+  std::string dir;
 };
 
 // `args` are appended to the rxpath binary; SCEN(name) gives a shipped scenario's path.
 Result run_rxpath(const std::string& args);
 std::string scenario(const std::string& name);
-std::string temp_dir();
 std::string read_file(const std::string& path);
 bool file_exists(const std::string& path);
 

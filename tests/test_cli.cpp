@@ -14,8 +14,10 @@ size_t files_in(const std::string& dir) {
   for (const auto& e : std::filesystem::directory_iterator(dir)) n += e.path().filename() != "out.txt" && e.path().filename() != "err.txt";
   return n;
 }
+// Writes a file into a temporary directory that lives as long as the test process.
 std::string write(const std::string& name, const std::string& text) {
-  const std::string path = test::temp_dir() + "/" + name;
+  static test::TempDir dir;
+  const std::string path = dir.path + "/" + name;
   std::ofstream(path) << text;
   return path;
 }

@@ -47,7 +47,8 @@ std::string reader_error(const std::string& path) {
 }  // namespace
 
 TEST_CASE("events read back as written", "[trace]") {
-  auto path = write_sample(test::temp_dir(), 10);
+  test::TempDir dir;
+  auto path = write_sample(dir, 10);
   auto t = test::load_trace(path);
   CHECK(t.header["format"] == "rxpath-trace");
   CHECK(t.header["version"] == kSchemaVersion);
@@ -62,20 +63,20 @@ TEST_CASE("events read back as written", "[trace]") {
 }
 
 TEST_CASE("an uncommitted writer leaves no file behind", "[trace]") {
-  const std::string dir = test::temp_dir();
+  test::TempDir dir;
   {
-    TraceWriter w(dir + "/t.jsonl");
+    TraceWriter w(dir.path + "/t.jsonl");
     w.write_header({{"cpus", 1}});
   }
-  CHECK_FALSE(test::file_exists(dir + "/t.jsonl"));
-  CHECK_FALSE(test::file_exists(dir + "/t.jsonl.tmp"));
+  CHECK_FALSE(test::file_exists(dir.path + "/t.jsonl"));
+  CHECK_FALSE(test::file_exists(dir.path + "/t.jsonl.tmp"));
 }
 
 TEST_CASE("a truncated trace reads up to its last complete event", "[trace]") {
-  const std::string dir = test::temp_dir();
+  test::TempDir dir;
   auto text = test::read_file(write_sample(dir, 10));
   text = text.substr(0, text.size() - 40);  // cuts the end object and part of the last event
-  const std::string cut = dir + "/cut.jsonl";
+  const std::string cut = dir.path + "/cut.jsonl";
   std::ofstream(cut) << text.substr(0, text.rfind("\n{") + 30);
   auto t = test::load_trace(cut);
   CHECK(t.truncated);
@@ -84,7 +85,8 @@ TEST_CASE("a truncated trace reads up to its last complete event", "[trace]") {
 }
 
 TEST_CASE("files that are not traces are refused with a message naming them", "[trace][errors]") {
-  const std::string dir = test::temp_dir();
+  test::TempDir tmp;
+  const std::string& dir = tmp.path;
   std::ofstream(dir + "/a.jsonl") << "hello\n";
   CHECK_THAT(reader_error(dir + "/a.jsonl"), Catch::Contains("a.jsonl:1: not an rxpath trace"));
   std::ofstream(dir + "/b.jsonl") << R"({"format":"rxpath-trace","version":99,"cpus":1})" << "\n";
