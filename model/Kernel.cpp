@@ -297,6 +297,12 @@ void Kernel::build_stack_path(Path& p) {
   // ip_rcv (net/ipv4/ip_input.c): InReceives, header checks, NF_HOOK(PRE_ROUTING, ip_rcv_finish).
   ++c_[IpMib::InReceives];
   stage(p, Fn::IpRcv, k.ip_rcv_ns);
+  if (skb.bad_ip_csum) {
+    // ip_fast_csum fails: csum_error -> inhdr_error (IPSTATS_MIB_INHDRERRORS).
+    ++c_[IpMib::InHdrErrors];
+    drop_at(p, Fn::IpRcv, DropReason::IpCsum);
+    return;
+  }
   if (!sc_.netfilter.prerouting.empty()) {
     NfResult nf = nf_hook(sc_.netfilter.prerouting, skb);
     if (Event* e = stage(p, Fn::NfHookSlow, k.nf_hook_ns + nf.cost_ns)) e->hook = Hook::PreRouting;

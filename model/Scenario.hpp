@@ -64,6 +64,7 @@ struct TrafficSource {
   int64_t ip_protocol = 17;
   int64_t ethertype = 0x0800;
   double bad_checksum_ratio = 0;
+  double bad_ip_checksum_ratio = 0;
   int64_t mtu_bytes = 1500;
 };
 

@@ -123,6 +123,7 @@ void visit_source(Schema& s, TrafficSource& t) {
   s.integer("ip_protocol", t.ip_protocol, 0, 255, "IP protocol number in the header (17 = UDP).");
   s.integer("ethertype", t.ethertype, 0, 0xffff, "Ethertype of the frames (0x0800 = 2048 = IPv4).");
   s.number("bad_checksum_ratio", t.bad_checksum_ratio, 0, 1, "Share of datagrams with a bad UDP checksum.");
+  s.number("bad_ip_checksum_ratio", t.bad_ip_checksum_ratio, 0, 1, "Share of datagrams with a bad IP header checksum.");
   s.integer("mtu_bytes", t.mtu_bytes, 68, 65535, "Path MTU: larger datagrams arrive as IP fragments.");
   if (!s.reading()) return;
   t.src = parse_endpoint(s, "src", t.src_text);

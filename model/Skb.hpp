@@ -21,6 +21,7 @@ struct Skb {
   uint16_t ethertype = 0x0800;
   uint8_t protocol = 17;
   bool bad_udp_csum = false;
+  bool bad_ip_csum = false;
   bool alloc_fails = false;  // the driver's skb allocation fails for this frame
 };
 

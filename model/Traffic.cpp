@@ -38,6 +38,7 @@ void Traffic::emit_datagram(Source& s, int index, int64_t t) {
   base.protocol = static_cast<uint8_t>(c.ip_protocol);
   base.ethertype = static_cast<uint16_t>(c.ethertype);
   base.bad_udp_csum = c.bad_checksum_ratio > 0 && uniform(s.rng) <= c.bad_checksum_ratio;
+  base.bad_ip_csum = c.bad_ip_checksum_ratio > 0 && uniform(s.rng) <= c.bad_ip_checksum_ratio;
 
   // ip_fragment: each fragment carries a multiple of 8 bytes of the IP payload, all but the last full.
   const int64_t ip_payload = c.payload_bytes + kUdpHeader;
