@@ -65,7 +65,7 @@ std::string dir_of(const std::string& path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
   std::string scenario = std::string(RXPATH_SOURCE_DIR) + "/scenarios/flood-1m.json";
@@ -74,9 +74,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "bare" && i + 1 < argc) return bare_loop(std::stol(argv[i + 1]));
-    if (a == "--scenario" && i + 1 < argc) scenario = argv[++i];
-    else if (a == "--datagrams" && i + 1 < argc) n = std::stol(argv[++i]);
-    else if (a == "--trace-dir" && i + 1 < argc) trace_dir = argv[++i];
+    if (a == "--scenario" && i + 1 < argc)
+      scenario = argv[++i];
+    else if (a == "--datagrams" && i + 1 < argc)
+      n = std::stol(argv[++i]);
+    else if (a == "--trace-dir" && i + 1 < argc)
+      trace_dir = argv[++i];
     else {
       std::fprintf(stderr, "usage: rxpath-bench [--scenario FILE] [--datagrams N] [--trace-dir DIR]\n");
       return 2;
@@ -97,7 +100,8 @@ int main(int argc, char** argv) {
       {"rxpath run, trace on", {rxpath, "run", scenario, "--set", count, "-o", trace, "-q"}},
   };
   std::printf("%ld datagrams, %s\n\n", n, scenario.c_str());
-  std::printf("| run | wall time (s) | ns per datagram | vs bare loop | peak RSS (MiB) |\n|---|---|---|---|---|\n");
+  std::printf(
+      "| run | wall time (s) | ns per datagram | vs bare loop | peak RSS (MiB) |\n|---|---|---|---|---|\n");
   double bare = 0;
   for (const auto& r : rows) {
     Measure m = run_child(r.args);
@@ -106,8 +110,9 @@ int main(int argc, char** argv) {
       return 1;
     }
     if (bare == 0) bare = m.seconds;
-    std::printf("| %s | %.2f | %.0f | %.2fx | %.0f |\n", r.name, m.seconds, m.seconds * 1e9 / static_cast<double>(n),
-                m.seconds / bare, static_cast<double>(m.max_rss_kb) / 1024.0);
+    std::printf("| %s | %.2f | %.0f | %.2fx | %.0f |\n", r.name, m.seconds,
+                m.seconds * 1e9 / static_cast<double>(n), m.seconds / bare,
+                static_cast<double>(m.max_rss_kb) / 1024.0);
     std::fflush(stdout);
   }
   FILE* f = std::fopen(trace.c_str(), "rb");

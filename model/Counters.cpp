@@ -6,9 +6,10 @@ namespace rxpath::model {
 
 const std::vector<std::string>& ip_mib_names() {
   static const std::vector<std::string> names{
-      "Forwarding",  "DefaultTTL",  "InReceives",   "InHdrErrors", "InAddrErrors", "ForwDatagrams", "InUnknownProtos",
-      "InDiscards",  "InDelivers",  "OutRequests",  "OutDiscards", "OutNoRoutes",  "ReasmTimeout",  "ReasmReqds",
-      "ReasmOKs",    "ReasmFails",  "FragOKs",      "FragFails",   "FragCreates"};
+      "Forwarding",    "DefaultTTL",      "InReceives",   "InHdrErrors", "InAddrErrors",
+      "ForwDatagrams", "InUnknownProtos", "InDiscards",   "InDelivers",  "OutRequests",
+      "OutDiscards",   "OutNoRoutes",     "ReasmTimeout", "ReasmReqds",  "ReasmOKs",
+      "ReasmFails",    "FragOKs",         "FragFails",    "FragCreates"};
   return names;
 }
 
@@ -19,7 +20,7 @@ const std::vector<std::string>& udp_mib_names() {
 }
 
 Counters::Counters(int cpus, int nsockets) : softnet(cpus), sockets(nsockets) {
-  (*this)[IpMib::Forwarding] = 2;  // not a router
+  (*this)[IpMib::Forwarding] = 2; // not a router
   (*this)[IpMib::DefaultTTL] = 64;
 }
 
@@ -67,4 +68,4 @@ nlohmann::json to_json(const Counters& c, const std::vector<std::string>& socket
   return j;
 }
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

@@ -13,35 +13,62 @@
 
 namespace rxpath::model {
 
-struct SoftnetStat {  // struct softnet_data (net/core/net-procfs.c softnet_seq_show)
+struct SoftnetStat { // struct softnet_data (net/core/net-procfs.c softnet_seq_show)
   int64_t processed = 0, dropped = 0, time_squeeze = 0, received_rps = 0, flow_limit_count = 0;
 };
 
 // /proc/net/snmp "Ip:" in Linux's column order (include/uapi/linux/snmp.h, net/ipv4/proc.c).
 enum class IpMib {
-  Forwarding, DefaultTTL, InReceives, InHdrErrors, InAddrErrors, ForwDatagrams, InUnknownProtos, InDiscards,
-  InDelivers, OutRequests, OutDiscards, OutNoRoutes, ReasmTimeout, ReasmReqds, ReasmOKs, ReasmFails, FragOKs,
-  FragFails, FragCreates, Count_
+  Forwarding,
+  DefaultTTL,
+  InReceives,
+  InHdrErrors,
+  InAddrErrors,
+  ForwDatagrams,
+  InUnknownProtos,
+  InDiscards,
+  InDelivers,
+  OutRequests,
+  OutDiscards,
+  OutNoRoutes,
+  ReasmTimeout,
+  ReasmReqds,
+  ReasmOKs,
+  ReasmFails,
+  FragOKs,
+  FragFails,
+  FragCreates,
+  Count_
 };
 // /proc/net/snmp "Udp:" in 3.19's column order.
-enum class UdpMib { InDatagrams, NoPorts, InErrors, OutDatagrams, RcvbufErrors, SndbufErrors, InCsumErrors, IgnoredMulti, Count_ };
+enum class UdpMib {
+  InDatagrams,
+  NoPorts,
+  InErrors,
+  OutDatagrams,
+  RcvbufErrors,
+  SndbufErrors,
+  InCsumErrors,
+  IgnoredMulti,
+  Count_
+};
 
 const std::vector<std::string>& ip_mib_names();
 const std::vector<std::string>& udp_mib_names();
 
 struct NicStats {
-  int64_t rx_packets = 0;        // frames handed to the stack by the driver
-  int64_t rx_missed_errors = 0;  // frames lost for want of an RX descriptor
-  int64_t rx_dropped = 0;        // dev->rx_dropped: skb allocation failures, unhandled ethertypes
-  int64_t interrupts = 0;        // RX interrupts raised
+  int64_t rx_packets = 0;       // frames handed to the stack by the driver
+  int64_t rx_missed_errors = 0; // frames lost for want of an RX descriptor
+  int64_t rx_dropped = 0;       // dev->rx_dropped: skb allocation failures, unhandled ethertypes
+  int64_t interrupts = 0;       // RX interrupts raised
 };
 
 struct SocketStats {
-  int64_t drops = 0;      // sk_drops
-  int64_t queued = 0;     // datagrams queued to sk_receive_queue
-  int64_t delivered = 0;  // datagrams copied to user space
-  int64_t truncated = 0;  // of which MSG_TRUNC
-  int64_t backlog = 0;    // datagrams that went through sk_backlog
+  int64_t drops = 0;     // sk_drops
+  int64_t queued = 0;    // datagrams queued to sk_receive_queue
+  int64_t delivered = 0; // datagrams copied to user space
+  int64_t truncated = 0; // of which MSG_TRUNC
+  int64_t backlog = 0;   // datagrams that went through sk_backlog
 };
 
 struct Counters {
@@ -66,4 +93,4 @@ struct Counters {
 // The end object's counter fields (docs/trace-format.md).
 nlohmann::json to_json(const Counters& c, const std::vector<std::string>& socket_names);
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

@@ -25,4 +25,4 @@ private:
   std::vector<EventSink*> sinks_;
 };
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

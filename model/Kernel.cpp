@@ -12,13 +12,8 @@ using trace::Hook;
 using trace::Kind;
 
 Kernel::Kernel(const Scenario& sc, EventSink& sink, bool detailed)
-    : cpu_time_ns(sc.cpus),
-      sc_(sc),
-      sink_(sink),
-      detailed_(detailed),
-      c_(static_cast<int>(sc.cpus), static_cast<int>(sc.sockets.size())),
-      traffic_(sc),
-      sd_(sc.cpus) {
+    : cpu_time_ns(sc.cpus), sc_(sc), sink_(sink), detailed_(detailed),
+      c_(static_cast<int>(sc.cpus), static_cast<int>(sc.sockets.size())), traffic_(sc), sd_(sc.cpus) {
   for (size_t i = 0; i < sc.sockets.size(); ++i) {
     Socket s;
     s.index = static_cast<int>(i);
@@ -70,7 +65,7 @@ void Kernel::fate_drop(Event e, DropReason r) {
     ++c_.dropped[static_cast<size_t>(r)];
     e.kind = Kind::Drop;
   } else {
-    e.kind = Kind::Instant;  // a fragment of a datagram that already has its fate
+    e.kind = Kind::Instant; // a fragment of a datagram that already has its fate
   }
   sink_.emit(e);
 }
@@ -169,8 +164,9 @@ void Kernel::enable_irq(int64_t now) {
   irq_enabled_ = true;
   // Frames already in the ring keep the RX status bit set: the interrupt is pending at once.
   pending_irq_frames_ = static_cast<int64_t>(ring_.size());
-  pending_arrivals_.assign(static_cast<size_t>(std::min<int64_t>(pending_irq_frames_, std::max<int64_t>(sc_.nic.rx_frames, 1))),
-                           now);
+  pending_arrivals_.assign(
+      static_cast<size_t>(std::min<int64_t>(pending_irq_frames_, std::max<int64_t>(sc_.nic.rx_frames, 1))),
+      now);
   first_pending_ns_ = now;
 }
 
@@ -228,8 +224,9 @@ bool Kernel::driver_rx(int cpu, Ctx ctx, int64_t now, Path& p) {
   p.ctx = ctx;
   const Costs& k = sc_.costs;
   Skb& skb = p.skb;
-  Event& rx = stage_ev(p, Fn::Rtl8139Rx,
-                       k.driver_rx_ns + k.skb_alloc_ns + std::llround(k.driver_copy_ns_per_byte * skb.frame_bytes));
+  Event& rx =
+      stage_ev(p, Fn::Rtl8139Rx,
+               k.driver_rx_ns + k.skb_alloc_ns + std::llround(k.driver_copy_ns_per_byte * skb.frame_bytes));
   rx.ring = ring_fill();
   if (skb.alloc_fails) {
     ++c_.nic.rx_dropped;
@@ -264,10 +261,10 @@ bool Kernel::backlog_rx(int cpu, Ctx ctx, Path& p) {
   auto& sd = sd_[cpu];
   if (sd.process_queue.empty()) {
     if (sd.input_pkt_queue.empty()) {
-      sd.backlog_scheduled = false;  // napi->state = 0, inline __napi_complete
+      sd.backlog_scheduled = false; // napi->state = 0, inline __napi_complete
       return false;
     }
-    sd.process_queue.swap(sd.input_pkt_queue);  // skb_queue_splice_tail_init onto an empty queue
+    sd.process_queue.swap(sd.input_pkt_queue); // skb_queue_splice_tail_init onto an empty queue
   }
   p.clear();
   p.skb = sd.process_queue.front();
@@ -321,8 +318,8 @@ void Kernel::build_stack_path(Path& p) {
     stage(p, Fn::UdpV4EarlyDemux, k.early_demux_ns);
     for (const auto& s : sockets_) {
       const auto& c = *s.cfg;
-      if (c.connect && c.connect->addr == skb.saddr && c.connect->port == skb.sport && c.bind.port == skb.dport &&
-          skb.daddr == sc_.nic.addr) {
+      if (c.connect && c.connect->addr == skb.saddr && c.connect->port == skb.sport &&
+          c.bind.port == skb.dport && skb.daddr == sc_.nic.addr) {
         early_sock = s.index;
         have_dst = s.rx_dst_cached;
         break;
@@ -381,9 +378,9 @@ void Kernel::build_stack_path(Path& p) {
   ++c_[IpMib::InDelivers];
   // udp_rcv -> __udp4_lib_rcv (net/ipv4/udp.c).
   stage(p, Fn::UdpRcv, k.udp_rcv_ns + std::llround(k.udp_csum_ns_per_byte * (skb.udp_payload + 8)));
-  int sock = early_sock;  // skb_steal_sock
+  int sock = early_sock; // skb_steal_sock
   if (sock >= 0) {
-    sockets_[sock].rx_dst_cached = true;  // udp_sk_rx_dst_set
+    sockets_[sock].rx_dst_cached = true; // udp_sk_rx_dst_set
   } else {
     stage(p, Fn::Udp4LibLookup, k.udp_lookup_ns);
     sock = udp_lookup(skb);
@@ -675,8 +672,8 @@ bool Kernel::sockets_drained() const {
 bool Kernel::quiescent() const {
   if (!ring_.empty()) return false;
   for (const auto& sd : sd_)
-    if (!sd.poll_list.empty() || !sd.input_pkt_queue.empty() || !sd.process_queue.empty() || sd.net_rx_pending ||
-        sd.backlog_scheduled || !sd.rps_ipi_list.empty())
+    if (!sd.poll_list.empty() || !sd.input_pkt_queue.empty() || !sd.process_queue.empty() ||
+        sd.net_rx_pending || sd.backlog_scheduled || !sd.rps_ipi_list.empty())
       return false;
   return true;
 }
@@ -724,4 +721,4 @@ void Kernel::close_all(int64_t now) {
   }
 }
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

@@ -27,18 +27,18 @@ using trace::DropReason;
 using trace::Event;
 using trace::Fn;
 
-inline constexpr int kNicNapi = -1;          // poll_list entry of the NIC; a CPU number = that CPU's backlog
-inline constexpr int kMaxSoftirqRestart = 10;  // kernel/softirq.c MAX_SOFTIRQ_RESTART
-inline constexpr int64_t kMaxSoftirqTimeNs = 2'000'000;  // MAX_SOFTIRQ_TIME, msecs_to_jiffies(2)
+inline constexpr int kNicNapi = -1;           // poll_list entry of the NIC; a CPU number = that CPU's backlog
+inline constexpr int kMaxSoftirqRestart = 10; // kernel/softirq.c MAX_SOFTIRQ_RESTART
+inline constexpr int64_t kMaxSoftirqTimeNs = 2'000'000; // MAX_SOFTIRQ_TIME, msecs_to_jiffies(2)
 
 // What must happen when a Path's execution ends.
 enum class Outcome { Done, Socket, Backlog, Held };
 
 struct Path {
-  std::vector<Event> events;  // t = work offset (ns) from the start of the execution
+  std::vector<Event> events; // t = work offset (ns) from the start of the execution
   int64_t cost = 0;
   Outcome outcome = Outcome::Done;
-  int target = -1;  // socket index (Socket) or CPU (Backlog)
+  int target = -1; // socket index (Socket) or CPU (Backlog)
   Skb skb;
   int cpu = 0;
   Ctx ctx = Ctx::Softirq;
@@ -52,26 +52,26 @@ struct Path {
 
 // struct softnet_data, one per CPU (include/linux/netdevice.h).
 struct Softnet {
-  std::deque<int> poll_list;  // NAPI instances scheduled here (kNicNapi or a backlog)
+  std::deque<int> poll_list; // NAPI instances scheduled here (kNicNapi or a backlog)
   std::deque<Skb> input_pkt_queue;
   std::deque<Skb> process_queue;
-  bool backlog_scheduled = false;  // NAPI_STATE_SCHED of sd->backlog
-  bool net_rx_pending = false;     // NET_RX_SOFTIRQ raised
-  std::vector<int> rps_ipi_list;   // CPUs to IPI when this CPU's net_rx_action ends
-  bool need_resched = false;       // a thread on this CPU was woken
+  bool backlog_scheduled = false; // NAPI_STATE_SCHED of sd->backlog
+  bool net_rx_pending = false;    // NET_RX_SOFTIRQ raised
+  std::vector<int> rps_ipi_list;  // CPUs to IPI when this CPU's net_rx_action ends
+  bool need_resched = false;      // a thread on this CPU was woken
 };
 
 struct Socket {
   int index = 0;
   const SocketConfig* cfg = nullptr;
-  int64_t rcvbuf = 0;  // sk_rcvbuf
-  std::deque<Skb> queue;  // sk_receive_queue
+  int64_t rcvbuf = 0;    // sk_rcvbuf
+  std::deque<Skb> queue; // sk_receive_queue
   int64_t rmem_alloc = 0;
-  std::deque<Skb> backlog;  // sk_backlog
+  std::deque<Skb> backlog; // sk_backlog
   int64_t backlog_len = 0;
   bool owned_by_user = false;
-  std::deque<int> waiters;  // receiver threads in wait_for_more_packets, exclusive, FIFO
-  bool rx_dst_cached = false;  // sk->sk_rx_dst, set by the first datagram
+  std::deque<int> waiters;    // receiver threads in wait_for_more_packets, exclusive, FIFO
+  bool rx_dst_cached = false; // sk->sk_rx_dst, set by the first datagram
   bool has_reader = false;
 };
 
@@ -175,12 +175,12 @@ private:
   };
 
   Event ev(trace::Kind k, Fn fn, int cpu, Ctx ctx, int64_t t, const Skb* skb = nullptr) const;
-  Event* stage(Path& p, Fn fn, int64_t cost);  // nullptr when the trace does not need the stage
+  Event* stage(Path& p, Fn fn, int64_t cost); // nullptr when the trace does not need the stage
   Event& stage_ev(Path& p, Fn fn, int64_t cost);
   Event& drop_at(Path& p, Fn fn, DropReason r);
   // The packet's fate: exactly once per datagram.
   void fate_drop(Event e, DropReason r);
-  void build_stack_path(Path& p);  // from __netif_receive_skb_core up to the socket
+  void build_stack_path(Path& p); // from __netif_receive_skb_core up to the socket
   int udp_lookup(const Skb& skb) const;
   int sk_data_ready(Socket& s, int cpu, Ctx ctx, int64_t t);
   bool socket_enqueue(Socket& s, Skb& skb, int cpu, Ctx ctx, int64_t t, Fn fn);
@@ -192,17 +192,17 @@ private:
   Traffic traffic_;
   std::deque<Skb> ring_;
   bool irq_enabled_ = true;
-  int64_t pending_irq_frames_ = 0;  // frames since the interrupt was last raised/enabled
+  int64_t pending_irq_frames_ = 0; // frames since the interrupt was last raised/enabled
   int64_t first_pending_ns_ = 0;
-  std::vector<int64_t> pending_arrivals_;  // arrival times of those frames (for rx_frames)
+  std::vector<int64_t> pending_arrivals_; // arrival times of those frames (for rx_frames)
   std::vector<Softnet> sd_;
   std::vector<Socket> sockets_;
   std::vector<int> thread_socket_;
   std::vector<int> thread_cpu_;
-  std::map<int64_t, FragQueue> frag_queues_;  // by datagram id
-  std::vector<bool> fated_;  // datagram already delivered or dropped
-  int64_t in_flight_ = 0;    // datagrams arrived without a fate yet
+  std::map<int64_t, FragQueue> frag_queues_; // by datagram id
+  std::vector<bool> fated_;                  // datagram already delivered or dropped
+  int64_t in_flight_ = 0;                    // datagrams arrived without a fate yet
   std::mt19937_64 rps_hash_salt_;
 };
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

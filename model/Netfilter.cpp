@@ -22,4 +22,4 @@ NfResult nf_hook(const std::vector<NfRule>& rules, const Skb& skb) {
   return r;
 }
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

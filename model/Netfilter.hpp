@@ -14,8 +14,8 @@ bool matches(const Match& m, const Skb& skb);
 
 struct NfResult {
   Verdict verdict = Verdict::Accept;
-  int64_t cost_ns = 0;  // the rules examined
+  int64_t cost_ns = 0; // the rules examined
 };
 NfResult nf_hook(const std::vector<NfRule>& rules, const Skb& skb);
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

@@ -11,7 +11,7 @@
 namespace rxpath::model {
 
 struct Endpoint {
-  uint32_t addr = 0;  // IPv4, host byte order; 0 = INADDR_ANY
+  uint32_t addr = 0; // IPv4, host byte order; 0 = INADDR_ANY
   uint16_t port = 0;
   bool operator==(const Endpoint&) const = default;
 };
@@ -32,7 +32,7 @@ struct Sysctl {
 
 struct Nic {
   std::string address = "10.0.0.1";
-  uint32_t addr = 0;  // parsed `address`
+  uint32_t addr = 0; // parsed `address`
   int64_t link_mbps = 10000;
   int64_t ring_size = 256;
   int64_t rx_usecs = 0;
@@ -42,8 +42,9 @@ struct Nic {
   int64_t napi_weight = 64;
   std::vector<int64_t> rps_cpus;
   double skb_alloc_fail_ratio = 0;
-  int64_t skb_headroom_bytes = 64;   // NET_SKB_PAD on x86-64
-  int64_t skb_overhead_bytes = 576;  // SKB_DATA_ALIGN(sizeof(sk_buff)) + SKB_DATA_ALIGN(sizeof(skb_shared_info))
+  int64_t skb_headroom_bytes = 64; // NET_SKB_PAD on x86-64
+  int64_t skb_overhead_bytes =
+      576; // SKB_DATA_ALIGN(sizeof(sk_buff)) + SKB_DATA_ALIGN(sizeof(skb_shared_info))
 };
 
 enum class Pattern { Constant, Poisson, Burst, List };
@@ -76,7 +77,7 @@ struct Match {
   std::optional<uint32_t> src_addr;
   std::optional<int64_t> sport;
   std::optional<int64_t> dport;
-  std::string protocol_text, src_text;  // as written, for the resolved scenario
+  std::string protocol_text, src_text; // as written, for the resolved scenario
   int64_t sport_v = -1, dport_v = -1;
 };
 
@@ -96,11 +97,11 @@ struct SocketConfig {
   std::string name;
   std::string bind_text = "0.0.0.0:9000";
   Endpoint bind;
-  std::string connect_text;  // empty: unconnected
+  std::string connect_text; // empty: unconnected
   std::optional<Endpoint> connect;
-  int64_t so_rcvbuf_bytes = 0;  // 0: not set, sk_rcvbuf = rmem_default
+  int64_t so_rcvbuf_bytes = 0; // 0: not set, sk_rcvbuf = rmem_default
   bool has_filter = false;
-  Match filter_accept;  // sk_filter: datagrams that do not match are dropped
+  Match filter_accept; // sk_filter: datagrams that do not match are dropped
 };
 
 struct ReceiverConfig {
@@ -109,7 +110,7 @@ struct ReceiverConfig {
   int socket_index = -1;
   int64_t cpu = 1;
   int64_t user_buffer_bytes = 65536;
-  int64_t rcvtimeo_us = 0;  // 0: block forever
+  int64_t rcvtimeo_us = 0; // 0: block forever
   int64_t app_work_ns = 0;
   int64_t lock_hold_ns = 0;
 };
@@ -154,7 +155,7 @@ struct Costs {
 };
 
 struct Scenario {
-  std::string file;  // where it was loaded from (for messages)
+  std::string file; // where it was loaded from (for messages)
   std::string name = "unnamed";
   std::string description;
   std::string kernel = "3.19";
@@ -170,4 +171,4 @@ struct Scenario {
   Costs costs;
 };
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

@@ -15,15 +15,16 @@
 namespace rxpath::model {
 
 struct Override {
-  std::string key;    // "net.core.netdev_budget", "nic.ring_size", "receivers.0.app_work_ns", "sockets.s0.so_rcvbuf_bytes"
-  std::string value;  // JSON text, or a bare string
+  std::string key;   // "net.core.netdev_budget", "nic.ring_size", "receivers.0.app_work_ns",
+                     // "sockets.s0.so_rcvbuf_bytes"
+  std::string value; // JSON text, or a bare string
 };
 // Parses "KEY=VALUE"; throws ScenarioError naming the command line.
 Override parse_override(const std::string& text);
 
 struct LoadedScenario {
   Scenario scenario;
-  nlohmann::json resolved;  // every parameter, defaults filled in
+  nlohmann::json resolved; // every parameter, defaults filled in
 };
 
 LoadedScenario load_scenario(const std::string& file, const std::vector<Override>& overrides = {},
@@ -39,6 +40,6 @@ std::vector<ParamDoc> scenario_reference();
 // Linux's SO_RCVBUF arithmetic (sock_setsockopt, net/core/sock.c): min(value, rmem_max) * 2,
 // at least SOCK_MIN_RCVBUF; not set: rmem_default (sock_init_data).
 int64_t effective_rcvbuf(int64_t so_rcvbuf_bytes, const Sysctl& s);
-inline constexpr int64_t kSockMinRcvbuf = 2 * (2048 + 256 + 320);  // 2 * SKB_TRUESIZE(256), 3.19 x86-64
+inline constexpr int64_t kSockMinRcvbuf = 2 * (2048 + 256 + 320); // 2 * SKB_TRUESIZE(256), 3.19 x86-64
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

@@ -48,29 +48,40 @@ void visit_sysctl(Schema& s, Sysctl& c) {
   s.integer("net.core.dev_weight", c.dev_weight, 1, kMaxI, "process_backlog's quota per poll (RPS backlog).");
   s.integer("net.core.netdev_max_backlog", c.netdev_max_backlog, 0, kMaxI,
             "Per-CPU input_pkt_queue limit: enqueue_to_backlog accepts while qlen <= this.");
-  s.integer("net.core.rmem_default", c.rmem_default, 256, kMaxI, "sk_rcvbuf of a socket that never sets SO_RCVBUF, bytes.");
+  s.integer("net.core.rmem_default", c.rmem_default, 256, kMaxI,
+            "sk_rcvbuf of a socket that never sets SO_RCVBUF, bytes.");
   s.integer("net.core.rmem_max", c.rmem_max, 256, kMaxI, "Cap on SO_RCVBUF requests, bytes.");
   s.boolean("net.ipv4.ip_early_demux", c.ip_early_demux,
             "Try the protocol's early demux (a dst cached on a connected socket) before the route lookup.");
-  s.integer("net.ipv4.ipfrag_time", c.ipfrag_time, 1, 3600, "Seconds a fragment queue waits for its missing fragments.");
+  s.integer("net.ipv4.ipfrag_time", c.ipfrag_time, 1, 3600,
+            "Seconds a fragment queue waits for its missing fragments.");
 }
 
 void visit_nic(Schema& s, Nic& c) {
   s.string("address", c.address, "The host's IPv4 address on this interface (local deliveries go here).");
-  s.integer("link_mbps", c.link_mbps, 1, 1000000, "Link speed: frames cannot arrive closer than their wire time.");
-  s.integer("ring_size", c.ring_size, 1, 65536, "RX descriptors (ethtool -G rx); a frame with no free one is rx_missed.");
-  s.integer("rx_usecs", c.rx_usecs, 0, 100000,
-            "Interrupt moderation (ethtool -C rx-usecs): µs from the first pending frame to the IRQ; 0 = at once.");
+  s.integer("link_mbps", c.link_mbps, 1, 1000000,
+            "Link speed: frames cannot arrive closer than their wire time.");
+  s.integer("ring_size", c.ring_size, 1, 65536,
+            "RX descriptors (ethtool -G rx); a frame with no free one is rx_missed.");
+  s.integer(
+      "rx_usecs", c.rx_usecs, 0, 100000,
+      "Interrupt moderation (ethtool -C rx-usecs): µs from the first pending frame to the IRQ; 0 = at once.");
   s.integer("rx_frames", c.rx_frames, 0, 65536,
-            "Interrupt moderation (ethtool -C rx-frames): raise the IRQ once this many frames are pending; 0 = unused.");
+            "Interrupt moderation (ethtool -C rx-frames): raise the IRQ once this many frames are pending; 0 "
+            "= unused.");
   s.integer("irq_cpu", c.irq_cpu, 0, 1023, "CPU the RX IRQ is routed to (/proc/irq/N/smp_affinity).");
-  s.boolean("napi", c.napi,
-            "true: NAPI (IRQ masked while polling). false: pre-NAPI, each interrupt processes frames up to the "
-            "socket in hardirq context.");
-  s.integer("napi_weight", c.napi_weight, 1, 65536, "The driver's NAPI weight (netif_napi_add; 8139too: 64).");
-  s.int_list("rps_cpus", c.rps_cpus, 0, 1023, "RPS: CPUs that receive the stack work (rps_cpus); [] = RPS off.");
-  s.number("skb_alloc_fail_ratio", c.skb_alloc_fail_ratio, 0, 1, "Share of frames whose skb allocation fails (rx_dropped).");
-  s.integer("skb_headroom_bytes", c.skb_headroom_bytes, 0, 4096, "NET_SKB_PAD headroom in the skb's data buffer.");
+  s.boolean(
+      "napi", c.napi,
+      "true: NAPI (IRQ masked while polling). false: pre-NAPI, each interrupt processes frames up to the "
+      "socket in hardirq context.");
+  s.integer("napi_weight", c.napi_weight, 1, 65536,
+            "The driver's NAPI weight (netif_napi_add; 8139too: 64).");
+  s.int_list("rps_cpus", c.rps_cpus, 0, 1023,
+             "RPS: CPUs that receive the stack work (rps_cpus); [] = RPS off.");
+  s.number("skb_alloc_fail_ratio", c.skb_alloc_fail_ratio, 0, 1,
+           "Share of frames whose skb allocation fails (rx_dropped).");
+  s.integer("skb_headroom_bytes", c.skb_headroom_bytes, 0, 4096,
+            "NET_SKB_PAD headroom in the skb's data buffer.");
   s.integer("skb_overhead_bytes", c.skb_overhead_bytes, 0, 65536,
             "truesize beyond the data buffer: SKB_DATA_ALIGN(sizeof sk_buff) + SKB_DATA_ALIGN(sizeof "
             "skb_shared_info).");
@@ -99,23 +110,27 @@ void visit_match(Schema& s, Match& m) {
 void visit_rule(Schema& s, NfRule& r) {
   visit_match(s, r.match);
   s.choice("verdict", r.verdict_name, {"ACCEPT", "DROP"}, "What a matching packet gets.");
-  s.integer("cost_ns", r.cost_ns, 0, kMaxNs, "CPU cost of evaluating this rule, ns (guess: ~40 ns per iptables rule).");
+  s.integer("cost_ns", r.cost_ns, 0, kMaxNs,
+            "CPU cost of evaluating this rule, ns (guess: ~40 ns per iptables rule).");
   r.verdict = r.verdict_name == "DROP" ? Verdict::Drop : Verdict::Accept;
 }
 
 void visit_netfilter(Schema& s, Netfilter& n) {
-  s.array("prerouting", n.prerouting, "NF_INET_PRE_ROUTING rules, in order; the first match decides.", visit_rule);
+  s.array("prerouting", n.prerouting, "NF_INET_PRE_ROUTING rules, in order; the first match decides.",
+          visit_rule);
   s.array("local_in", n.local_in, "NF_INET_LOCAL_IN rules, in order; the first match decides.", visit_rule);
 }
 
 void visit_source(Schema& s, TrafficSource& t) {
   s.string("name", t.name, "Name of the flow (for the summary).");
   s.choice("pattern", t.pattern_name, {"constant", "poisson", "burst", "list"},
-           "Arrival process: constant rate, Poisson, bursts of burst_frames back-to-back, or the explicit times_ns.");
+           "Arrival process: constant rate, Poisson, bursts of burst_frames back-to-back, or the explicit "
+           "times_ns.");
   s.number("rate_pps", t.rate_pps, 0.001, 1e9, "Mean datagrams per second (constant, poisson, burst).");
   s.integer("count", t.count, 0, int64_t{1} << 40, "Datagrams to send (ignored for pattern list).");
   s.integer("start_ns", t.start_ns, 0, kMaxNs, "Time of the first datagram, ns.");
-  s.integer("burst_frames", t.burst_frames, 1, 1 << 20, "Datagrams per burst (pattern burst), sent at line rate.");
+  s.integer("burst_frames", t.burst_frames, 1, 1 << 20,
+            "Datagrams per burst (pattern burst), sent at line rate.");
   s.int_list("times_ns", t.times_ns, 0, kMaxNs, "Arrival times for pattern list, ns (non-decreasing).");
   s.integer("payload_bytes", t.payload_bytes, 0, 65507, "UDP payload per datagram, bytes.");
   s.string("src", t.src_text, "Source \"ADDRESS:PORT\".");
@@ -123,7 +138,8 @@ void visit_source(Schema& s, TrafficSource& t) {
   s.integer("ip_protocol", t.ip_protocol, 0, 255, "IP protocol number in the header (17 = UDP).");
   s.integer("ethertype", t.ethertype, 0, 0xffff, "Ethertype of the frames (0x0800 = 2048 = IPv4).");
   s.number("bad_checksum_ratio", t.bad_checksum_ratio, 0, 1, "Share of datagrams with a bad UDP checksum.");
-  s.number("bad_ip_checksum_ratio", t.bad_ip_checksum_ratio, 0, 1, "Share of datagrams with a bad IP header checksum.");
+  s.number("bad_ip_checksum_ratio", t.bad_ip_checksum_ratio, 0, 1,
+           "Share of datagrams with a bad IP header checksum.");
   s.integer("mtu_bytes", t.mtu_bytes, 68, 65535, "Path MTU: larger datagrams arrive as IP fragments.");
   if (!s.reading()) return;
   t.src = parse_endpoint(s, "src", t.src_text);
@@ -145,13 +161,14 @@ void visit_source(Schema& s, TrafficSource& t) {
 void visit_socket(Schema& s, SocketConfig& c) {
   s.string("name", c.name, "Name the receivers refer to.");
   s.string("bind", c.bind_text, "bind() address \"ADDRESS:PORT\" (0.0.0.0 = INADDR_ANY).");
-  s.string("connect", c.connect_text, "connect() peer \"ADDRESS:PORT\" (\"\" = unconnected); enables early demux.");
+  s.string("connect", c.connect_text,
+           "connect() peer \"ADDRESS:PORT\" (\"\" = unconnected); enables early demux.");
   s.integer("so_rcvbuf_bytes", c.so_rcvbuf_bytes, 0, kMaxI,
             "setsockopt(SO_RCVBUF) value; the kernel stores twice it, capped by rmem_max (0 = not set).");
   if (s.reading()) c.has_filter = s.has("filter_accept");
   if (!s.reading() || c.has_filter)
-    s.object("filter_accept", c.filter_accept, "sk_filter: datagrams not matching this are dropped (absent = no filter).",
-             visit_match);
+    s.object("filter_accept", c.filter_accept,
+             "sk_filter: datagrams not matching this are dropped (absent = no filter).", visit_match);
   if (!s.reading()) return;
   c.bind = parse_endpoint(s, "bind", c.bind_text);
   if (!c.connect_text.empty()) c.connect = parse_endpoint(s, "connect", c.connect_text);
@@ -178,10 +195,13 @@ void visit_costs(Schema& s, Costs& c) {
   ns("softirq_entry_ns", c.softirq_entry_ns, "__do_softirq entry/exit.");
   ns("net_rx_action_ns", c.net_rx_action_ns, "net_rx_action per call (excluding polls).");
   ns("napi_poll_ns", c.napi_poll_ns, "Per NAPI poll call (rtl8139_poll, process_backlog).");
-  ns("napi_complete_ns", c.napi_complete_ns, "napi_complete_done and unmasking the RX interrupt (an MMIO write).");
-  ns("driver_rx_ns", c.driver_rx_ns, "rtl8139_rx per frame, excluding skb allocation and copy (eth_type_trans, stats).");
+  ns("napi_complete_ns", c.napi_complete_ns,
+     "napi_complete_done and unmasking the RX interrupt (an MMIO write).");
+  ns("driver_rx_ns", c.driver_rx_ns,
+     "rtl8139_rx per frame, excluding skb allocation and copy (eth_type_trans, stats).");
   ns("skb_alloc_ns", c.skb_alloc_ns, "netdev_alloc_skb per frame.");
-  per_byte("driver_copy_ns_per_byte", c.driver_copy_ns_per_byte, "rtl8139_rx copies the frame out of the ring, ns/byte.");
+  per_byte("driver_copy_ns_per_byte", c.driver_copy_ns_per_byte,
+           "rtl8139_rx copies the frame out of the ring, ns/byte.");
   ns("netif_receive_skb_ns", c.netif_receive_skb_ns, "netif_receive_skb entry.");
   ns("get_rps_cpu_ns", c.get_rps_cpu_ns, "get_rps_cpu (flow hash, map lookup).");
   ns("enqueue_to_backlog_ns", c.enqueue_to_backlog_ns, "enqueue_to_backlog (remote spinlock, queue).");
@@ -195,15 +215,19 @@ void visit_costs(Schema& s, Costs& c) {
   ns("route_lookup_ns", c.route_lookup_ns, "ip_route_input_noref (FIB lookup).");
   ns("ip_local_deliver_ns", c.ip_local_deliver_ns, "ip_local_deliver.");
   ns("ip_defrag_ns", c.ip_defrag_ns, "ip_defrag per fragment.");
-  ns("ip_local_deliver_finish_ns", c.ip_local_deliver_finish_ns, "ip_local_deliver_finish (inet_protos dispatch).");
+  ns("ip_local_deliver_finish_ns", c.ip_local_deliver_finish_ns,
+     "ip_local_deliver_finish (inet_protos dispatch).");
   ns("udp_rcv_ns", c.udp_rcv_ns, "udp_rcv / __udp4_lib_rcv checks.");
-  per_byte("udp_csum_ns_per_byte", c.udp_csum_ns_per_byte, "UDP checksum in software, ns/byte (0 = offloaded).");
+  per_byte("udp_csum_ns_per_byte", c.udp_csum_ns_per_byte,
+           "UDP checksum in software, ns/byte (0 = offloaded).");
   ns("udp_lookup_ns", c.udp_lookup_ns, "__udp4_lib_lookup.");
   ns("udp_queue_rcv_skb_ns", c.udp_queue_rcv_skb_ns, "udp_queue_rcv_skb (rcvbuf check, bh_lock_sock).");
-  ns("sock_queue_rcv_skb_ns", c.sock_queue_rcv_skb_ns, "sock_queue_rcv_skb: skb_set_owner_r, __skb_queue_tail.");
+  ns("sock_queue_rcv_skb_ns", c.sock_queue_rcv_skb_ns,
+     "sock_queue_rcv_skb: skb_set_owner_r, __skb_queue_tail.");
   ns("socket_filter_ns", c.socket_filter_ns, "sk_filter when the socket has a filter.");
   ns("sk_data_ready_ns", c.sk_data_ready_ns, "sock_def_readable (wake-up of a waiter).");
-  ns("wakeup_latency_ns", c.wakeup_latency_ns, "From the wake-up to the woken thread running (scheduler, context switch).");
+  ns("wakeup_latency_ns", c.wakeup_latency_ns,
+     "From the wake-up to the woken thread running (scheduler, context switch).");
   ns("recvmsg_ns", c.recvmsg_ns, "recvfrom syscall through udp_recvmsg and __skb_recv_datagram, per call.");
   per_byte("copy_to_user_ns_per_byte", c.copy_to_user_ns_per_byte, "skb_copy_datagram_msg, ns/byte.");
   ns("skb_free_ns", c.skb_free_ns, "skb_free_datagram_locked (uncharge, free).");
@@ -214,9 +238,11 @@ void visit_scenario(Schema& s, Scenario& sc) {
   s.string("name", sc.name, "Scenario name (shown in the summary).");
   s.string("description", sc.description, "What the scenario shows.");
   s.choice("kernel", sc.kernel, {"3.19"}, "Kernel profile whose functions and checks the model follows.");
-  s.integer("seed", sc.seed, 0, std::numeric_limits<int64_t>::max(), "Random seed (arrivals, bad checksums, alloc failures).");
+  s.integer("seed", sc.seed, 0, std::numeric_limits<int64_t>::max(),
+            "Random seed (arrivals, bad checksums, alloc failures).");
   s.integer("cpus", sc.cpus, 1, 64, "Number of CPUs.");
-  s.boolean("ptype_all_tap", sc.ptype_all_tap, "A ptype_all tap (e.g. tcpdump) sees every frame in __netif_receive_skb_core.");
+  s.boolean("ptype_all_tap", sc.ptype_all_tap,
+            "A ptype_all tap (e.g. tcpdump) sees every frame in __netif_receive_skb_core.");
   s.object("sysctl", sc.sysctl, "Linux sysctls, by their Linux names.", visit_sysctl);
   s.object("nic", sc.nic, "The NIC and its driver (8139too in the seeds).", visit_nic);
   s.array("traffic", sc.traffic, "Traffic sources, merged by arrival time at the NIC.", visit_source);
@@ -235,10 +261,12 @@ void cross_check(const Schema& root, Scenario& sc) {
   if (!ip) at("nic.address", "expected an IPv4 address, found \"" + sc.nic.address + "\"");
   sc.nic.addr = *ip;
   if (sc.nic.irq_cpu >= sc.cpus)
-    at("nic.irq_cpu", "CPU " + std::to_string(sc.nic.irq_cpu) + " does not exist (cpus is " + std::to_string(sc.cpus) + ")");
+    at("nic.irq_cpu",
+       "CPU " + std::to_string(sc.nic.irq_cpu) + " does not exist (cpus is " + std::to_string(sc.cpus) + ")");
   for (size_t i = 0; i < sc.nic.rps_cpus.size(); ++i)
     if (sc.nic.rps_cpus[i] >= sc.cpus)
-      at("nic.rps_cpus[" + std::to_string(i) + "]", "CPU " + std::to_string(sc.nic.rps_cpus[i]) + " does not exist (cpus is " +
+      at("nic.rps_cpus[" + std::to_string(i) + "]", "CPU " + std::to_string(sc.nic.rps_cpus[i]) +
+                                                        " does not exist (cpus is " +
                                                         std::to_string(sc.cpus) + ")");
   if (sc.traffic.empty()) at("traffic", "expected at least one traffic source");
   for (size_t i = 0; i < sc.traffic.size(); ++i)
@@ -250,30 +278,35 @@ void cross_check(const Schema& root, Scenario& sc) {
     if (so.name.empty()) so.name = "s" + std::to_string(i);
     if (!names.insert(so.name).second) at(p + ".name", "duplicate socket name \"" + so.name + "\"");
     if (so.bind.addr != 0 && so.bind.addr != sc.nic.addr)
-      at(p + ".bind", "nobody can reach this socket: " + so.bind_text + " is neither 0.0.0.0 nor nic.address " +
-                          sc.nic.address);
-    if (so.bind.port == 0) at(p + ".bind", "expected a port other than 0 (the model does not pick ephemeral ports)");
+      at(p + ".bind", "nobody can reach this socket: " + so.bind_text +
+                          " is neither 0.0.0.0 nor nic.address " + sc.nic.address);
+    if (so.bind.port == 0)
+      at(p + ".bind", "expected a port other than 0 (the model does not pick ephemeral ports)");
     for (size_t j = 0; j < i; ++j) {
       const auto& o = sc.sockets[j];
-      if (o.bind.port == so.bind.port && (o.bind.addr == so.bind.addr || o.bind.addr == 0 || so.bind.addr == 0))
-        at(p + ".bind", "bind() would fail with EADDRINUSE: " + so.bind_text + " overlaps sockets[" + std::to_string(j) +
-                            "] (" + o.bind_text + ")");
+      if (o.bind.port == so.bind.port &&
+          (o.bind.addr == so.bind.addr || o.bind.addr == 0 || so.bind.addr == 0))
+        at(p + ".bind", "bind() would fail with EADDRINUSE: " + so.bind_text + " overlaps sockets[" +
+                            std::to_string(j) + "] (" + o.bind_text + ")");
     }
   }
   for (size_t i = 0; i < sc.receivers.size(); ++i) {
     auto& r = sc.receivers[i];
     const std::string p = "receivers[" + std::to_string(i) + "]";
     if (r.name.empty()) r.name = "app" + std::to_string(i);
-    auto it = std::find_if(sc.sockets.begin(), sc.sockets.end(), [&](const auto& so) { return so.name == r.socket; });
+    auto it = std::find_if(sc.sockets.begin(), sc.sockets.end(),
+                           [&](const auto& so) { return so.name == r.socket; });
     if (it == sc.sockets.end()) at(p + ".socket", "no socket named \"" + r.socket + "\"");
     r.socket_index = static_cast<int>(it - sc.sockets.begin());
     if (r.cpu >= sc.cpus)
-      at(p + ".cpu", "CPU " + std::to_string(r.cpu) + " does not exist (cpus is " + std::to_string(sc.cpus) + ")");
+      at(p + ".cpu",
+         "CPU " + std::to_string(r.cpu) + " does not exist (cpus is " + std::to_string(sc.cpus) + ")");
   }
   (void)root;
 }
 
-std::string override_path_to_pointer(const nlohmann::json& doc, const std::string& key, const std::string& where) {
+std::string override_path_to_pointer(const nlohmann::json& doc, const std::string& key,
+                                     const std::string& where) {
   if (key.rfind("net.", 0) == 0) return "/sysctl/" + key;
   std::string ptr;
   const nlohmann::json* cur = &doc;
@@ -284,12 +317,14 @@ std::string override_path_to_pointer(const nlohmann::json& doc, const std::strin
     if (cur && cur->is_array()) {
       // An index, or the "name" of an element.
       size_t idx = cur->size();
-      if (std::all_of(part.begin(), part.end(), ::isdigit)) idx = std::stoul(part);
+      if (std::all_of(part.begin(), part.end(), ::isdigit))
+        idx = std::stoul(part);
       else
         for (size_t i = 0; i < cur->size(); ++i)
           if ((*cur)[i].is_object() && (*cur)[i].value("name", "") == part) idx = i;
       if (idx >= cur->size())
-        throw ScenarioError(where, "", "--set " + key + ": no element \"" + part + "\" in " + (ptr.empty() ? "/" : ptr));
+        throw ScenarioError(where, "",
+                            "--set " + key + ": no element \"" + part + "\" in " + (ptr.empty() ? "/" : ptr));
       ptr += "/" + std::to_string(idx);
       cur = &(*cur)[idx];
     } else {
@@ -300,17 +335,20 @@ std::string override_path_to_pointer(const nlohmann::json& doc, const std::strin
   return ptr;
 }
 
-}  // namespace
+} // namespace
 
 std::string ip_to_string(uint32_t a) {
-  return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." + std::to_string((a >> 8) & 255) + "." +
-         std::to_string(a & 255);
+  return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." +
+         std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255);
 }
-std::string to_string(const Endpoint& e) { return ip_to_string(e.addr) + ":" + std::to_string(e.port); }
+std::string to_string(const Endpoint& e) {
+  return ip_to_string(e.addr) + ":" + std::to_string(e.port);
+}
 
 int64_t effective_rcvbuf(int64_t so_rcvbuf_bytes, const Sysctl& s) {
   if (so_rcvbuf_bytes == 0) return s.rmem_default;
-  // sock_setsockopt SO_RCVBUF: val = min_t(u32, val, sysctl_rmem_max); sk_rcvbuf = max_t(u32, val * 2, SOCK_MIN_RCVBUF)
+  // sock_setsockopt SO_RCVBUF: val = min_t(u32, val, sysctl_rmem_max); sk_rcvbuf = max_t(u32, val * 2,
+  // SOCK_MIN_RCVBUF)
   return std::max<int64_t>(std::min(so_rcvbuf_bytes, s.rmem_max) * 2, kSockMinRcvbuf);
 }
 
@@ -321,8 +359,8 @@ Override parse_override(const std::string& text) {
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
-LoadedScenario load_scenario_text(const std::string& text, const std::string& file, const std::vector<Override>& overrides,
-                                  std::optional<int64_t> seed) {
+LoadedScenario load_scenario_text(const std::string& text, const std::string& file,
+                                  const std::vector<Override>& overrides, std::optional<int64_t> seed) {
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text, nullptr, true, /*ignore_comments=*/true);
@@ -338,7 +376,7 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& fi
     try {
       value = nlohmann::json::parse(o.value);
     } catch (const nlohmann::json::exception&) {
-      value = o.value;  // a bare word: a string
+      value = o.value; // a bare word: a string
     }
     try {
       doc[nlohmann::json::json_pointer(ptr)] = value;
@@ -374,4 +412,4 @@ std::vector<ParamDoc> scenario_reference() {
   return docs;
 }
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

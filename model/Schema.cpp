@@ -15,15 +15,23 @@ Schema::Schema(std::vector<ParamDoc>* docs, std::string path) : path_(std::move(
 
 std::string Schema::type_name(const nlohmann::json& j) {
   switch (j.type()) {
-  case nlohmann::json::value_t::null: return "null";
-  case nlohmann::json::value_t::boolean: return "a boolean (" + j.dump() + ")";
+  case nlohmann::json::value_t::null:
+    return "null";
+  case nlohmann::json::value_t::boolean:
+    return "a boolean (" + j.dump() + ")";
   case nlohmann::json::value_t::number_integer:
-  case nlohmann::json::value_t::number_unsigned: return "an integer (" + j.dump() + ")";
-  case nlohmann::json::value_t::number_float: return "a number (" + j.dump() + ")";
-  case nlohmann::json::value_t::string: return "a string (" + j.dump() + ")";
-  case nlohmann::json::value_t::array: return "an array";
-  case nlohmann::json::value_t::object: return "an object";
-  default: return "something else";
+  case nlohmann::json::value_t::number_unsigned:
+    return "an integer (" + j.dump() + ")";
+  case nlohmann::json::value_t::number_float:
+    return "a number (" + j.dump() + ")";
+  case nlohmann::json::value_t::string:
+    return "a string (" + j.dump() + ")";
+  case nlohmann::json::value_t::array:
+    return "an array";
+  case nlohmann::json::value_t::object:
+    return "an object";
+  default:
+    return "something else";
   }
 }
 
@@ -39,7 +47,9 @@ void Schema::fail(const std::string& key, const std::string& what) const {
   throw ScenarioError(file_, path_of(key), what);
 }
 
-void Schema::fail_here(const std::string& what) const { throw ScenarioError(file_, path_, what); }
+void Schema::fail_here(const std::string& what) const {
+  throw ScenarioError(file_, path_, what);
+}
 
 const nlohmann::json* Schema::find(const char* key, const char*, const char*) {
   known_.emplace_back(key);
@@ -69,12 +79,14 @@ std::string fmt_double(double v) {
   o << v;
   return o.str();
 }
-}  // namespace
+} // namespace
 
 void Schema::integer(const char* key, int64_t& v, int64_t lo, int64_t hi, const char* desc) {
-  if (!reading()) return doc(key, "integer", std::to_string(v), std::to_string(lo) + " … " + std::to_string(hi), desc);
+  if (!reading())
+    return doc(key, "integer", std::to_string(v), std::to_string(lo) + " … " + std::to_string(hi), desc);
   if (const auto* j = find(key, "integer", desc)) {
-    if (j->is_number_float() && std::floor(j->get<double>()) == j->get<double>() && std::abs(j->get<double>()) < 9e15)
+    if (j->is_number_float() && std::floor(j->get<double>()) == j->get<double>() &&
+        std::abs(j->get<double>()) < 9e15)
       v = static_cast<int64_t>(j->get<double>());
     else if (j->is_number_integer())
       v = j->get<int64_t>();
@@ -93,7 +105,8 @@ void Schema::number(const char* key, double& v, double lo, double hi, const char
     if (!j->is_number()) fail(key, "expected a number, found " + type_name(*j));
     v = j->get<double>();
     if (!(v >= lo && v <= hi))
-      fail(key, "value " + fmt_double(v) + " is out of range (expected " + fmt_double(lo) + " … " + fmt_double(hi) + ")");
+      fail(key, "value " + fmt_double(v) + " is out of range (expected " + fmt_double(lo) + " … " +
+                    fmt_double(hi) + ")");
   }
   resolved_[key] = v;
 }
@@ -101,9 +114,12 @@ void Schema::number(const char* key, double& v, double lo, double hi, const char
 void Schema::boolean(const char* key, bool& v, const char* desc) {
   if (!reading()) return doc(key, "boolean", v ? "true" : "false", "", desc);
   if (const auto* j = find(key, "boolean", desc)) {
-    if (j->is_boolean()) v = j->get<bool>();
-    else if (j->is_number_integer() && (j->get<int64_t>() == 0 || j->get<int64_t>() == 1)) v = j->get<int64_t>() == 1;
-    else fail(key, "expected true/false (or 0/1), found " + type_name(*j));
+    if (j->is_boolean())
+      v = j->get<bool>();
+    else if (j->is_number_integer() && (j->get<int64_t>() == 0 || j->get<int64_t>() == 1))
+      v = j->get<int64_t>() == 1;
+    else
+      fail(key, "expected true/false (or 0/1), found " + type_name(*j));
   }
   resolved_[key] = v;
 }
@@ -117,7 +133,8 @@ void Schema::string(const char* key, std::string& v, const char* desc) {
   resolved_[key] = v;
 }
 
-void Schema::choice(const char* key, std::string& v, const std::vector<std::string>& options, const char* desc) {
+void Schema::choice(const char* key, std::string& v, const std::vector<std::string>& options,
+                    const char* desc) {
   std::string all;
   for (const auto& o : options) all += (all.empty() ? "" : " | ") + o;
   if (!reading()) return doc(key, "string", "\"" + v + "\"", all, desc);
@@ -131,7 +148,8 @@ void Schema::choice(const char* key, std::string& v, const std::vector<std::stri
 }
 
 void Schema::int_list(const char* key, std::vector<int64_t>& v, int64_t lo, int64_t hi, const char* desc) {
-  if (!reading()) return doc(key, "array of integers", "[]", std::to_string(lo) + " … " + std::to_string(hi), desc);
+  if (!reading())
+    return doc(key, "array of integers", "[]", std::to_string(lo) + " … " + std::to_string(hi), desc);
   if (const auto* j = find(key, "array", desc)) {
     if (!j->is_array()) fail(key, "expected an array of integers, found " + type_name(*j));
     v.clear();
@@ -159,4 +177,4 @@ void Schema::finish() {
   }
 }
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

@@ -106,4 +106,4 @@ private:
   nlohmann::json resolved_ = nlohmann::json::object();
 };
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

@@ -30,24 +30,36 @@ Percentiles percentiles(std::vector<int64_t>& v) {
 
 const char* part_name(Part p) {
   switch (p) {
-  case Part::RingWait: return "ring wait";
-  case Part::Backlog: return "backlog wait";
-  case Part::Softirq: return "softirq";
-  case Part::SocketWait: return "socket queue wait";
-  case Part::Copy: return "copy";
-  case Part::Count_: break;
+  case Part::RingWait:
+    return "ring wait";
+  case Part::Backlog:
+    return "backlog wait";
+  case Part::Softirq:
+    return "softirq";
+  case Part::SocketWait:
+    return "socket queue wait";
+  case Part::Copy:
+    return "copy";
+  case Part::Count_:
+    break;
   }
   return "";
 }
 
 const char* part_help(Part p) {
   switch (p) {
-  case Part::RingWait: return "rx_ring_dma -> rtl8139_rx";
-  case Part::Backlog: return "enqueue_to_backlog -> process_backlog (RPS)";
-  case Part::Softirq: return "stack work up to sock_queue_rcv_skb";
-  case Part::SocketWait: return "sock_queue_rcv_skb -> __skb_recv_datagram";
-  case Part::Copy: return "__skb_recv_datagram -> copied to user";
-  case Part::Count_: break;
+  case Part::RingWait:
+    return "rx_ring_dma -> rtl8139_rx";
+  case Part::Backlog:
+    return "enqueue_to_backlog -> process_backlog (RPS)";
+  case Part::Softirq:
+    return "stack work up to sock_queue_rcv_skb";
+  case Part::SocketWait:
+    return "sock_queue_rcv_skb -> __skb_recv_datagram";
+  case Part::Copy:
+    return "__skb_recv_datagram -> copied to user";
+  case Part::Count_:
+    break;
   }
   return "";
 }
@@ -75,18 +87,29 @@ void Stats::emit(const trace::Event& e) {
         if (r_.first_arrival_ns < 0 || e.t < r_.first_arrival_ns) r_.first_arrival_ns = e.t;
       }
       break;
-    case Fn::Rtl8139Rx: t.ring_deq = e.t; break;
-    case Fn::EnqueueToBacklog: t.bl_enq = e.t; break;
-    case Fn::ProcessBacklog: t.bl_deq = e.t; break;
-    case Fn::SockQueueRcvSkb: t.queued = e.t; break;
-    case Fn::SkbRecvDatagram: t.recv_deq = e.t; break;
-    default: break;
+    case Fn::Rtl8139Rx:
+      t.ring_deq = e.t;
+      break;
+    case Fn::EnqueueToBacklog:
+      t.bl_enq = e.t;
+      break;
+    case Fn::ProcessBacklog:
+      t.bl_deq = e.t;
+      break;
+    case Fn::SockQueueRcvSkb:
+      t.queued = e.t;
+      break;
+    case Fn::SkbRecvDatagram:
+      t.recv_deq = e.t;
+      break;
+    default:
+      break;
     }
     break;
   }
   case Kind::Drop: {
     Times& t = at(e.pkt);
-    if (e.fn == Fn::RxRingDma && e.frag <= 0) {  // missed at the ring: it arrived all the same
+    if (e.fn == Fn::RxRingDma && e.frag <= 0) { // missed at the ring: it arrived all the same
       t.arrival = e.t;
       ++r_.arrived;
       if (r_.first_arrival_ns < 0 || e.t < r_.first_arrival_ns) r_.first_arrival_ns = e.t;
@@ -108,12 +131,14 @@ void Stats::emit(const trace::Event& e) {
     part(Part::RingWait, t.arrival, t.ring_deq);
     if (rps) part(Part::Backlog, t.bl_enq, t.bl_deq);
     const int64_t backlog = rps ? t.bl_deq - t.bl_enq : 0;
-    if (t.ring_deq >= 0 && t.queued >= t.ring_deq) parts_[static_cast<size_t>(Part::Softirq)].push_back(t.queued - t.ring_deq - backlog);
+    if (t.ring_deq >= 0 && t.queued >= t.ring_deq)
+      parts_[static_cast<size_t>(Part::Softirq)].push_back(t.queued - t.ring_deq - backlog);
     part(Part::SocketWait, t.queued, t.recv_deq);
     part(Part::Copy, t.recv_deq, e.t);
     break;
   }
-  default: break;
+  default:
+    break;
   }
 }
 
@@ -126,4 +151,4 @@ StatsResult Stats::result() {
   return r_;
 }
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

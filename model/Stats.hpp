@@ -30,7 +30,7 @@ struct StatsResult {
   int64_t arrived = 0, delivered = 0;
   std::array<int64_t, static_cast<size_t>(trace::DropReason::Count_)> dropped{};
   int64_t first_arrival_ns = -1, last_delivery_ns = -1;
-  int64_t fate_errors = 0;  // packets with no fate or more than one (must be 0)
+  int64_t fate_errors = 0; // packets with no fate or more than one (must be 0)
   double throughput_pps() const;
 };
 
@@ -51,4 +51,4 @@ private:
   StatsResult r_;
 };
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

@@ -6,11 +6,12 @@
 namespace rxpath::model {
 namespace {
 constexpr int64_t kEthHeader = 14, kIpHeader = 20, kUdpHeader = 8;
-constexpr int64_t kWireOverhead = 4 + 8 + 12;  // FCS, preamble + SFD, inter-frame gap
-constexpr int64_t kMinFrame = 60;              // without FCS
-}  // namespace
+constexpr int64_t kWireOverhead = 4 + 8 + 12; // FCS, preamble + SFD, inter-frame gap
+constexpr int64_t kMinFrame = 60;             // without FCS
+} // namespace
 
-Traffic::Traffic(const Scenario& sc) : sc_(sc), alloc_rng_(static_cast<uint64_t>(sc.seed) * 0x9E3779B97F4A7C15ull + 7) {
+Traffic::Traffic(const Scenario& sc)
+    : sc_(sc), alloc_rng_(static_cast<uint64_t>(sc.seed) * 0x9E3779B97F4A7C15ull + 7) {
   for (size_t i = 0; i < sc.traffic.size(); ++i) {
     const auto& t = sc.traffic[i];
     Source s{&t, 0, t.start_ns, std::mt19937_64(static_cast<uint64_t>(sc.seed) * 1000003ull + i)};
@@ -54,7 +55,8 @@ void Traffic::emit_datagram(Source& s, int index, int64_t t) {
     k.frame_bytes = static_cast<int32_t>(std::max(kMinFrame, kEthHeader + kIpHeader + chunk));
     k.truesize = skb_truesize(k.frame_bytes, sc_.nic.skb_headroom_bytes, sc_.nic.skb_overhead_bytes);
     // The frame is in the ring once its last bit has arrived.
-    const int64_t wire_ns = ((k.frame_bytes + kWireOverhead) * 8 * 1000 + sc_.nic.link_mbps - 1) / sc_.nic.link_mbps;
+    const int64_t wire_ns =
+        ((k.frame_bytes + kWireOverhead) * 8 * 1000 + sc_.nic.link_mbps - 1) / sc_.nic.link_mbps;
     k.arrival_ns = start + wire_ns;
     k.first_arrival_ns = f == 0 ? k.arrival_ns : pending_.back().first_arrival_ns;
     k.alloc_fails = sc_.nic.skb_alloc_fail_ratio > 0 && uniform(alloc_rng_) <= sc_.nic.skb_alloc_fail_ratio;
@@ -80,8 +82,12 @@ bool Traffic::fill() {
   emit_datagram(s, best_i, s.next_ns);
   ++s.sent;
   switch (c.pattern) {
-  case Pattern::Constant: s.next_ns = c.start_ns + std::llround(static_cast<double>(s.sent) * 1e9 / c.rate_pps); break;
-  case Pattern::Poisson: s.next_ns += std::llround(-std::log(uniform(s.rng)) * 1e9 / c.rate_pps); break;
+  case Pattern::Constant:
+    s.next_ns = c.start_ns + std::llround(static_cast<double>(s.sent) * 1e9 / c.rate_pps);
+    break;
+  case Pattern::Poisson:
+    s.next_ns += std::llround(-std::log(uniform(s.rng)) * 1e9 / c.rate_pps);
+    break;
   case Pattern::Burst:
     // Bursts of burst_frames back-to-back (the wire spaces them), at rate_pps on average.
     if (s.sent % c.burst_frames == 0)
@@ -107,4 +113,4 @@ bool Traffic::pop(Skb& out) {
   return true;
 }
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

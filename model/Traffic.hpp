@@ -28,7 +28,7 @@ private:
   struct Source {
     const TrafficSource* cfg;
     int64_t sent = 0;
-    int64_t next_ns = 0;  // nominal time of the next datagram
+    int64_t next_ns = 0; // nominal time of the next datagram
     std::mt19937_64 rng;
   };
   bool fill();
@@ -44,4 +44,4 @@ private:
   std::mt19937_64 alloc_rng_;
 };
 
-}  // namespace rxpath::model
+} // namespace rxpath::model

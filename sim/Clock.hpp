@@ -8,7 +8,11 @@
 
 namespace rxpath::sim {
 
-inline int64_t now_ns() { return std::llround(simgrid::s4u::Engine::get_clock() * 1e9); }
-inline double to_seconds(int64_t ns) { return static_cast<double>(ns) * 1e-9; }
+inline int64_t now_ns() {
+  return std::llround(simgrid::s4u::Engine::get_clock() * 1e9);
+}
+inline double to_seconds(int64_t ns) {
+  return static_cast<double>(ns) * 1e-9;
+}
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

@@ -10,8 +10,8 @@
 namespace rxpath::sim {
 
 namespace {
-constexpr double kPriority[] = {1.0, 1e9, 1e18};  // Process, Softirq, Hardirq
-}  // namespace
+constexpr double kPriority[] = {1.0, 1e9, 1e18}; // Process, Softirq, Hardirq
+} // namespace
 
 int64_t Run::time_at(int64_t offset) const {
   if (offset <= 0) return start;
@@ -40,8 +40,10 @@ void Cpu::reschedule() {
     const bool run = e->level == top;
     const double rate = run ? 1.0 / static_cast<double>(n) : 0.0;
     if (rate != e->rate) {
-      if (!e->run->rates.empty() && e->run->rates.back().first == now) e->run->rates.back().second = rate;
-      else e->run->rates.emplace_back(now, rate);
+      if (!e->run->rates.empty() && e->run->rates.back().first == now)
+        e->run->rates.back().second = rate;
+      else
+        e->run->rates.emplace_back(now, rate);
       e->rate = rate;
     }
   }
@@ -73,4 +75,4 @@ Run Cpu::execute(Level level, trace::Ctx ctx, int64_t work_ns) {
   return run;
 }
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

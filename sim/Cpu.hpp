@@ -22,7 +22,7 @@ struct Run {
   int64_t start = 0;
   int64_t end = 0;
   int64_t work = 0;
-  std::vector<std::pair<int64_t, double>> rates;  // (time, share of the CPU from then on)
+  std::vector<std::pair<int64_t, double>> rates; // (time, share of the CPU from then on)
   // Simulated time at which `offset` ns of this execution's work had been done.
   int64_t time_at(int64_t offset) const;
 };
@@ -54,4 +54,4 @@ private:
   std::array<int64_t, 5> busy_{};
 };
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

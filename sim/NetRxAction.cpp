@@ -56,7 +56,7 @@ int64_t backlog_poll(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t 
   return work;
 }
 
-}  // namespace
+} // namespace
 
 void net_rx_action(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t prefix_ns) {
   auto& k = sys.kernel;
@@ -83,7 +83,7 @@ void net_rx_action(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t pr
     // A poll that used its whole weight stays scheduled (napi_poll: onto `repoll`).
     if (work == weight) repoll.push_back(n);
     if (budget <= 0 || now_ns() >= time_limit) {
-      ++k.counters().softnet[cpu].time_squeeze;  // softnet_break
+      ++k.counters().softnet[cpu].time_squeeze; // softnet_break
       break;
     }
   }
@@ -98,4 +98,4 @@ void net_rx_action(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t pr
   k.span(Fn::NetRxAction, cpu, ctx, t0, now_ns(), total, budget);
 }
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

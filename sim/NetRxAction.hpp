@@ -13,4 +13,4 @@ void run_path(System& sys, int cpu, Level level, model::Path& p, int64_t prefix_
 // (e.g. __do_softirq's entry), folded into the first execution.
 void net_rx_action(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t prefix_ns);
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

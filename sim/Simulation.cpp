@@ -55,7 +55,7 @@ private:
   bool shown_ = false;
 };
 
-}  // namespace
+} // namespace
 
 nlohmann::json trace_header(const model::LoadedScenario& ls) {
   const auto& sc = ls.scenario;
@@ -75,9 +75,12 @@ nlohmann::json trace_header(const model::LoadedScenario& ls) {
     reasons.push_back(trace::to_string(static_cast<trace::DropReason>(r)));
   auto& socks = h["sockets"] = nlohmann::json::array();
   for (const auto& s : sc.sockets)
-    socks.push_back({{"name", s.name}, {"bind", s.bind_text}, {"rcvbuf", model::effective_rcvbuf(s.so_rcvbuf_bytes, sc.sysctl)}});
+    socks.push_back({{"name", s.name},
+                     {"bind", s.bind_text},
+                     {"rcvbuf", model::effective_rcvbuf(s.so_rcvbuf_bytes, sc.sysctl)}});
   auto& recv = h["receivers"] = nlohmann::json::array();
-  for (const auto& r : sc.receivers) recv.push_back({{"name", r.name}, {"socket", r.socket_index}, {"cpu", r.cpu}});
+  for (const auto& r : sc.receivers)
+    recv.push_back({{"name", r.name}, {"socket", r.socket_index}, {"cpu", r.cpu}});
   return h;
 }
 
@@ -124,7 +127,8 @@ RunOutput simulate(const model::LoadedScenario& ls, const RunOptions& opt) {
     sg4::Actor::create("ksoftirqd/" + n, hosts[i], Ksoftirqd(sys, i))->daemonize();
   }
   for (size_t r = 0; r < sc.receivers.size(); ++r)
-    sg4::Actor::create(sc.receivers[r].name, hosts[sc.receivers[r].cpu], Receiver(sys, static_cast<int>(r)))->daemonize();
+    sg4::Actor::create(sc.receivers[r].name, hosts[sc.receivers[r].cpu], Receiver(sys, static_cast<int>(r)))
+        ->daemonize();
   sg4::Actor::create("nic", nic_host, Nic(sys));
   sg4::Actor::create("end-of-run", nic_host, EndOfRun(sys));
   engine.run();
@@ -155,4 +159,4 @@ RunOutput simulate(const model::LoadedScenario& ls, const RunOptions& opt) {
   return out;
 }
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

@@ -15,15 +15,15 @@
 namespace rxpath::sim {
 
 struct RunOptions {
-  std::optional<std::string> trace_path;  // no trace when empty
-  bool progress = false;                  // progress on stderr for runs longer than a second
+  std::optional<std::string> trace_path; // no trace when empty
+  bool progress = false;                 // progress on stderr for runs longer than a second
 };
 
 struct RunOutput {
   model::StatsResult stats;
-  nlohmann::json header;  // as in the trace
-  nlohmann::json end;     // the trace's end object: counters, CPU time
-  uint64_t events = 0;    // trace lines written
+  nlohmann::json header; // as in the trace
+  nlohmann::json end;    // the trace's end object: counters, CPU time
+  uint64_t events = 0;   // trace lines written
 };
 
 // One SimGrid engine per process: call once.
@@ -32,4 +32,4 @@ RunOutput simulate(const model::LoadedScenario& ls, const RunOptions& opt);
 // The trace header for a scenario (also used by tests).
 nlohmann::json trace_header(const model::LoadedScenario& ls);
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

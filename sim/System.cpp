@@ -25,10 +25,14 @@ void System::post_irq(int cpu, Irq irq) {
   irq_sem[cpu]->release();
 }
 
-void System::wake_ksoftirqd(int cpu) { ksoftirqd_sem[cpu]->release(); }
+void System::wake_ksoftirqd(int cpu) {
+  ksoftirqd_sem[cpu]->release();
+}
 void System::wake_receiver(int thread) {
   if (thread >= 0) receiver_sem[thread]->release();
 }
-void System::nic_irq_enabled() { nic_sem->release(); }
+void System::nic_irq_enabled() {
+  nic_sem->release();
+}
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

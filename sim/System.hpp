@@ -22,7 +22,9 @@ struct System {
   model::Kernel& kernel;
   std::vector<std::unique_ptr<Cpu>> cpus;
   // Scratch paths, one per CPU and level: actors interleave whenever one executes.
-  model::Path& path(int cpu, Level level) { return paths[static_cast<size_t>(cpu) * 3 + static_cast<size_t>(level)]; }
+  model::Path& path(int cpu, Level level) {
+    return paths[static_cast<size_t>(cpu) * 3 + static_cast<size_t>(level)];
+  }
   std::vector<model::Path> paths;
 
   // Interrupt delivery to a CPU's IrqController.
@@ -49,4 +51,4 @@ struct System {
   std::function<void(int64_t frames)> on_progress;
 };
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

@@ -23,9 +23,13 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-bool file_exists(const std::string& path) { return std::filesystem::exists(path); }
+bool file_exists(const std::string& path) {
+  return std::filesystem::exists(path);
+}
 
-std::string scenario(const std::string& name) { return std::string(RXPATH_SOURCE_DIR) + "/scenarios/" + name + ".json"; }
+std::string scenario(const std::string& name) {
+  return std::string(RXPATH_SOURCE_DIR) + "/scenarios/" + name + ".json";
+}
 
 #ifdef RXPATH_BIN
 Result run_rxpath(const std::string& args) {
@@ -52,4 +56,4 @@ Trace load_trace(const std::string& path) {
   return t;
 }
 
-}  // namespace rxpath::test
+} // namespace rxpath::test

@@ -25,7 +25,7 @@ struct TempDir {
 struct Result {
   int exit_code = -1;
   std::string out, err;
-  std::unique_ptr<TempDir> tmp;  // where it ran
+  std::unique_ptr<TempDir> tmp; // where it ran
   std::string dir;
 };
 
@@ -43,4 +43,4 @@ struct Trace {
 };
 Trace load_trace(const std::string& path);
 
-}  // namespace rxpath::test
+} // namespace rxpath::test

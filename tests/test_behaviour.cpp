@@ -19,10 +19,13 @@ test::Trace run_trace(const std::string& scenario_path, const std::string& extra
 std::string test_scenario(const std::string& name) {
   return std::string(RXPATH_SOURCE_DIR) + "/tests/scenarios/" + name + ".json";
 }
-int64_t cpu_time(const test::Trace& t, int cpu, const char* ctx) { return t.end["cpu_time_ns"][cpu][ctx].get<int64_t>(); }
-}  // namespace
+int64_t cpu_time(const test::Trace& t, int cpu, const char* ctx) {
+  return t.end["cpu_time_ns"][cpu][ctx].get<int64_t>();
+}
+} // namespace
 
-TEST_CASE("preemption: under a flood a receiver on the IRQ's CPU is starved, one elsewhere is not", "[behaviour]") {
+TEST_CASE("preemption: under a flood a receiver on the IRQ's CPU is starved, one elsewhere is not",
+          "[behaviour]") {
   auto t = run_trace(test_scenario("preemption"));
   int64_t flood_end = 0;
   for (const auto& e : t.events)
@@ -31,8 +34,8 @@ TEST_CASE("preemption: under a flood a receiver on the IRQ's CPU is starved, one
   for (const auto& e : t.events)
     if (e.kind == Kind::Deliver && e.t < flood_end) ++during[e.thread];
   INFO("deliveries during the flood: CPU 0 " << during[0] << ", CPU 1 " << during[1]);
-  CHECK(during[0] < 20);     // only before the handler saturated CPU 0
-  CHECK(during[1] > 1000);   // CPU 1 is free: its receiver gets all the handler delivers to it
+  CHECK(during[0] < 20);   // only before the handler saturated CPU 0
+  CHECK(during[1] > 1000); // CPU 1 is free: its receiver gets all the handler delivers to it
   CHECK(cpu_time(t, 0, "hardirq") > 2'000'000);
 }
 
@@ -59,7 +62,7 @@ TEST_CASE("NAPI budget: each poll overshoots a small budget, time_squeeze counts
   CHECK(woke);
   CHECK(over_budget > 5);
   CHECK(t.end["softnet_stat"][0]["time_squeeze"].get<int64_t>() == over_budget);
-  CHECK(max_work == 64);  // a whole poll's weight despite netdev_budget = 16
+  CHECK(max_work == 64); // a whole poll's weight despite netdev_budget = 16
 }
 
 TEST_CASE("SO_RCVBUF: sk_rmem_alloc never exceeds sk_rcvbuf by more than one datagram; drops only when full",
@@ -116,9 +119,9 @@ TEST_CASE("receive livelock without NAPI: deliveries collapse as the load rises;
   auto on = per_step(run_trace(test::scenario("napi-off"), "--set nic.napi=true"));
   INFO("no NAPI: " << off[0] << " " << off[1] << " " << off[2] << " " << off[3] << " " << off[4]);
   INFO("NAPI:    " << on[0] << " " << on[1] << " " << on[2] << " " << on[3] << " " << on[4]);
-  CHECK(off[1] > off[0]);          // rises with the load
-  CHECK(off[4] < off[2] / 4);      // then collapses
-  CHECK(on[4] > 2 * off[4]);       // NAPI keeps delivering under overload
+  CHECK(off[1] > off[0]);     // rises with the load
+  CHECK(off[4] < off[2] / 4); // then collapses
+  CHECK(on[4] > 2 * off[4]);  // NAPI keeps delivering under overload
 }
 
 TEST_CASE("a short user buffer truncates the datagram (MSG_TRUNC)", "[behaviour]") {
@@ -135,7 +138,9 @@ TEST_CASE("a short user buffer truncates the datagram (MSG_TRUNC)", "[behaviour]
 }
 
 TEST_CASE("a receiver that owns the socket makes softirq use the socket backlog", "[behaviour]") {
-  auto t = run_trace(test::scenario("default"), "--set traffic.0.count=5000 --set traffic.0.rate_pps=100000 --set receivers.app.lock_hold_ns=3000");
+  auto t = run_trace(
+      test::scenario("default"),
+      "--set traffic.0.count=5000 --set traffic.0.rate_pps=100000 --set receivers.app.lock_hold_ns=3000");
   CHECK(t.end["sockets"][0]["backlog"].get<int64_t>() > 0);
   bool backlog_stage = false;
   for (const auto& e : t.events) backlog_stage |= e.fn == Fn::SkAddBacklog;

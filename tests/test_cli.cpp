@@ -11,7 +11,8 @@ using namespace rxpath;
 namespace {
 size_t files_in(const std::string& dir) {
   size_t n = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) n += e.path().filename() != "out.txt" && e.path().filename() != "err.txt";
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    n += e.path().filename() != "out.txt" && e.path().filename() != "err.txt";
   return n;
 }
 // Writes a file into a temporary directory that lives as long as the test process.
@@ -21,7 +22,7 @@ std::string write(const std::string& name, const std::string& text) {
   std::ofstream(path) << text;
   return path;
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("--help describes the commands", "[cli]") {
   auto r = test::run_rxpath("--help");
@@ -32,7 +33,8 @@ TEST_CASE("--help describes the commands", "[cli]") {
   CHECK_THAT(rr.out, Catch::Contains("--set") && Catch::Contains("--no-trace") && Catch::Contains("--seed"));
 }
 
-TEST_CASE("a wrong scenario: exit 2, the file and the JSON path named, no trace left behind", "[cli][errors]") {
+TEST_CASE("a wrong scenario: exit 2, the file and the JSON path named, no trace left behind",
+          "[cli][errors]") {
   auto bad = write("bad.json", R"({"traffic": [{"rate_pps": -5}]})");
   auto r = test::run_rxpath("run " + bad + " -o t.jsonl");
   CHECK(r.exit_code == 2);
@@ -70,10 +72,12 @@ TEST_CASE("validate checks without running", "[cli]") {
 }
 
 TEST_CASE("the summary shows latency, drops and Linux's counters; `summary TRACE` repeats it", "[cli]") {
-  auto r = test::run_rxpath("run " + test::scenario("rcvbuf-overflow") + " -o t.jsonl --set traffic.0.count=3000");
+  auto r =
+      test::run_rxpath("run " + test::scenario("rcvbuf-overflow") + " -o t.jsonl --set traffic.0.count=3000");
   REQUIRE(r.exit_code == 0);
-  for (const char* s : {"p99.9", "ring wait", "socket queue wait", "SOCKET_RCVBUFF", "/proc/net/softnet_stat",
-                        "Udp: InDatagrams NoPorts InErrors", "Ip: Forwarding DefaultTTL InReceives", "ksoftirqd"}) {
+  for (const char* s :
+       {"p99.9", "ring wait", "socket queue wait", "SOCKET_RCVBUFF", "/proc/net/softnet_stat",
+        "Udp: InDatagrams NoPorts InErrors", "Ip: Forwarding DefaultTTL InReceives", "ksoftirqd"}) {
     INFO(s);
     CHECK_THAT(r.out, Catch::Contains(s));
   }

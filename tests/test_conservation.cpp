@@ -66,19 +66,41 @@ void check_conservation(const std::string& name, const std::string& extra = "") 
   if (name != "fragments") CHECK(e["nic"]["rx_missed_errors"].get<int64_t>() == by_reason["NIC_RING_FULL"]);
 }
 
-}  // namespace
+} // namespace
 
-TEST_CASE("conservation: walkthrough", "[conservation]") { check_conservation("walkthrough"); }
-TEST_CASE("conservation: default", "[conservation]") { check_conservation("default", "--set traffic.0.count=30000"); }
-TEST_CASE("conservation: rcvbuf-overflow", "[conservation]") { check_conservation("rcvbuf-overflow"); }
-TEST_CASE("conservation: napi-budget-flood", "[conservation]") { check_conservation("napi-budget-flood"); }
-TEST_CASE("conservation: rps-backlog", "[conservation]") { check_conservation("rps-backlog"); }
-TEST_CASE("conservation: no-socket", "[conservation]") { check_conservation("no-socket"); }
-TEST_CASE("conservation: bad-checksum", "[conservation]") { check_conservation("bad-checksum"); }
-TEST_CASE("conservation: netfilter-drop", "[conservation]") { check_conservation("netfilter-drop"); }
-TEST_CASE("conservation: two-receivers", "[conservation]") { check_conservation("two-receivers"); }
-TEST_CASE("conservation: napi-off", "[conservation]") { check_conservation("napi-off"); }
+TEST_CASE("conservation: walkthrough", "[conservation]") {
+  check_conservation("walkthrough");
+}
+TEST_CASE("conservation: default", "[conservation]") {
+  check_conservation("default", "--set traffic.0.count=30000");
+}
+TEST_CASE("conservation: rcvbuf-overflow", "[conservation]") {
+  check_conservation("rcvbuf-overflow");
+}
+TEST_CASE("conservation: napi-budget-flood", "[conservation]") {
+  check_conservation("napi-budget-flood");
+}
+TEST_CASE("conservation: rps-backlog", "[conservation]") {
+  check_conservation("rps-backlog");
+}
+TEST_CASE("conservation: no-socket", "[conservation]") {
+  check_conservation("no-socket");
+}
+TEST_CASE("conservation: bad-checksum", "[conservation]") {
+  check_conservation("bad-checksum");
+}
+TEST_CASE("conservation: netfilter-drop", "[conservation]") {
+  check_conservation("netfilter-drop");
+}
+TEST_CASE("conservation: two-receivers", "[conservation]") {
+  check_conservation("two-receivers");
+}
+TEST_CASE("conservation: napi-off", "[conservation]") {
+  check_conservation("napi-off");
+}
 TEST_CASE("conservation: flood-1m (first 50,000 datagrams)", "[conservation]") {
   check_conservation("flood-1m", "--set traffic.0.count=50000");
 }
-TEST_CASE("conservation: fragments", "[conservation]") { check_conservation("fragments"); }
+TEST_CASE("conservation: fragments", "[conservation]") {
+  check_conservation("fragments");
+}

@@ -46,15 +46,15 @@ std::map<std::string, Run> run_jobs(const std::vector<Job>& jobs) {
   return out;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("hardirq preempts a process-context execution, which resumes where it was", "[cpu]") {
   auto r = run_jobs({{"thread", 0, Level::Process, 10000}, {"irq", 3000, Level::Hardirq, 2000}});
   CHECK(r["irq"].start == 3000);
-  CHECK(r["irq"].end == 5000);      // ran at once, at full speed
-  CHECK(r["thread"].end == 12000);  // 10 µs of work + 2 µs preempted
+  CHECK(r["irq"].end == 5000);     // ran at once, at full speed
+  CHECK(r["thread"].end == 12000); // 10 µs of work + 2 µs preempted
   CHECK(r["thread"].time_at(2000) == 2000);
-  CHECK(r["thread"].time_at(4000) == 6000);  // work done after the interrupt shifts by its length
+  CHECK(r["thread"].time_at(4000) == 6000); // work done after the interrupt shifts by its length
 }
 
 TEST_CASE("softirq preempts process context and hardirq preempts softirq", "[cpu]") {
@@ -62,15 +62,15 @@ TEST_CASE("softirq preempts process context and hardirq preempts softirq", "[cpu
                      {"softirq", 1000, Level::Softirq, 4000},
                      {"irq", 2000, Level::Hardirq, 1000}});
   CHECK(r["irq"].end == 3000);
-  CHECK(r["softirq"].end == 6000);   // 4 µs + 1 µs of hardirq
-  CHECK(r["thread"].end == 10000);   // 5 µs + 4 µs softirq + 1 µs hardirq
+  CHECK(r["softirq"].end == 6000); // 4 µs + 1 µs of hardirq
+  CHECK(r["thread"].end == 10000); // 5 µs + 4 µs softirq + 1 µs hardirq
 }
 
 TEST_CASE("threads in process context share the CPU equally", "[cpu]") {
   auto r = run_jobs({{"a", 0, Level::Process, 10000}, {"b", 0, Level::Process, 10000}});
   CHECK(r["a"].end == 20000);
   CHECK(r["b"].end == 20000);
-  CHECK(r["a"].time_at(5000) == 10000);  // half speed while both run
+  CHECK(r["a"].time_at(5000) == 10000); // half speed while both run
 }
 
 TEST_CASE("a thread that starts while a hardirq runs waits for it", "[cpu]") {

@@ -44,8 +44,8 @@ TEST_CASE("walkthrough: the datagram passes the seeds' functions in order", "[go
   for (const auto& e : t.events)
     if (e.kind == Kind::Instant || e.kind == Kind::Span) instants.emplace_back(trace::to_string(e.fn));
   for (const char* f : {"inet_create", "inet_bind", "wait_for_more_packets", "irq_raise", "rtl8139_interrupt",
-                        "__napi_schedule", "sock_def_readable", "napi_complete_done", "rtl8139_poll", "net_rx_action",
-                        "__do_softirq", "udp_recvmsg"}) {
+                        "__napi_schedule", "sock_def_readable", "napi_complete_done", "rtl8139_poll",
+                        "net_rx_action", "__do_softirq", "udp_recvmsg"}) {
     INFO(f);
     CHECK(std::find(instants.begin(), instants.end(), f) != instants.end());
   }
@@ -63,5 +63,6 @@ TEST_CASE("walkthrough: the trace equals the reviewed golden trace", "[golden]")
   REQUIRE(r.exit_code == 0);
   // The header records the scenario as resolved, not its path: the bytes do not depend on where
   // the tree lives.
-  CHECK(test::read_file(r.dir + "/w.jsonl") == test::read_file(std::string(RXPATH_SOURCE_DIR) + "/traces/walkthrough.trace.jsonl"));
+  CHECK(test::read_file(r.dir + "/w.jsonl") ==
+        test::read_file(std::string(RXPATH_SOURCE_DIR) + "/traces/walkthrough.trace.jsonl"));
 }

@@ -51,7 +51,7 @@ std::string times(int n, int64_t gap = 1000) {
   return s;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("a frame with no free RX descriptor is missed: NIC_RING_FULL, rx_missed", "[kernel][nic]") {
   Bench b(R"({"nic": {"ring_size": 2}, "traffic": [{"pattern": "list", "times_ns": [)" + times(5) +
@@ -64,22 +64,24 @@ TEST_CASE("a frame with no free RX descriptor is missed: NIC_RING_FULL, rx_misse
 }
 
 TEST_CASE("interrupt moderation: rx-usecs after the first frame, or rx-frames frames", "[kernel][nic]") {
-  Bench b(R"({"nic": {"rx_usecs": 50, "rx_frames": 3}, "traffic": [{"pattern": "list", "times_ns": [0, 10000, 20000, 30000]}]})");
+  Bench b(
+      R"({"nic": {"rx_usecs": 50, "rx_frames": 3}, "traffic": [{"pattern": "list", "times_ns": [0, 10000, 20000, 30000]}]})");
   b.k->ring_advance(5000);
   REQUIRE(b.k->irq_due().has_value());
-  CHECK(*b.k->irq_due() == b.rec.events.front().t + 50000);  // rx-usecs from the first frame
+  CHECK(*b.k->irq_due() == b.rec.events.front().t + 50000); // rx-usecs from the first frame
   b.k->ring_advance(30000);
-  CHECK(*b.k->irq_due() == b.rec.events[2].t);  // the third frame reaches rx-frames
+  CHECK(*b.k->irq_due() == b.rec.events[2].t); // the third frame reaches rx-frames
   b.k->raise_irq(30000);
-  CHECK_FALSE(b.k->irq_due().has_value());  // masked until the driver re-enables it
+  CHECK_FALSE(b.k->irq_due().has_value()); // masked until the driver re-enables it
 }
 
 TEST_CASE("enqueue_to_backlog accepts while qlen <= netdev_max_backlog, then CPU_BACKLOG", "[kernel][rps]") {
-  Bench b(R"({"cpus": 2, "sysctl": {"net.core.netdev_max_backlog": 2}, "nic": {"rps_cpus": [1], "ring_size": 16},
-             "traffic": [{"pattern": "list", "times_ns": [)" + times(5) +
-          R"(]}], "sockets": [{"name": "s"}], "receivers": [{"socket": "s"}]})");
+  Bench b(
+      R"({"cpus": 2, "sysctl": {"net.core.netdev_max_backlog": 2}, "nic": {"rps_cpus": [1], "ring_size": 16},
+             "traffic": [{"pattern": "list", "times_ns": [)" +
+      times(5) + R"(]}], "sockets": [{"name": "s"}], "receivers": [{"socket": "s"}]})");
   for (int i = 0; i < 5; ++i) b.receive_one(10'000'000);
-  CHECK(b.k->sd(1).input_pkt_queue.size() == 3);  // qlen 0, 1 and 2 were accepted
+  CHECK(b.k->sd(1).input_pkt_queue.size() == 3); // qlen 0, 1 and 2 were accepted
   CHECK(b.k->counters().softnet[1].dropped == 2);
   CHECK(b.rec.count(Kind::Drop, DropReason::CpuBacklog) == 2);
   // The first skb schedules CPU 1's backlog by an IPI sent when CPU 0's net_rx_action ends.
@@ -93,18 +95,19 @@ TEST_CASE("sk_rcvbuf: the check ignores the arriving skb, so one datagram oversh
   REQUIRE(b.k->socket(0).rcvbuf == kSockMinRcvbuf);
   for (int i = 0; i < 5; ++i) b.receive_one(10'000'000);
   CHECK(b.k->socket(0).queue.size() == 3);
-  CHECK(b.k->socket(0).rmem_alloc == 3 * 2176);  // above sk_rcvbuf by one datagram
+  CHECK(b.k->socket(0).rmem_alloc == 3 * 2176); // above sk_rcvbuf by one datagram
   CHECK(b.k->counters().udp[static_cast<size_t>(UdpMib::RcvbufErrors)] == 2);
   CHECK(b.k->counters().sockets[0].drops == 2);
   CHECK(b.rec.count(Kind::Drop, DropReason::SocketRcvbuff) == 2);
 }
 
 TEST_CASE("recvfrom frees the skb's truesize from sk_rmem_alloc", "[kernel][socket]") {
-  Bench b(R"({"traffic": [{"pattern": "list", "times_ns": [0]}], "sockets": [{"name": "s"}], "receivers": [{"socket": "s"}]})");
+  Bench b(
+      R"({"traffic": [{"pattern": "list", "times_ns": [0]}], "sockets": [{"name": "s"}], "receivers": [{"socket": "s"}]})");
   b.receive_one(10'000);
   auto r = b.k->recv_dequeue(0, 20'000);
   REQUIRE(r.got);
-  CHECK(b.k->socket(0).rmem_alloc == 2176);  // still charged while copying
+  CHECK(b.k->socket(0).rmem_alloc == 2176); // still charged while copying
   CHECK(b.k->recv_complete(0, r.skb, 20'050, 20'300));
   CHECK(b.k->socket(0).rmem_alloc == 0);
   CHECK(b.k->counters().udp[static_cast<size_t>(UdpMib::InDatagrams)] == 1);
@@ -114,7 +117,7 @@ TEST_CASE("recvfrom frees the skb's truesize from sk_rmem_alloc", "[kernel][sock
 TEST_CASE("sk_data_ready wakes one exclusive waiter, first come first served", "[kernel][socket]") {
   Bench b(R"({"cpus": 3, "traffic": [{"pattern": "list", "times_ns": [0, 1000]}], "sockets": [{"name": "s"}],
              "receivers": [{"socket": "s", "cpu": 1}, {"socket": "s", "cpu": 2}]})");
-  CHECK_FALSE(b.k->recv_dequeue(0, 0).got);  // both block in wait_for_more_packets
+  CHECK_FALSE(b.k->recv_dequeue(0, 0).got); // both block in wait_for_more_packets
   CHECK_FALSE(b.k->recv_dequeue(1, 0).got);
   CHECK(b.receive_one(10'000) == 0);
   CHECK(b.receive_one(10'000) == 1);
@@ -134,10 +137,11 @@ TEST_CASE("no socket on the port: NoPorts; with a bad checksum: InCsumErrors ins
 }
 
 TEST_CASE("a bad checksum to an open socket is caught when udp_recvmsg copies it", "[kernel][udp]") {
-  Bench b(R"({"traffic": [{"pattern": "list", "times_ns": [0], "bad_checksum_ratio": 1}], "sockets": [{"name": "s"}],
+  Bench b(
+      R"({"traffic": [{"pattern": "list", "times_ns": [0], "bad_checksum_ratio": 1}], "sockets": [{"name": "s"}],
              "receivers": [{"socket": "s"}]})");
   b.receive_one(10'000);
-  CHECK(b.k->socket(0).queue.size() == 1);  // queued: 3.19 does not verify it in softirq
+  CHECK(b.k->socket(0).queue.size() == 1); // queued: 3.19 does not verify it in softirq
   auto r = b.k->recv_dequeue(0, 20'000);
   REQUIRE(r.got);
   CHECK_FALSE(b.k->recv_complete(0, r.skb, 20'050, 20'300));
@@ -155,7 +159,7 @@ TEST_CASE("early demux: a connected socket caches its dst after the first datagr
   CHECK(b.rec.has_stage(0, Fn::IpRouteInputNoref));
   CHECK(b.rec.has_stage(1, Fn::UdpV4EarlyDemux));
   CHECK_FALSE(b.rec.has_stage(1, Fn::IpRouteInputNoref));
-  CHECK_FALSE(b.rec.has_stage(1, Fn::Udp4LibLookup));  // skb_steal_sock
+  CHECK_FALSE(b.rec.has_stage(1, Fn::Udp4LibLookup)); // skb_steal_sock
 }
 
 TEST_CASE("netfilter: rules in order, the first match decides", "[kernel][netfilter]") {
@@ -171,7 +175,8 @@ TEST_CASE("netfilter: rules in order, the first match decides", "[kernel][netfil
 }
 
 TEST_CASE("ip_defrag holds fragments until the datagram is whole; truesizes add up", "[kernel][ip]") {
-  Bench b(R"({"nic": {"ring_size": 8}, "traffic": [{"pattern": "list", "times_ns": [0], "payload_bytes": 4000}],
+  Bench b(
+      R"({"nic": {"ring_size": 8}, "traffic": [{"pattern": "list", "times_ns": [0], "payload_bytes": 4000}],
              "sockets": [{"name": "s"}], "receivers": [{"socket": "s"}]})");
   b.receive_one(100'000);
   b.receive_one(100'000);

@@ -17,7 +17,7 @@ std::string error_of(const std::string& text, const std::vector<Override>& o = {
   }
   return "(accepted)";
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("a minimal scenario gets Linux's defaults", "[scenario]") {
   auto ls = load_scenario_text(kMinimal, "x.json");
@@ -38,25 +38,29 @@ TEST_CASE("comments are allowed in scenario files", "[scenario]") {
 
 TEST_CASE("SO_RCVBUF is stored doubled, capped by rmem_max, at least SOCK_MIN_RCVBUF", "[scenario]") {
   Sysctl s;
-  CHECK(effective_rcvbuf(0, s) == 212992);             // not set: rmem_default
-  CHECK(effective_rcvbuf(65536, s) == 131072);         // doubled
-  CHECK(effective_rcvbuf(1 << 20, s) == 2 * 212992);   // capped by rmem_max, then doubled
-  CHECK(effective_rcvbuf(100, s) == kSockMinRcvbuf);   // at least SOCK_MIN_RCVBUF
+  CHECK(effective_rcvbuf(0, s) == 212992);           // not set: rmem_default
+  CHECK(effective_rcvbuf(65536, s) == 131072);       // doubled
+  CHECK(effective_rcvbuf(1 << 20, s) == 2 * 212992); // capped by rmem_max, then doubled
+  CHECK(effective_rcvbuf(100, s) == kSockMinRcvbuf); // at least SOCK_MIN_RCVBUF
   s.rmem_max = 4 << 20;
   CHECK(effective_rcvbuf(1 << 20, s) == 2 << 20);
 }
 
-TEST_CASE("overrides from --set reach sysctls by their Linux names and array elements by name or index", "[scenario]") {
+TEST_CASE("overrides from --set reach sysctls by their Linux names and array elements by name or index",
+          "[scenario]") {
   auto ls = load_scenario_text(kMinimal, "x.json",
-                               {{"net.core.netdev_budget", "64"}, {"receivers.0.app_work_ns", "2500"},
-                                {"sockets.s.so_rcvbuf_bytes", "65536"}, {"nic.napi", "false"}});
+                               {{"net.core.netdev_budget", "64"},
+                                {"receivers.0.app_work_ns", "2500"},
+                                {"sockets.s.so_rcvbuf_bytes", "65536"},
+                                {"nic.napi", "false"}});
   CHECK(ls.scenario.sysctl.netdev_budget == 64);
   CHECK(ls.scenario.receivers[0].app_work_ns == 2500);
   CHECK(ls.scenario.sockets[0].so_rcvbuf_bytes == 65536);
   CHECK_FALSE(ls.scenario.nic.napi);
 }
 
-TEST_CASE("bad scenarios are refused with the file, the JSON path and what was expected", "[scenario][errors]") {
+TEST_CASE("bad scenarios are refused with the file, the JSON path and what was expected",
+          "[scenario][errors]") {
   CHECK_THAT(error_of("{\"cpus\": 2,,}"), Catch::Contains("x.json: malformed JSON"));
   CHECK_THAT(error_of(R"({"traffic": [{}], "cpuz": 2})"),
              Catch::Contains("x.json: cpuz: unknown key") && Catch::Contains("cpus"));
@@ -66,10 +70,13 @@ TEST_CASE("bad scenarios are refused with the file, the JSON path and what was e
              Catch::Contains("sysctl.\"net.core.netdev_budget\": value 0 is out of range (expected 1"));
   CHECK_THAT(error_of(R"({"traffic": [{}], "nic": {"ring_size": 1.5}})"),
              Catch::Contains("nic.ring_size: expected an integer"));
-  CHECK_THAT(error_of(R"({"traffic": [{"pattern": "sometimes"}]})"),
-             Catch::Contains("traffic[0].pattern: unknown value \"sometimes\" (expected one of constant | poisson"));
-  CHECK_THAT(error_of(R"({"traffic": [{"dst": "10.0.0.1"}]})"), Catch::Contains("traffic[0].dst: expected \"ADDRESS:PORT\""));
-  CHECK_THAT(error_of(R"({"traffic": []})"), Catch::Contains("traffic: expected at least one traffic source"));
+  CHECK_THAT(
+      error_of(R"({"traffic": [{"pattern": "sometimes"}]})"),
+      Catch::Contains("traffic[0].pattern: unknown value \"sometimes\" (expected one of constant | poisson"));
+  CHECK_THAT(error_of(R"({"traffic": [{"dst": "10.0.0.1"}]})"),
+             Catch::Contains("traffic[0].dst: expected \"ADDRESS:PORT\""));
+  CHECK_THAT(error_of(R"({"traffic": []})"),
+             Catch::Contains("traffic: expected at least one traffic source"));
 }
 
 TEST_CASE("a socket nobody can reach, or a receiver without a socket, is refused", "[scenario][errors]") {
@@ -79,18 +86,22 @@ TEST_CASE("a socket nobody can reach, or a receiver without a socket, is refused
              Catch::Contains("receivers[0].socket: no socket named \"b\""));
   CHECK_THAT(error_of(R"({"traffic": [{}], "sockets": [{"name": "a"}, {"name": "b"}]})"),
              Catch::Contains("sockets[1].bind: bind() would fail with EADDRINUSE"));
-  CHECK_THAT(error_of(R"({"cpus": 2, "traffic": [{}], "sockets": [{"name": "a"}], "receivers": [{"socket": "a", "cpu": 2}]})"),
-             Catch::Contains("receivers[0].cpu: CPU 2 does not exist (cpus is 2)"));
+  CHECK_THAT(
+      error_of(
+          R"({"cpus": 2, "traffic": [{}], "sockets": [{"name": "a"}], "receivers": [{"socket": "a", "cpu": 2}]})"),
+      Catch::Contains("receivers[0].cpu: CPU 2 does not exist (cpus is 2)"));
 }
 
 TEST_CASE("a bad --set names the key", "[scenario][errors]") {
   CHECK_THAT(error_of(kMinimal, {{"nic.ring_sze", "5"}}), Catch::Contains("nic.ring_sze: unknown key"));
-  CHECK_THAT(error_of(kMinimal, {{"receivers.nobody.cpu", "1"}}), Catch::Contains("--set receivers.nobody.cpu: no element"));
+  CHECK_THAT(error_of(kMinimal, {{"receivers.nobody.cpu", "1"}}),
+             Catch::Contains("--set receivers.nobody.cpu: no element"));
 }
 
 TEST_CASE("every shipped scenario is valid", "[scenario]") {
-  for (const char* name : {"walkthrough", "default", "rcvbuf-overflow", "napi-budget-flood", "rps-backlog", "no-socket",
-                           "bad-checksum", "netfilter-drop", "two-receivers", "napi-off", "flood-1m", "fragments"}) {
+  for (const char* name :
+       {"walkthrough", "default", "rcvbuf-overflow", "napi-budget-flood", "rps-backlog", "no-socket",
+        "bad-checksum", "netfilter-drop", "two-receivers", "napi-off", "flood-1m", "fragments"}) {
     INFO(name);
     CHECK_NOTHROW(load_scenario(std::string(RXPATH_SOURCE_DIR) + "/scenarios/" + name + ".json"));
   }

@@ -44,7 +44,7 @@ std::string reader_error(const std::string& path) {
   }
   return "(read)";
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("events read back as written", "[trace]") {
   test::TempDir dir;
@@ -75,7 +75,7 @@ TEST_CASE("an uncommitted writer leaves no file behind", "[trace]") {
 TEST_CASE("a truncated trace reads up to its last complete event", "[trace]") {
   test::TempDir dir;
   auto text = test::read_file(write_sample(dir, 10));
-  text = text.substr(0, text.size() - 40);  // cuts the end object and part of the last event
+  text = text.substr(0, text.size() - 40); // cuts the end object and part of the last event
   const std::string cut = dir.path + "/cut.jsonl";
   std::ofstream(cut) << text.substr(0, text.rfind("\n{") + 30);
   auto t = test::load_trace(cut);
@@ -89,10 +89,16 @@ TEST_CASE("files that are not traces are refused with a message naming them", "[
   const std::string& dir = tmp.path;
   std::ofstream(dir + "/a.jsonl") << "hello\n";
   CHECK_THAT(reader_error(dir + "/a.jsonl"), Catch::Contains("a.jsonl:1: not an rxpath trace"));
-  std::ofstream(dir + "/b.jsonl") << R"({"format":"rxpath-trace","version":99,"cpus":1})" << "\n";
-  CHECK_THAT(reader_error(dir + "/b.jsonl"), Catch::Contains("b.jsonl:1: schema version 99 is not supported"));
-  std::ofstream(dir + "/c.jsonl") << R"({"format":"rxpath-trace","version":1,"cpus":1})" << "\n"
-                                  << R"({"t":5,"k":"stage","cpu":0,"ctx":"softirq","fn":"no_such_function","pkt":1})" << "\n";
-  CHECK_THAT(reader_error(dir + "/c.jsonl"), Catch::Contains("c.jsonl:2: key \"fn\": unknown value \"no_such_function\""));
+  std::ofstream(dir + "/b.jsonl") << R"({"format":"rxpath-trace","version":99,"cpus":1})"
+                                  << "\n";
+  CHECK_THAT(reader_error(dir + "/b.jsonl"),
+             Catch::Contains("b.jsonl:1: schema version 99 is not supported"));
+  std::ofstream(dir + "/c.jsonl")
+      << R"({"format":"rxpath-trace","version":1,"cpus":1})"
+      << "\n"
+      << R"({"t":5,"k":"stage","cpu":0,"ctx":"softirq","fn":"no_such_function","pkt":1})"
+      << "\n";
+  CHECK_THAT(reader_error(dir + "/c.jsonl"),
+             Catch::Contains("c.jsonl:2: key \"fn\": unknown value \"no_such_function\""));
   CHECK_THAT(reader_error(dir + "/missing.jsonl"), Catch::Contains("missing.jsonl: cannot open the file"));
 }

@@ -18,12 +18,12 @@ std::vector<Skb> frames(const std::string& source_json) {
   while (t.pop(s)) out.push_back(s);
   return out;
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("truesize is the aligned data buffer plus sk_buff and skb_shared_info", "[traffic]") {
   // A 1472-byte UDP payload: a 1514-byte frame; (1514 + 64) aligned to 64 = 1600, + 576.
   CHECK(skb_truesize(1514, 64, 576) == 2176);
-  CHECK(skb_truesize(60, 64, 576) == 704);  // (60 + 64) aligned to 128
+  CHECK(skb_truesize(60, 64, 576) == 704); // (60 + 64) aligned to 128
 }
 
 TEST_CASE("a constant rate spaces datagrams evenly", "[traffic]") {
@@ -49,7 +49,8 @@ TEST_CASE("Poisson arrivals have the asked mean rate", "[traffic]") {
 }
 
 TEST_CASE("datagrams larger than the MTU arrive as IP fragments", "[traffic]") {
-  auto f = frames(R"({"pattern": "list", "times_ns": [0, 100000], "payload_bytes": 4000, "mtu_bytes": 1500})");
+  auto f =
+      frames(R"({"pattern": "list", "times_ns": [0, 100000], "payload_bytes": 4000, "mtu_bytes": 1500})");
   // 4008 bytes of IP payload in chunks of 1480: 3 fragments per datagram.
   REQUIRE(f.size() == 6);
   CHECK(f[0].frag == 0);

@@ -49,7 +49,8 @@ constexpr std::array<FnInfo, static_cast<size_t>(Fn::Count_)> kFunctions{{
     {"__netif_receive_skb_core", "net/core/dev.c",
      "Delivers to ptype_all taps, then looks up the packet_type for the ethertype (ETH_P_IP -> "
      "ip_rcv) and calls deliver_skb."},
-    {"deliver_skb", "net/core/dev.c", "Hands a reference to the skb to a ptype_all tap (e.g. a packet socket)."},
+    {"deliver_skb", "net/core/dev.c",
+     "Hands a reference to the skb to a ptype_all tap (e.g. a packet socket)."},
     {"ip_rcv", "net/ipv4/ip_input.c",
      "Parses the IP header, checks version, length and checksum, counts InReceives, then the "
      "PRE_ROUTING netfilter hook."},
@@ -87,10 +88,12 @@ constexpr std::array<FnInfo, static_cast<size_t>(Fn::Count_)> kFunctions{{
     {"inet_create", "net/ipv4/af_inet.c",
      "socket(AF_INET, SOCK_DGRAM): __sock_create -> inet_create allocates struct sock with an "
      "empty receive queue."},
-    {"inet_bind", "net/ipv4/af_inet.c", "bind(): sets the socket's local address and port and hashes it into udp_table."},
+    {"inet_bind", "net/ipv4/af_inet.c",
+     "bind(): sets the socket's local address and port and hashes it into udp_table."},
     {"udp_recvmsg", "net/ipv4/udp.c",
      "recvfrom -> sock_recvmsg -> inet_recvmsg -> udp_recvmsg: one datagram to the user."},
-    {"__skb_recv_datagram", "net/core/datagram.c", "Takes the first skb off sk_receive_queue, or waits for one."},
+    {"__skb_recv_datagram", "net/core/datagram.c",
+     "Takes the first skb off sk_receive_queue, or waits for one."},
     {"wait_for_more_packets", "net/core/datagram.c",
      "prepare_to_wait_exclusive on sk_sleep(sk) and schedule_timeout until data (or the timeout)."},
     {"skb_copy_datagram_msg", "net/core/datagram.c",
@@ -104,10 +107,9 @@ constexpr std::array<FnInfo, static_cast<size_t>(Fn::Count_)> kFunctions{{
 }};
 
 constexpr std::array<std::string_view, static_cast<size_t>(DropReason::Count_)> kReasons{
-    "NONE",           "NIC_RING_FULL",  "NOMEM",        "CPU_BACKLOG",    "UNHANDLED_PROTO",
-    "IP_INHDR",       "IP_CSUM",        "NETFILTER_DROP", "IP_NOROUTE",   "FRAG_REASM_TIMEOUT",
-    "IP_NOPROTO",     "PKT_TOO_SMALL",  "UDP_CSUM",     "NO_SOCKET",      "SOCKET_RCVBUFF",
-    "SOCKET_BACKLOG", "SOCKET_FILTER",  "SOCKET_CLOSE"};
+    "NONE",     "NIC_RING_FULL",  "NOMEM",          "CPU_BACKLOG",        "UNHANDLED_PROTO", "IP_INHDR",
+    "IP_CSUM",  "NETFILTER_DROP", "IP_NOROUTE",     "FRAG_REASM_TIMEOUT", "IP_NOPROTO",      "PKT_TOO_SMALL",
+    "UDP_CSUM", "NO_SOCKET",      "SOCKET_RCVBUFF", "SOCKET_BACKLOG",     "SOCKET_FILTER",   "SOCKET_CLOSE"};
 
 constexpr std::array<std::string_view, 5> kCtx{"nic", "hardirq", "softirq", "ksoftirqd", "process"};
 constexpr std::array<std::string_view, 5> kKinds{"span", "stage", "drop", "deliver", "instant"};
@@ -119,7 +121,7 @@ std::optional<E> lookup(const std::array<std::string_view, N>& names, std::strin
   return std::nullopt;
 }
 
-}  // namespace
+} // namespace
 
 const FnInfo& info(Fn f) {
   assert(f < Fn::Count_);
@@ -132,20 +134,35 @@ std::optional<Fn> fn_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view to_string(DropReason r) { return kReasons[static_cast<size_t>(r)]; }
-std::optional<DropReason> drop_reason_from_string(std::string_view s) { return lookup<DropReason>(kReasons, s); }
-std::string_view to_string(Ctx c) { return kCtx[static_cast<size_t>(c)]; }
-std::optional<Ctx> ctx_from_string(std::string_view s) { return lookup<Ctx>(kCtx, s); }
-std::string_view to_string(Kind k) { return kKinds[static_cast<size_t>(k)]; }
-std::optional<Kind> kind_from_string(std::string_view s) { return lookup<Kind>(kKinds, s); }
+std::string_view to_string(DropReason r) {
+  return kReasons[static_cast<size_t>(r)];
+}
+std::optional<DropReason> drop_reason_from_string(std::string_view s) {
+  return lookup<DropReason>(kReasons, s);
+}
+std::string_view to_string(Ctx c) {
+  return kCtx[static_cast<size_t>(c)];
+}
+std::optional<Ctx> ctx_from_string(std::string_view s) {
+  return lookup<Ctx>(kCtx, s);
+}
+std::string_view to_string(Kind k) {
+  return kKinds[static_cast<size_t>(k)];
+}
+std::optional<Kind> kind_from_string(std::string_view s) {
+  return lookup<Kind>(kKinds, s);
+}
 
 std::string_view to_string(Hook h) {
   switch (h) {
-  case Hook::PreRouting: return "PRE_ROUTING";
-  case Hook::LocalIn: return "LOCAL_IN";
-  case Hook::None: break;
+  case Hook::PreRouting:
+    return "PRE_ROUTING";
+  case Hook::LocalIn:
+    return "LOCAL_IN";
+  case Hook::None:
+    break;
   }
   return "";
 }
 
-}  // namespace rxpath::trace
+} // namespace rxpath::trace

@@ -20,91 +20,93 @@ std::optional<Ctx> ctx_from_string(std::string_view s);
 // The kernel functions the model names. The catalogue (name, 3.19 source file, one-line
 // explanation taken from the seeds) is in Functions.cpp and is also written in the trace header.
 enum class Fn : uint16_t {
-  RxRingDma,            // NIC hardware: DMA of a frame into the RX ring
-  IrqRaise,             // NIC hardware: interrupt line raised (after moderation)
-  Rtl8139Interrupt,     // hardirq handler
-  NapiSchedule,         // napi_schedule_prep + __napi_schedule: raise NET_RX_SOFTIRQ
-  SmpCallFunction,      // IPI handler (RPS): generic_smp_call_function_single_interrupt
-  DoSoftirq,            // __do_softirq
-  WakeupSoftirqd,       // hand NET_RX over to ksoftirqd
-  RunKsoftirqd,         // ksoftirqd's loop
-  NetRxAction,          // NET_RX softirq handler
-  Rtl8139Poll,          // driver NAPI poll
-  Rtl8139Rx,            // driver: one frame from the ring into an skb
-  NapiCompleteDone,     // NAPI done: re-enable the RX interrupt
-  NetifReceiveSkb,      // entry to the stack
-  GetRpsCpu,            // RPS steering decision
-  EnqueueToBacklog,     // per-CPU input_pkt_queue
-  ProcessBacklog,       // backlog NAPI poll
-  NetifReceiveSkbCore,  // __netif_receive_skb_core: ptype dispatch
-  DeliverSkbTap,        // deliver_skb to a ptype_all tap
+  RxRingDma,           // NIC hardware: DMA of a frame into the RX ring
+  IrqRaise,            // NIC hardware: interrupt line raised (after moderation)
+  Rtl8139Interrupt,    // hardirq handler
+  NapiSchedule,        // napi_schedule_prep + __napi_schedule: raise NET_RX_SOFTIRQ
+  SmpCallFunction,     // IPI handler (RPS): generic_smp_call_function_single_interrupt
+  DoSoftirq,           // __do_softirq
+  WakeupSoftirqd,      // hand NET_RX over to ksoftirqd
+  RunKsoftirqd,        // ksoftirqd's loop
+  NetRxAction,         // NET_RX softirq handler
+  Rtl8139Poll,         // driver NAPI poll
+  Rtl8139Rx,           // driver: one frame from the ring into an skb
+  NapiCompleteDone,    // NAPI done: re-enable the RX interrupt
+  NetifReceiveSkb,     // entry to the stack
+  GetRpsCpu,           // RPS steering decision
+  EnqueueToBacklog,    // per-CPU input_pkt_queue
+  ProcessBacklog,      // backlog NAPI poll
+  NetifReceiveSkbCore, // __netif_receive_skb_core: ptype dispatch
+  DeliverSkbTap,       // deliver_skb to a ptype_all tap
   IpRcv,
-  NfHookSlow,           // netfilter hook traversal (hook named in the event)
+  NfHookSlow, // netfilter hook traversal (hook named in the event)
   IpRcvFinish,
   UdpV4EarlyDemux,
   IpRouteInputNoref,
   IpLocalDeliver,
   IpDefrag,
   IpLocalDeliverFinish,
-  UdpRcv,               // udp_rcv -> __udp4_lib_rcv
-  Udp4LibLookup,        // __udp4_lib_lookup
+  UdpRcv,        // udp_rcv -> __udp4_lib_rcv
+  Udp4LibLookup, // __udp4_lib_lookup
   UdpQueueRcvSkb,
   SkAddBacklog,
-  SockQueueRcvSkb,      // sk_filter, skb_set_owner_r, __skb_queue_tail
-  SkDataReady,          // sock_def_readable: wake one exclusive waiter
-  InetCreate,           // socket() -> __sock_create -> inet_create
-  InetBind,             // bind() -> inet_bind
-  UdpRecvmsg,           // recvfrom -> sock_recvmsg -> inet_recvmsg -> udp_recvmsg (span)
-  SkbRecvDatagram,      // __skb_recv_datagram: dequeue from sk_receive_queue
-  WaitForMorePackets,   // block on sk_wq (exclusive)
-  SkbCopyDatagramMsg,   // copy to user
-  SkbFreeDatagram,      // skb_free_datagram_locked: uncharge rmem
-  ReleaseSock,          // release_sock: process the socket backlog
-  AppWork,              // the application's own work per datagram
-  InetRelease,          // close(): queued datagrams purged
+  SockQueueRcvSkb,    // sk_filter, skb_set_owner_r, __skb_queue_tail
+  SkDataReady,        // sock_def_readable: wake one exclusive waiter
+  InetCreate,         // socket() -> __sock_create -> inet_create
+  InetBind,           // bind() -> inet_bind
+  UdpRecvmsg,         // recvfrom -> sock_recvmsg -> inet_recvmsg -> udp_recvmsg (span)
+  SkbRecvDatagram,    // __skb_recv_datagram: dequeue from sk_receive_queue
+  WaitForMorePackets, // block on sk_wq (exclusive)
+  SkbCopyDatagramMsg, // copy to user
+  SkbFreeDatagram,    // skb_free_datagram_locked: uncharge rmem
+  ReleaseSock,        // release_sock: process the socket backlog
+  AppWork,            // the application's own work per datagram
+  InetRelease,        // close(): queued datagrams purged
   Count_
 };
 
 struct FnInfo {
   std::string_view name;
-  std::string_view file;     // path in the Linux 3.19 tree ("" for hardware / application)
-  std::string_view summary;  // one line: what the function does
+  std::string_view file;    // path in the Linux 3.19 tree ("" for hardware / application)
+  std::string_view summary; // one line: what the function does
 };
 const FnInfo& info(Fn f);
 std::optional<Fn> fn_from_name(std::string_view name);
-inline std::string_view to_string(Fn f) { return info(f).name; }
+inline std::string_view to_string(Fn f) {
+  return info(f).name;
+}
 
 // Why a packet was dropped; named after the kernel's enum skb_drop_reason where one exists.
 enum class DropReason : uint8_t {
   None,
-  NicRingFull,       // no skb exists yet: the NIC counts it as rx_missed
-  SkbAllocFail,      // SKB_DROP_REASON_NOMEM in the driver: rx_dropped
-  CpuBacklog,        // SKB_DROP_REASON_CPU_BACKLOG: softnet_stat dropped
-  UnhandledProto,    // SKB_DROP_REASON_UNHANDLED_PROTO: no ptype for the ethertype
-  IpInhdr,           // SKB_DROP_REASON_IP_INHDR: bad header/length
-  IpCsum,            // SKB_DROP_REASON_IP_CSUM
-  NetfilterDrop,     // SKB_DROP_REASON_NETFILTER_DROP
-  IpNoroute,         // SKB_DROP_REASON_IP_NOROUTE
-  FragReasmTimeout,  // SKB_DROP_REASON_FRAG_REASM_TIMEOUT
-  IpNoproto,         // SKB_DROP_REASON_IP_NOPROTO
-  PktTooSmall,       // SKB_DROP_REASON_PKT_TOO_SMALL: UDP length check
-  UdpCsum,           // SKB_DROP_REASON_UDP_CSUM
-  NoSocket,          // SKB_DROP_REASON_NO_SOCKET: UDP NoPorts
-  SocketRcvbuff,     // SKB_DROP_REASON_SOCKET_RCVBUFF: RcvbufErrors
-  SocketBacklog,     // SKB_DROP_REASON_SOCKET_BACKLOG: sk_add_backlog over limit
-  SocketFilter,      // SKB_DROP_REASON_SOCKET_FILTER
-  SocketClose,       // SKB_DROP_REASON_SOCKET_CLOSE: still queued when the run ended
+  NicRingFull,      // no skb exists yet: the NIC counts it as rx_missed
+  SkbAllocFail,     // SKB_DROP_REASON_NOMEM in the driver: rx_dropped
+  CpuBacklog,       // SKB_DROP_REASON_CPU_BACKLOG: softnet_stat dropped
+  UnhandledProto,   // SKB_DROP_REASON_UNHANDLED_PROTO: no ptype for the ethertype
+  IpInhdr,          // SKB_DROP_REASON_IP_INHDR: bad header/length
+  IpCsum,           // SKB_DROP_REASON_IP_CSUM
+  NetfilterDrop,    // SKB_DROP_REASON_NETFILTER_DROP
+  IpNoroute,        // SKB_DROP_REASON_IP_NOROUTE
+  FragReasmTimeout, // SKB_DROP_REASON_FRAG_REASM_TIMEOUT
+  IpNoproto,        // SKB_DROP_REASON_IP_NOPROTO
+  PktTooSmall,      // SKB_DROP_REASON_PKT_TOO_SMALL: UDP length check
+  UdpCsum,          // SKB_DROP_REASON_UDP_CSUM
+  NoSocket,         // SKB_DROP_REASON_NO_SOCKET: UDP NoPorts
+  SocketRcvbuff,    // SKB_DROP_REASON_SOCKET_RCVBUFF: RcvbufErrors
+  SocketBacklog,    // SKB_DROP_REASON_SOCKET_BACKLOG: sk_add_backlog over limit
+  SocketFilter,     // SKB_DROP_REASON_SOCKET_FILTER
+  SocketClose,      // SKB_DROP_REASON_SOCKET_CLOSE: still queued when the run ended
   Count_
 };
 std::string_view to_string(DropReason r);
 std::optional<DropReason> drop_reason_from_string(std::string_view s);
 
 enum class Kind : uint8_t {
-  Span,     // CPU activity with a begin (t) and an end
-  Stage,    // a packet passed a kernel function at t
-  Drop,     // the packet's end: dropped, with a reason (exactly once per packet)
-  Deliver,  // the packet's end: copied to user space (exactly once per packet)
-  Instant,  // anything else that happened at t (an IRQ raised, a wake-up, a block)
+  Span,    // CPU activity with a begin (t) and an end
+  Stage,   // a packet passed a kernel function at t
+  Drop,    // the packet's end: dropped, with a reason (exactly once per packet)
+  Deliver, // the packet's end: copied to user space (exactly once per packet)
+  Instant, // anything else that happened at t (an IRQ raised, a wake-up, a block)
 };
 std::string_view to_string(Kind k);
 std::optional<Kind> kind_from_string(std::string_view s);
@@ -141,4 +143,4 @@ struct Event {
   int64_t latency = kUnset; // Deliver: ns from RxRingDma to the end of the copy
 };
 
-}  // namespace rxpath::trace
+} // namespace rxpath::trace

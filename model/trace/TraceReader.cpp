@@ -22,12 +22,12 @@ T get_enum(const nlohmann::json& j, const char* key, const std::string& where, F
     throw TraceError(where + ": key \"" + key + "\": expected " + expected);
   auto v = from_string(it->get_ref<const std::string&>());
   if (!v)
-    throw TraceError(where + ": key \"" + key + "\": unknown value " + it->dump() + " (expected " +
-                     expected + ")");
+    throw TraceError(where + ": key \"" + key + "\": unknown value " + it->dump() + " (expected " + expected +
+                     ")");
   return *v;
 }
 
-}  // namespace
+} // namespace
 
 TraceReader::TraceReader(std::string path) : path_(std::move(path)), in_(path_, std::ios::binary) {
   if (!in_) throw TraceError(path_ + ": cannot open the file");
@@ -41,8 +41,7 @@ TraceReader::TraceReader(std::string path) : path_(std::move(path)), in_(path_, 
   if (!header_.is_object() || header_.value("format", "") != kFormatName)
     fail("not an rxpath trace: the header has no \"format\": \"rxpath-trace\"");
   auto v = header_.find("version");
-  if (v == header_.end() || !v->is_number_integer())
-    fail("the header has no integer \"version\"");
+  if (v == header_.end() || !v->is_number_integer()) fail("the header has no integer \"version\"");
   if (v->get<int>() != kSchemaVersion)
     fail("schema version " + std::to_string(v->get<int>()) + " is not supported (this build reads version " +
          std::to_string(kSchemaVersion) + ")");
@@ -80,9 +79,12 @@ Event TraceReader::parse_event(const nlohmann::json& j, const std::string& where
   if (e.kind == Kind::Drop)
     e.reason = get_enum<DropReason>(j, "reason", where, drop_reason_from_string, "a drop reason");
   if (auto h = j.find("hook"); h != j.end()) {
-    if (*h == "PRE_ROUTING") e.hook = Hook::PreRouting;
-    else if (*h == "LOCAL_IN") e.hook = Hook::LocalIn;
-    else throw TraceError(where + ": key \"hook\": expected PRE_ROUTING or LOCAL_IN");
+    if (*h == "PRE_ROUTING")
+      e.hook = Hook::PreRouting;
+    else if (*h == "LOCAL_IN")
+      e.hook = Hook::LocalIn;
+    else
+      throw TraceError(where + ": key \"hook\": expected PRE_ROUTING or LOCAL_IN");
   }
   if (auto tr = j.find("trunc"); tr != j.end()) e.trunc = tr->is_boolean() && tr->get<bool>();
   return e;
@@ -92,17 +94,17 @@ bool TraceReader::next(Event& e) {
   while (!done_) {
     if (!std::getline(in_, line_)) {
       done_ = true;
-      truncated_ = true;  // no end object
+      truncated_ = true; // no end object
       return false;
     }
     ++line_no_;
-    const bool complete_line = !in_.eof();  // getline hit '\n'
+    const bool complete_line = !in_.eof(); // getline hit '\n'
     if (line_.empty()) continue;
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(line_);
     } catch (const nlohmann::json::exception&) {
-      if (!complete_line) {  // the last line was cut short: stop at the last full event
+      if (!complete_line) { // the last line was cut short: stop at the last full event
         done_ = true;
         truncated_ = true;
         return false;
@@ -121,4 +123,4 @@ bool TraceReader::next(Event& e) {
   return false;
 }
 
-}  // namespace rxpath::trace
+} // namespace rxpath::trace

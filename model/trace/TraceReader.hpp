@@ -56,4 +56,4 @@ private:
   bool done_ = false;
 };
 
-}  // namespace rxpath::trace
+} // namespace rxpath::trace

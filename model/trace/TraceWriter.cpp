@@ -16,7 +16,7 @@ TraceWriter::TraceWriter(std::string path) : path_(std::move(path)), tmp_path_(p
 }
 
 TraceWriter::~TraceWriter() {
-  if (file_) {  // not committed: leave nothing behind
+  if (file_) { // not committed: leave nothing behind
     std::fclose(file_);
     std::remove(tmp_path_.c_str());
   }
@@ -48,7 +48,7 @@ void TraceWriter::field(std::string_view key, std::string_view v) {
   buf_.push_back('"');
   put(key);
   put("\":\"");
-  put(v);  // all our strings are identifiers: nothing to escape
+  put(v); // all our strings are identifiers: nothing to escape
   buf_.push_back('"');
 }
 
@@ -107,4 +107,4 @@ void TraceWriter::commit() {
     throw std::runtime_error(path_ + ": cannot rename " + tmp_path_ + ": " + std::strerror(errno));
 }
 
-}  // namespace rxpath::trace
+} // namespace rxpath::trace

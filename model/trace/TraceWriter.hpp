@@ -46,4 +46,4 @@ private:
   uint64_t events_ = 0;
 };
 
-}  // namespace rxpath::trace
+} // namespace rxpath::trace

@@ -27,4 +27,4 @@ void EndOfRun::operator()() {
   sys_->end_ns = now_ns();
 }
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

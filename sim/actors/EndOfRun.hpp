@@ -17,4 +17,4 @@ private:
   System* sys_;
 };
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

@@ -43,4 +43,4 @@ void IrqController::operator()() {
   }
 }
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

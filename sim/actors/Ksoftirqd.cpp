@@ -13,10 +13,11 @@ void Ksoftirqd::operator()() {
   for (;;) {
     sys_->ksoftirqd_sem[cpu_]->acquire();
     const int64_t t0 = now_ns();
-    while (sd.net_rx_pending) net_rx_action(*sys_, cpu_, Ctx::Ksoftirqd, Level::Process, k.scenario().costs.softirq_entry_ns);
+    while (sd.net_rx_pending)
+      net_rx_action(*sys_, cpu_, Ctx::Ksoftirqd, Level::Process, k.scenario().costs.softirq_entry_ns);
     sys_->ksoftirqd_awake[cpu_] = false;
     k.span(trace::Fn::RunKsoftirqd, cpu_, Ctx::Ksoftirqd, t0, now_ns());
   }
 }
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

@@ -16,4 +16,4 @@ private:
   int cpu_;
 };
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

@@ -30,7 +30,7 @@ void Nic::operator()() {
       continue;
     }
     const auto next = k.next_arrival();
-    if (!due && !next) break;  // every frame has arrived and none waits for an interrupt
+    if (!due && !next) break; // every frame has arrived and none waits for an interrupt
     int64_t wake = next ? *next : *due;
     if (due) wake = std::min(wake, *due);
     simgrid::s4u::this_actor::sleep_until(to_seconds(wake));
@@ -39,4 +39,4 @@ void Nic::operator()() {
   sys_->nic_done_sem->release();
 }
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

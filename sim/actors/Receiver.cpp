@@ -13,7 +13,7 @@ void Receiver::operator()() {
   const auto& costs = k.scenario().costs;
   const int cpu = static_cast<int>(cfg.cpu);
   Cpu& c = *sys_->cpus[cpu];
-  int64_t owed = 0;  // CPU work due before the next dequeue (syscall entry, a wake-up)
+  int64_t owed = 0; // CPU work due before the next dequeue (syscall entry, a wake-up)
   bool in_call = false;
   int64_t call_start = 0;
   for (;;) {
@@ -29,7 +29,7 @@ void Receiver::operator()() {
       // wait_for_more_packets: sleep until sk_data_ready wakes us, or SO_RCVTIMEO expires.
       if (cfg.rcvtimeo_us > 0) {
         if (sys_->receiver_sem[thread_]->acquire_timeout(to_seconds(cfg.rcvtimeo_us * 1000))) {
-          k.cancel_wait(thread_);  // -EAGAIN: the application calls recvfrom again
+          k.cancel_wait(thread_); // -EAGAIN: the application calls recvfrom again
           k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns());
           in_call = false;
           continue;
@@ -42,7 +42,8 @@ void Receiver::operator()() {
     }
     const int sock = cfg.socket_index;
     if (cfg.lock_hold_ns > 0) k.lock_sock(sock);
-    const Run copy = c.execute(Level::Process, Ctx::Process, r.copy_cost + cfg.lock_hold_ns + costs.skb_free_ns);
+    const Run copy =
+        c.execute(Level::Process, Ctx::Process, r.copy_cost + cfg.lock_hold_ns + costs.skb_free_ns);
     k.recv_complete(thread_, r.skb, copy.time_at(r.copy_cost), copy.end);
     if (cfg.lock_hold_ns > 0) {
       int wake = -1;
@@ -60,4 +61,4 @@ void Receiver::operator()() {
   }
 }
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

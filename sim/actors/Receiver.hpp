@@ -18,4 +18,4 @@ private:
   int thread_;
 };
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

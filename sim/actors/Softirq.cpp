@@ -17,7 +17,7 @@ void Softirq::operator()() {
     // would also run it on the exit of other interrupts, e.g. the timer tick).
     if (!sd.net_rx_pending || sys_->ksoftirqd_awake[cpu_]) continue;
     const int64_t t0 = now_ns();
-    sd.need_resched = false;  // set again if a thread on this CPU is woken meanwhile
+    sd.need_resched = false; // set again if a thread on this CPU is woken meanwhile
     int restart = model::kMaxSoftirqRestart;
     int64_t prefix = k.scenario().costs.softirq_entry_ns;
     for (;;) {
@@ -34,4 +34,4 @@ void Softirq::operator()() {
   }
 }
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

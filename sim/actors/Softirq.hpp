@@ -17,4 +17,4 @@ private:
   int cpu_;
 };
 
-}  // namespace rxpath::sim
+} // namespace rxpath::sim

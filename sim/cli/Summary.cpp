@@ -14,17 +14,22 @@ std::string fmt(const char* f, auto... args) {
   return buf;
 }
 
-int64_t get(const nlohmann::json& j, const char* key) { return j.contains(key) ? j[key].get<int64_t>() : 0; }
+int64_t get(const nlohmann::json& j, const char* key) {
+  return j.contains(key) ? j[key].get<int64_t>() : 0;
+}
 
-std::string us(int64_t ns) { return fmt("%.2f", static_cast<double>(ns) / 1e3); }
+std::string us(int64_t ns) {
+  return fmt("%.2f", static_cast<double>(ns) / 1e3);
+}
 
 void latency_row(std::ostream& os, const char* name, const model::Percentiles& p, const char* help) {
   if (p.count == 0) return;
-  os << fmt("  %-18s %9lld %9.2f %9s %9s %9s %9s %9s  %s\n", name, static_cast<long long>(p.count), p.mean / 1e3,
-            us(p.p50).c_str(), us(p.p90).c_str(), us(p.p99).c_str(), us(p.p999).c_str(), us(p.max).c_str(), help);
+  os << fmt("  %-18s %9lld %9.2f %9s %9s %9s %9s %9s  %s\n", name, static_cast<long long>(p.count),
+            p.mean / 1e3, us(p.p50).c_str(), us(p.p90).c_str(), us(p.p99).c_str(), us(p.p999).c_str(),
+            us(p.max).c_str(), help);
 }
 
-}  // namespace
+} // namespace
 
 void print_summary(std::ostream& os, const nlohmann::json& header, const nlohmann::json& end,
                    const model::StatsResult& s) {
@@ -36,27 +41,34 @@ void print_summary(std::ostream& os, const nlohmann::json& header, const nlohman
             static_cast<double>(end_ns) / 1e6);
 
   const int64_t dropped = s.arrived - s.delivered;
-  os << fmt("\nDatagrams: %lld arrived, %lld delivered (%.2f%%), %lld dropped\n", static_cast<long long>(s.arrived),
-            static_cast<long long>(s.delivered), s.arrived ? 100.0 * static_cast<double>(s.delivered) / static_cast<double>(s.arrived) : 0.0,
+  os << fmt("\nDatagrams: %lld arrived, %lld delivered (%.2f%%), %lld dropped\n",
+            static_cast<long long>(s.arrived), static_cast<long long>(s.delivered),
+            s.arrived ? 100.0 * static_cast<double>(s.delivered) / static_cast<double>(s.arrived) : 0.0,
             static_cast<long long>(dropped));
   for (size_t r = 1; r < s.dropped.size(); ++r)
     if (s.dropped[r])
-      os << fmt("  dropped %-20s %10lld\n", std::string(trace::to_string(static_cast<trace::DropReason>(r))).c_str(),
+      os << fmt("  dropped %-20s %10lld\n",
+                std::string(trace::to_string(static_cast<trace::DropReason>(r))).c_str(),
                 static_cast<long long>(s.dropped[r]));
-  os << fmt("Throughput: %.1f kdatagram/s delivered (first arrival to last delivery)\n", s.throughput_pps() / 1e3);
+  os << fmt("Throughput: %.1f kdatagram/s delivered (first arrival to last delivery)\n",
+            s.throughput_pps() / 1e3);
 
   os << "\nLatency, µs (rx_ring_dma of the first frame -> copied to user):\n";
-  os << fmt("  %-18s %9s %9s %9s %9s %9s %9s %9s\n", "", "count", "mean", "p50", "p90", "p99", "p99.9", "max");
+  os << fmt("  %-18s %9s %9s %9s %9s %9s %9s %9s\n", "", "count", "mean", "p50", "p90", "p99", "p99.9",
+            "max");
   latency_row(os, "total", s.latency, "");
   for (size_t i = 0; i < s.parts.size(); ++i)
-    latency_row(os, model::part_name(static_cast<model::Part>(i)), s.parts[i], model::part_help(static_cast<model::Part>(i)));
+    latency_row(os, model::part_name(static_cast<model::Part>(i)), s.parts[i],
+                model::part_help(static_cast<model::Part>(i)));
 
   os << "\nCPU time by context (% of the run):\n";
   os << fmt("  %-4s %9s %9s %9s %9s %9s\n", "cpu", "hardirq", "softirq", "ksoftirqd", "process", "idle");
   for (const auto& row : end["cpu_time_ns"]) {
-    auto pct = [&](const char* k) { return end_ns ? 100.0 * static_cast<double>(get(row, k)) / static_cast<double>(end_ns) : 0.0; };
-    os << fmt("  %-4lld %8.2f%% %8.2f%% %8.2f%% %8.2f%% %8.2f%%\n", static_cast<long long>(get(row, "cpu")), pct("hardirq"),
-              pct("softirq"), pct("ksoftirqd"), pct("process"), pct("idle"));
+    auto pct = [&](const char* k) {
+      return end_ns ? 100.0 * static_cast<double>(get(row, k)) / static_cast<double>(end_ns) : 0.0;
+    };
+    os << fmt("  %-4lld %8.2f%% %8.2f%% %8.2f%% %8.2f%% %8.2f%%\n", static_cast<long long>(get(row, "cpu")),
+              pct("hardirq"), pct("softirq"), pct("ksoftirqd"), pct("process"), pct("idle"));
   }
 
   // net/core/net-procfs.c softnet_seq_show (3.19): processed, dropped, time_squeeze, five zeros,
@@ -64,7 +76,8 @@ void print_summary(std::ostream& os, const nlohmann::json& header, const nlohman
   os << "\n/proc/net/softnet_stat\n";
   for (const auto& row : end["softnet_stat"])
     os << fmt("%08llx %08llx %08llx %08x %08x %08x %08x %08x %08x %08llx %08llx\n",
-              static_cast<unsigned long long>(get(row, "processed")), static_cast<unsigned long long>(get(row, "dropped")),
+              static_cast<unsigned long long>(get(row, "processed")),
+              static_cast<unsigned long long>(get(row, "dropped")),
               static_cast<unsigned long long>(get(row, "time_squeeze")), 0, 0, 0, 0, 0, 0,
               static_cast<unsigned long long>(get(row, "received_rps")),
               static_cast<unsigned long long>(get(row, "flow_limit_count")));
@@ -84,10 +97,12 @@ void print_summary(std::ostream& os, const nlohmann::json& header, const nlohman
 
   const auto& nic = end["nic"];
   os << fmt("\nNIC: rx_packets %lld, rx_missed_errors %lld, rx_dropped %lld, RX interrupts %lld\n",
-            static_cast<long long>(get(nic, "rx_packets")), static_cast<long long>(get(nic, "rx_missed_errors")),
+            static_cast<long long>(get(nic, "rx_packets")),
+            static_cast<long long>(get(nic, "rx_missed_errors")),
             static_cast<long long>(get(nic, "rx_dropped")), static_cast<long long>(get(nic, "interrupts")));
   if (!end["sockets"].empty()) {
-    os << fmt("Sockets: %-12s %10s %10s %10s %10s %10s\n", "name", "queued", "delivered", "sk_drops", "truncated", "backlog");
+    os << fmt("Sockets: %-12s %10s %10s %10s %10s %10s\n", "name", "queued", "delivered", "sk_drops",
+              "truncated", "backlog");
     for (const auto& so : end["sockets"])
       os << fmt("         %-12s %10lld %10lld %10lld %10lld %10lld\n", so.value("name", "").c_str(),
                 static_cast<long long>(get(so, "queued")), static_cast<long long>(get(so, "delivered")),
@@ -96,4 +111,4 @@ void print_summary(std::ostream& os, const nlohmann::json& header, const nlohman
   }
 }
 
-}  // namespace rxpath::cli
+} // namespace rxpath::cli

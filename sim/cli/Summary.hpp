@@ -13,4 +13,4 @@ namespace rxpath::cli {
 void print_summary(std::ostream& os, const nlohmann::json& header, const nlohmann::json& end,
                    const model::StatsResult& stats);
 
-}  // namespace rxpath::cli
+} // namespace rxpath::cli

@@ -45,7 +45,8 @@ int cmd_run(const std::string& file, std::string trace, bool no_trace, const std
     if (opt.trace_path) std::cout << "\nTrace: " << *opt.trace_path << " (" << out.events << " events)\n";
   }
   if (out.stats.fate_errors != 0) {
-    std::cerr << "rxpath: internal error: " << out.stats.fate_errors << " datagrams without exactly one fate\n";
+    std::cerr << "rxpath: internal error: " << out.stats.fate_errors
+              << " datagrams without exactly one fate\n";
     return 1;
   }
   return 0;
@@ -56,7 +57,9 @@ int cmd_summary(const std::string& file) {
   model::Stats stats;
   trace::Event e;
   while (r.next(e)) stats.emit(e);
-  if (!r.has_end()) return bad_input(file + ": the trace is truncated at line " + std::to_string(r.line()) + " (no end object): no counters to summarise");
+  if (!r.has_end())
+    return bad_input(file + ": the trace is truncated at line " + std::to_string(r.line()) +
+                     " (no end object): no counters to summarise");
   cli::print_summary(std::cout, r.header(), r.end(), stats.result());
   return 0;
 }
@@ -65,16 +68,17 @@ int cmd_params(bool markdown) {
   if (markdown) std::cout << "| key | type | default | range | meaning |\n|---|---|---|---|---|\n";
   for (const auto& d : model::scenario_reference()) {
     if (markdown)
-      std::cout << "| `" << d.path << "` | " << d.type << " | " << (d.default_value.empty() ? "" : "`" + d.default_value + "`")
-                << " | " << d.range << " | " << d.description << " |\n";
+      std::cout << "| `" << d.path << "` | " << d.type << " | "
+                << (d.default_value.empty() ? "" : "`" + d.default_value + "`") << " | " << d.range << " | "
+                << d.description << " |\n";
     else
-      std::cout << d.path << " (" << d.type << (d.default_value.empty() ? "" : ", default " + d.default_value) << ")\n    "
-                << d.description << "\n";
+      std::cout << d.path << " (" << d.type << (d.default_value.empty() ? "" : ", default " + d.default_value)
+                << ")\n    " << d.description << "\n";
   }
   return 0;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"rxpath: a discrete-event simulator of the Linux UDP receive path (NIC -> recvfrom)"};
@@ -88,7 +92,8 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Simulate a scenario, print its summary and write its trace");
   run->add_option("SCENARIO", scenario, "Scenario file (JSON, comments allowed)")->required();
   run->add_option("-o,--output", trace_out, "Trace file to write (default: SCENARIO-NAME.trace.jsonl)");
-  run->add_option("--set", sets, "Override a parameter: KEY=VALUE (e.g. net.core.netdev_budget=64, nic.ring_size=512)");
+  run->add_option("--set", sets,
+                  "Override a parameter: KEY=VALUE (e.g. net.core.netdev_budget=64, nic.ring_size=512)");
   run->add_option("--seed", seed, "Random seed (overrides the scenario's)");
   run->add_flag("--no-trace", no_trace, "Do not write a trace");
   run->add_flag("-q,--quiet", quiet, "Print nothing on success");
@@ -108,7 +113,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "rxpath: error: " << e.what() << "\nRun 'rxpath --help' (or 'rxpath COMMAND --help') for usage.\n";
+    std::cerr << "rxpath: error: " << e.what()
+              << "\nRun 'rxpath --help' (or 'rxpath COMMAND --help') for usage.\n";
     return kBadInput;
   }
 
@@ -116,8 +122,9 @@ int main(int argc, char** argv) {
     if (*run) return cmd_run(scenario, trace_out, no_trace, sets, seed, quiet);
     if (*validate) {
       auto ls = model::load_scenario(scenario, overrides(sets));
-      std::cout << scenario << ": valid (" << ls.scenario.traffic.size() << " traffic sources, " << ls.scenario.sockets.size()
-                << " sockets, " << ls.scenario.receivers.size() << " receivers)\n";
+      std::cout << scenario << ": valid (" << ls.scenario.traffic.size() << " traffic sources, "
+                << ls.scenario.sockets.size() << " sockets, " << ls.scenario.receivers.size()
+                << " receivers)\n";
       return 0;
     }
     if (*summary) return cmd_summary(trace_in);
