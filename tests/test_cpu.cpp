@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 
 using namespace rxpath::sim;
 using rxpath::trace::Ctx;
@@ -26,23 +27,32 @@ struct Job {
   int64_t work_ns;
 };
 
+// A SimGrid engine with one CPU.
+struct Machine {
+  int argc = 2;
+  char a0[5] = "test", a1[26] = "--log=root.thres:critical";
+  char* argv[3] = {a0, a1, nullptr};
+  sg4::Engine engine{&argc, argv};
+  sg4::Host* host = nullptr;
+  std::unique_ptr<Cpu> cpu;
+  Machine() {
+    auto* zone = sg4::create_full_zone("z");
+    host = zone->create_host("cpu0", 1e9);
+    zone->seal();
+    cpu = std::make_unique<Cpu>(0, host);
+  }
+};
+
 // Runs the jobs on one CPU; returns each job's Run.
 std::map<std::string, Run> run_jobs(const std::vector<Job>& jobs) {
-  int argc = 2;
-  char a0[] = "test", a1[] = "--log=root.thres:critical";
-  char* argv[] = {a0, a1, nullptr};
-  sg4::Engine e(&argc, argv);
-  auto* zone = sg4::create_full_zone("z");
-  auto* host = zone->create_host("cpu0", 1e9);
-  zone->seal();
-  Cpu cpu(0, host);
+  Machine m;
   std::map<std::string, Run> out;
   for (const auto& j : jobs)
-    sg4::Actor::create(j.name, host, [&cpu, &out, j] {
+    sg4::Actor::create(j.name, m.host, [&m, &out, j] {
       sg4::this_actor::sleep_until(to_seconds(j.start_ns));
-      out[j.name] = cpu.execute(j.level, Ctx::Process, j.work_ns);
+      out[j.name] = m.cpu->execute(j.level, Ctx::Process, j.work_ns);
     });
-  e.run();
+  m.engine.run();
   return out;
 }
 
@@ -81,22 +91,15 @@ TEST_CASE("a thread that starts while a hardirq runs waits for it", "[cpu]") {
 }
 
 TEST_CASE("a thread starting between two back-to-back hardirq executions still waits", "[cpu]") {
-  int argc = 2;
-  char a0[] = "test", a1[] = "--log=root.thres:critical";
-  char* argv[] = {a0, a1, nullptr};
-  sg4::Engine e(&argc, argv);
-  auto* zone = sg4::create_full_zone("z");
-  auto* host = zone->create_host("cpu0", 1e9);
-  zone->seal();
-  Cpu cpu(0, host);
+  Machine m;
   Run thread;
-  sg4::Actor::create("irq", host, [&cpu] {
-    for (int i = 0; i < 10; ++i) cpu.execute(Level::Hardirq, Ctx::Hardirq, 1000);
+  sg4::Actor::create("irq", m.host, [&m] {
+    for (int i = 0; i < 10; ++i) m.cpu->execute(Level::Hardirq, Ctx::Hardirq, 1000);
   });
-  sg4::Actor::create("thread", host, [&cpu, &thread] {
+  sg4::Actor::create("thread", m.host, [&m, &thread] {
     sg4::this_actor::sleep_until(to_seconds(3000));
-    thread = cpu.execute(Level::Process, Ctx::Process, 1000);
+    thread = m.cpu->execute(Level::Process, Ctx::Process, 1000);
   });
-  e.run();
+  m.engine.run();
   CHECK(thread.end == 11000);
 }
