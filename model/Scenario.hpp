@@ -100,6 +100,7 @@ struct SocketConfig {
   std::string connect_text; // empty: unconnected
   std::optional<Endpoint> connect;
   int64_t so_rcvbuf_bytes = 0; // 0: not set, sk_rcvbuf = rmem_default
+  bool reuseaddr = false;      // SO_REUSEADDR
   bool has_filter = false;
   Match filter_accept; // sk_filter: datagrams that do not match are dropped
 };

@@ -165,6 +165,9 @@ void visit_socket(Schema& s, SocketConfig& c) {
            "connect() peer \"ADDRESS:PORT\" (\"\" = unconnected); enables early demux.");
   s.integer("so_rcvbuf_bytes", c.so_rcvbuf_bytes, 0, kMaxI,
             "setsockopt(SO_RCVBUF) value; the kernel stores twice it, capped by rmem_max (0 = not set).");
+  s.boolean("reuseaddr", c.reuseaddr,
+            "SO_REUSEADDR: sockets that all set it may bind the same port (e.g. one to nic.address, one to "
+            "0.0.0.0).");
   if (s.reading()) c.has_filter = s.has("filter_accept");
   if (!s.reading() || c.has_filter)
     s.object("filter_accept", c.filter_accept,
@@ -284,8 +287,10 @@ void cross_check(const Schema& root, Scenario& sc) {
       at(p + ".bind", "expected a port other than 0 (the model does not pick ephemeral ports)");
     for (size_t j = 0; j < i; ++j) {
       const auto& o = sc.sockets[j];
+      // udp_lib_lport_inuse: same port, overlapping addresses, and not both SO_REUSEADDR.
       if (o.bind.port == so.bind.port &&
-          (o.bind.addr == so.bind.addr || o.bind.addr == 0 || so.bind.addr == 0))
+          (o.bind.addr == so.bind.addr || o.bind.addr == 0 || so.bind.addr == 0) &&
+          !(o.reuseaddr && so.reuseaddr))
         at(p + ".bind", "bind() would fail with EADDRINUSE: " + so.bind_text + " overlaps sockets[" +
                             std::to_string(j) + "] (" + o.bind_text + ")");
     }

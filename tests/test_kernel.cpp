@@ -187,3 +187,13 @@ TEST_CASE("ip_defrag holds fragments until the datagram is whole; truesizes add 
   CHECK(b.k->counters().ip[static_cast<size_t>(IpMib::ReasmOKs)] == 1);
   CHECK(b.k->socket(0).rmem_alloc == 2 * skb_truesize(1514, 64, 576) + skb_truesize(14 + 20 + 1048, 64, 576));
 }
+
+TEST_CASE("socket lookup: a socket bound to the address beats the wildcard one", "[kernel][udp]") {
+  Bench b(R"({"traffic": [{"pattern": "list", "times_ns": [0], "dst": "10.0.0.1:9000"}],
+             "sockets": [{"name": "any", "bind": "0.0.0.0:9000", "reuseaddr": true},
+                         {"name": "exact", "bind": "10.0.0.1:9000", "reuseaddr": true}],
+             "receivers": [{"socket": "any"}, {"socket": "exact"}]})");
+  b.receive_one(10'000);
+  CHECK(b.k->socket(0).queue.empty());
+  CHECK(b.k->socket(1).queue.size() == 1);
+}
