@@ -1,6 +1,7 @@
 // rxpath: run, validate and summarise scenarios of the Linux UDP receive path.
 #include "cli/Summary.hpp"
 #include "model/ScenarioLoader.hpp"
+#include "model/trace/ChromeExport.hpp"
 #include "model/trace/TraceReader.hpp"
 #include "sim/Simulation.hpp"
 
@@ -105,6 +106,13 @@ int main(int argc, char** argv) {
   auto* summary = app.add_subcommand("summary", "Print the summary of an existing trace");
   summary->add_option("TRACE", trace_in, "Trace file")->required();
 
+  std::string format = "chrome", export_out;
+  auto* exp = app.add_subcommand("export", "Convert a trace for other tools");
+  exp->add_option("TRACE", trace_in, "Trace file")->required();
+  exp->add_option("--format", format, "chrome: trace-event JSON for Perfetto UI and chrome://tracing")
+      ->check(CLI::IsMember({"chrome"}));
+  exp->add_option("-o,--output", export_out, "File to write")->required();
+
   auto* params = app.add_subcommand("params", "List every scenario parameter with its default and meaning");
   params->add_flag("--markdown", markdown, "As a Markdown table");
 
@@ -128,6 +136,12 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*summary) return cmd_summary(trace_in);
+    if (*exp) {
+      const long n = trace::export_chrome(trace_in, export_out);
+      std::cout << export_out << ": " << n
+                << " trace events (open in https://ui.perfetto.dev or chrome://tracing)\n";
+      return 0;
+    }
     if (*params) return cmd_params(markdown);
   } catch (const model::ScenarioError& e) {
     return bad_input(e.what());
