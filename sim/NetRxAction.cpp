@@ -73,19 +73,21 @@ void net_rx_action(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t pr
   list.swap(sd.poll_list);
   std::deque<int> repoll;
   while (!list.empty()) {
+    // 3.19 checks the window before each poll: with a single NAPI instance it never runs out (a
+    // poll that used its whole weight waits on `repoll` for the next round). From 4.0 on the
+    // check follows the poll (napi_poll), so a lone NAPI is squeezed too.
+    if (budget <= 0 || now_ns() >= time_limit) {
+      ++k.counters().softnet[cpu].time_squeeze; // softnet_break
+      break;
+    }
     const int n = list.front();
     list.pop_front();
     const int64_t weight = n == kNicNapi ? sc.nic.napi_weight : sc.sysctl.dev_weight;
     const int64_t work = n == kNicNapi ? nic_poll(sys, cpu, ctx, level, weight, prefix)
                                        : backlog_poll(sys, cpu, ctx, level, weight, prefix);
     total += work;
-    budget -= work;
-    // A poll that used its whole weight stays scheduled (napi_poll: onto `repoll`).
+    budget -= work; // charged after the poll: it may overshoot by up to its weight
     if (work == weight) repoll.push_back(n);
-    if (budget <= 0 || now_ns() >= time_limit) {
-      ++k.counters().softnet[cpu].time_squeeze; // softnet_break
-      break;
-    }
   }
   if (prefix > 0) sys.cpus[cpu]->execute(level, ctx, prefix);
   // out: unfinished NAPIs, then those scheduled meanwhile, then the repolls; re-raise if any.

@@ -40,29 +40,33 @@ TEST_CASE("preemption: under a flood a receiver on the IRQ's CPU is starved, one
 }
 
 TEST_CASE("preemption: ksoftirqd and a receiver share the CPU", "[behaviour]") {
-  auto t = run_trace(test::scenario("napi-budget-flood"));
+  // One NAPI instance (no RPS): ksoftirqd always has work, the receiver always has datagrams.
+  auto t = run_trace(test::scenario("napi-budget-flood"), "--set nic.rps_cpus=[]");
   const double ks = static_cast<double>(cpu_time(t, 0, "ksoftirqd"));
   const double pc = static_cast<double>(cpu_time(t, 0, "process"));
   CHECK(ks > 0);
   CHECK(pc / ks == Approx(1.0).margin(0.25));
 }
 
-TEST_CASE("NAPI budget: each poll overshoots a small budget, time_squeeze counts, ksoftirqd takes over",
-          "[behaviour]") {
+TEST_CASE("NAPI budget: a poll overshoots a small budget and the next NAPI is squeezed", "[behaviour]") {
   auto t = run_trace(test::scenario("napi-budget-flood"), "--set traffic.0.count=20000");
   bool woke = false;
-  int64_t max_work = 0, over_budget = 0;
+  int64_t max_work = 0;
   for (const auto& e : t.events) {
     woke |= e.fn == Fn::WakeupSoftirqd;
-    if (e.fn == Fn::NetRxAction) {
-      max_work = std::max(max_work, e.work);
-      over_budget += e.work >= 16;
-    }
+    if (e.fn == Fn::NetRxAction) max_work = std::max(max_work, e.work);
   }
-  CHECK(woke);
-  CHECK(over_budget > 5);
-  CHECK(t.end["softnet_stat"][0]["time_squeeze"].get<int64_t>() == over_budget);
+  CHECK(woke);           // __do_softirq handed over to ksoftirqd
   CHECK(max_work == 64); // a whole poll's weight despite netdev_budget = 16
+  CHECK(t.end["softnet_stat"][0]["time_squeeze"].get<int64_t>() > 10);
+}
+
+TEST_CASE("NAPI budget in 3.19: a lone NAPI instance is never squeezed", "[behaviour]") {
+  // net_rx_action checks the budget before each poll; a full poll waits on `repoll`.
+  auto t =
+      run_trace(test::scenario("napi-budget-flood"), "--set traffic.0.count=20000 --set nic.rps_cpus=[]");
+  CHECK(t.end["softnet_stat"][0]["time_squeeze"].get<int64_t>() == 0);
+  CHECK(t.end["softnet_stat"][0]["processed"].get<int64_t>() > 500);
 }
 
 TEST_CASE("SO_RCVBUF: sk_rmem_alloc never exceeds sk_rcvbuf by more than one datagram; drops only when full",
