@@ -131,7 +131,7 @@ public:
   // events (whose `t` the caller has mapped to simulated time). Returns the receiver thread to
   // wake (sk_data_ready), or -1.
   int finish(Path& p, int64_t now);
-  // The poll used less than its weight: napi_complete_done, and the RX interrupt re-enabled.
+  // The poll used less than its weight: __napi_complete, and the RX interrupt re-enabled.
   void napi_complete(int cpu, Ctx ctx, int64_t now);
   // After net_rx_action: the CPUs to send RPS IPIs to (net_rps_action_and_irq_enable).
   std::vector<int> take_rps_ipis(int cpu);

@@ -40,6 +40,8 @@ std::vector<ParamDoc> scenario_reference();
 // Linux's SO_RCVBUF arithmetic (sock_setsockopt, net/core/sock.c): min(value, rmem_max) * 2,
 // at least SOCK_MIN_RCVBUF; not set: rmem_default (sock_init_data).
 int64_t effective_rcvbuf(int64_t so_rcvbuf_bytes, const Sysctl& s);
-inline constexpr int64_t kSockMinRcvbuf = 2 * (2048 + 256 + 320); // 2 * SKB_TRUESIZE(256), 3.19 x86-64
+// include/net/sock.h (3.19): SOCK_MIN_RCVBUF = TCP_SKB_MIN_TRUESIZE = 2048 + SKB_DATA_ALIGN(sizeof(struct
+// sk_buff)), 2048 + 256 on x86-64.
+inline constexpr int64_t kSockMinRcvbuf = 2048 + 256;
 
 } // namespace rxpath::model

@@ -199,7 +199,7 @@ void visit_costs(Schema& s, Costs& c) {
   ns("net_rx_action_ns", c.net_rx_action_ns, "net_rx_action per call (excluding polls).");
   ns("napi_poll_ns", c.napi_poll_ns, "Per NAPI poll call (rtl8139_poll, process_backlog).");
   ns("napi_complete_ns", c.napi_complete_ns,
-     "napi_complete_done and unmasking the RX interrupt (an MMIO write).");
+     "__napi_complete and unmasking the RX interrupt (an MMIO write).");
   ns("driver_rx_ns", c.driver_rx_ns,
      "rtl8139_rx per frame, excluding skb allocation and copy (eth_type_trans, stats).");
   ns("skb_alloc_ns", c.skb_alloc_ns, "netdev_alloc_skb per frame.");

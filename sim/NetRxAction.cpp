@@ -17,7 +17,7 @@ namespace {
 
 // rtl8139_poll (8139too.c): rtl8139_rx up to `weight` frames, checking the ring before each
 // (frames that arrive during the poll are taken too); fewer than `weight`:
-// napi_complete_done and RX interrupts unmasked.
+// __napi_complete and RX interrupts unmasked (RTL_W16_F(IntrMask, rtl8139_intr_mask)).
 int64_t nic_poll(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t weight, int64_t& prefix) {
   auto& k = sys.kernel;
   const int64_t t0 = now_ns();

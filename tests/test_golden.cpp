@@ -44,7 +44,7 @@ TEST_CASE("walkthrough: the datagram passes the seeds' functions in order", "[go
   for (const auto& e : t.events)
     if (e.kind == Kind::Instant || e.kind == Kind::Span) instants.emplace_back(trace::to_string(e.fn));
   for (const char* f : {"inet_create", "inet_bind", "wait_for_more_packets", "irq_raise", "rtl8139_interrupt",
-                        "__napi_schedule", "sock_def_readable", "napi_complete_done", "rtl8139_poll",
+                        "__napi_schedule", "sock_def_readable", "__napi_complete", "rtl8139_poll",
                         "net_rx_action", "__do_softirq", "udp_recvmsg"}) {
     INFO(f);
     CHECK(std::find(instants.begin(), instants.end(), f) != instants.end());

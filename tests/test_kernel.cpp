@@ -89,16 +89,16 @@ TEST_CASE("enqueue_to_backlog accepts while qlen <= netdev_max_backlog, then CPU
 }
 
 TEST_CASE("sk_rcvbuf: the check ignores the arriving skb, so one datagram overshoots", "[kernel][socket]") {
-  // SO_RCVBUF 100 -> sk_rcvbuf = SOCK_MIN_RCVBUF (5248); truesize of a 1472-byte datagram: 2176.
+  // SO_RCVBUF 100 -> sk_rcvbuf = SOCK_MIN_RCVBUF (2304); truesize of a 1472-byte datagram: 2176.
   Bench b(R"({"traffic": [{"pattern": "list", "times_ns": [)" + times(5) +
           R"(]}], "sockets": [{"name": "s", "so_rcvbuf_bytes": 100}], "receivers": [{"socket": "s"}]})");
   REQUIRE(b.k->socket(0).rcvbuf == kSockMinRcvbuf);
   for (int i = 0; i < 5; ++i) b.receive_one(10'000'000);
-  CHECK(b.k->socket(0).queue.size() == 3);
-  CHECK(b.k->socket(0).rmem_alloc == 3 * 2176); // above sk_rcvbuf by one datagram
-  CHECK(b.k->counters().udp[static_cast<size_t>(UdpMib::RcvbufErrors)] == 2);
-  CHECK(b.k->counters().sockets[0].drops == 2);
-  CHECK(b.rec.count(Kind::Drop, DropReason::SocketRcvbuff) == 2);
+  CHECK(b.k->socket(0).queue.size() == 2);
+  CHECK(b.k->socket(0).rmem_alloc == 2 * 2176); // above sk_rcvbuf by one datagram
+  CHECK(b.k->counters().udp[static_cast<size_t>(UdpMib::RcvbufErrors)] == 3);
+  CHECK(b.k->counters().sockets[0].drops == 3);
+  CHECK(b.rec.count(Kind::Drop, DropReason::SocketRcvbuff) == 3);
 }
 
 TEST_CASE("recvfrom frees the skb's truesize from sk_rmem_alloc", "[kernel][socket]") {

@@ -33,9 +33,9 @@ constexpr std::array<FnInfo, static_cast<size_t>(Fn::Count_)> kFunctions{{
     {"rtl8139_rx", "drivers/net/ethernet/realtek/8139too.c",
      "Allocates an skb, copies the frame out of the receive buffer, eth_type_trans, then "
      "netif_receive_skb."},
-    {"napi_complete_done", "net/core/dev.c",
+    {"__napi_complete", "net/core/dev.c",
      "The poll used less than its budget: NAPI leaves the poll_list and the driver unmasks RX "
-     "interrupts."},
+     "interrupts (8139too in 3.19 calls __napi_complete; drivers later use napi_complete_done)."},
     {"netif_receive_skb", "net/core/dev.c",
      "Entry to the protocol stack: with RPS, steers the skb to another CPU's backlog; otherwise "
      "processes it here."},
