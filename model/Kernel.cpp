@@ -78,12 +78,14 @@ Event& Kernel::drop_at(Path& p, Fn fn, DropReason r) {
   return p.events.back();
 }
 
-void Kernel::span(Fn fn, int cpu, Ctx ctx, int64_t t0, int64_t t1, int64_t work, int64_t budget) {
+void Kernel::span(Fn fn, int cpu, Ctx ctx, int64_t t0, int64_t t1, int64_t work, int64_t budget,
+                  int64_t thread) {
   if (!detailed_) return;
   Event e = ev(Kind::Span, fn, cpu, ctx, t0);
   e.end = t1;
   e.work = work;
   e.budget = budget;
+  e.thread = thread;
   sink_.emit(e);
 }
 

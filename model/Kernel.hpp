@@ -94,7 +94,7 @@ public:
   int cpus() const { return static_cast<int>(sd_.size()); }
   // CPU activity with a begin and an end, and things that happen at an instant (trace only).
   void span(Fn fn, int cpu, Ctx ctx, int64_t t0, int64_t t1, int64_t work = trace::kUnset,
-            int64_t budget = trace::kUnset);
+            int64_t budget = trace::kUnset, int64_t thread = trace::kUnset);
   void instant(Fn fn, int cpu, Ctx ctx, int64_t t);
 
   // ---- socket setup: socket() -> inet_create, bind() -> inet_bind, at t = 0

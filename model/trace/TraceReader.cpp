@@ -31,6 +31,9 @@ T get_enum(const nlohmann::json& j, const char* key, const std::string& where, F
 
 TraceReader::TraceReader(std::string path) : path_(std::move(path)), in_(path_, std::ios::binary) {
   if (!in_) throw TraceError(path_ + ": cannot open the file");
+  in_.seekg(0, std::ios::end);
+  bytes_total_ = static_cast<int64_t>(in_.tellg());
+  in_.seekg(0, std::ios::beg);
   if (!std::getline(in_, line_)) fail("the file is empty (expected an rxpath trace header)");
   line_no_ = 1;
   try {

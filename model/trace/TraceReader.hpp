@@ -37,6 +37,8 @@ public:
   // The file ended without its end object, or with a last line cut short.
   bool truncated() const { return truncated_; }
   int64_t line() const { return line_no_; }
+  // Bytes consumed so far (for progress bars).
+  int64_t bytes_read() { return in_ ? static_cast<int64_t>(in_.tellg()) : bytes_total_; }
   const std::string& path() const { return path_; }
 
   // Parses one event object (exposed for tests and other readers).
@@ -52,6 +54,7 @@ private:
   nlohmann::json header_;
   nlohmann::json end_;
   int cpus_ = 0;
+  int64_t bytes_total_ = 0;
   bool truncated_ = false;
   bool done_ = false;
 };

@@ -30,7 +30,8 @@ void Receiver::operator()() {
       if (cfg.rcvtimeo_us > 0) {
         if (sys_->receiver_sem[thread_]->acquire_timeout(to_seconds(cfg.rcvtimeo_us * 1000))) {
           k.cancel_wait(thread_); // -EAGAIN: the application calls recvfrom again
-          k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns());
+          k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns(), trace::kUnset, trace::kUnset,
+                 thread_);
           in_call = false;
           continue;
         }
@@ -51,12 +52,12 @@ void Receiver::operator()() {
       sys_->wake_receiver(wake);
       c.execute(Level::Process, Ctx::Process, cost);
     }
-    k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns());
+    k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns(), trace::kUnset, trace::kUnset, thread_);
     in_call = false;
     if (cfg.app_work_ns > 0) {
       const int64_t t0 = now_ns();
       c.execute(Level::Process, Ctx::Process, cfg.app_work_ns);
-      k.span(Fn::AppWork, cpu, Ctx::Process, t0, now_ns());
+      k.span(Fn::AppWork, cpu, Ctx::Process, t0, now_ns(), trace::kUnset, trace::kUnset, thread_);
     }
   }
 }

@@ -1,0 +1,307 @@
+#include "MainWindow.hpp"
+
+#include "Selection.hpp"
+#include "data/TimeFormat.hpp"
+#include "models/PacketModel.hpp"
+#include "timeline/TimelineWidget.hpp"
+#include "views/DetailsPanel.hpp"
+#include "views/EventListView.hpp"
+#include "views/StatsView.hpp"
+#include "views/WaterfallDelegate.hpp"
+
+#include <QApplication>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace rxpath::view {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), sel_(new Selection(this)), job_(new TraceLoadJob(this)) {
+  setWindowTitle(tr("rxpath-view"));
+  build_views();
+  build_actions();
+  connect(job_, &TraceLoadJob::progress, progress_, &QProgressBar::setValue);
+  connect(job_, &TraceLoadJob::finished, this, &MainWindow::on_loaded);
+  connect(sel_, &Selection::markers_changed, this, &MainWindow::update_status);
+  connect(sel_, &Selection::packet_changed, this, &MainWindow::on_packet_changed);
+  resize(1500, 950);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::build_views() {
+  timeline_ = new TimelineWidget(sel_);
+  auto* scroll = new QScrollArea;
+  scroll->setWidget(timeline_);
+  scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  scroll->setFrameShape(QFrame::NoFrame);
+
+  banner_ = new QLabel;
+  banner_->setObjectName(QStringLiteral("banner"));
+  banner_->setWordWrap(true);
+  banner_->setStyleSheet(
+      QStringLiteral("background:#fff3cd; color:#5c4400; padding:5px; border-bottom:1px solid #e0c070"));
+  banner_->hide();
+
+  packets_ = new PacketModel(this);
+  waterfall_ = new QTableView;
+  waterfall_->setModel(packets_);
+  waterfall_->setItemDelegate(new WaterfallDelegate(packets_, waterfall_));
+  waterfall_->setSortingEnabled(true);
+  waterfall_->sortByColumn(PacketModel::Id, Qt::AscendingOrder);
+  waterfall_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  waterfall_->setSelectionMode(QAbstractItemView::SingleSelection);
+  waterfall_->verticalHeader()->hide();
+  waterfall_->verticalHeader()->setDefaultSectionSize(20);
+  waterfall_->horizontalHeader()->setStretchLastSection(true);
+  for (int c = 0; c < PacketModel::Waterfall; ++c)
+    waterfall_->setColumnWidth(c, c == PacketModel::Fate ? 130 : 85);
+  connect(waterfall_, &QTableView::clicked, this, [this](const QModelIndex& i) {
+    sel_->select_packet(i.data(PacketModel::PacketIndexRole).toInt(), 0);
+    timeline_->fit_packet();
+  });
+  connect(waterfall_, &QTableView::doubleClicked, this, [this](const QModelIndex& i) {
+    events_->filter_packet(sel_->store()->packets[i.data(PacketModel::PacketIndexRole).toInt()].id);
+    show_tab(Tab::Events);
+  });
+
+  events_ = new EventListView(sel_);
+  stats_ = new StatsView(sel_);
+  connect(timeline_, &TimelineWidget::range_changed, events_, &EventListView::set_visible_range);
+  tabs_ = new QTabWidget;
+  tabs_->addTab(waterfall_, tr("Packets (waterfall)"));
+  tabs_->addTab(events_, tr("Events"));
+  auto* stats_scroll = new QScrollArea;
+  stats_scroll->setWidget(stats_);
+  stats_scroll->setWidgetResizable(true);
+  stats_scroll->setFrameShape(QFrame::NoFrame);
+  tabs_->addTab(stats_scroll, tr("Statistics"));
+
+  auto* top = new QWidget;
+  auto* lay = new QVBoxLayout(top);
+  lay->setContentsMargins(0, 0, 0, 0);
+  lay->setSpacing(0);
+  lay->addWidget(banner_);
+  lay->addWidget(scroll);
+  split_ = new QSplitter(Qt::Vertical);
+  auto* split = split_;
+  split->addWidget(top);
+  split->addWidget(tabs_);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 1);
+  split->setSizes({620, 300});
+  setCentralWidget(split);
+
+  details_ = new DetailsPanel(sel_);
+  auto* dock = new QDockWidget(tr("Current stage"), this);
+  dock->setObjectName(QStringLiteral("details_dock"));
+  dock->setWidget(details_);
+  dock->setMinimumWidth(330);
+  addDockWidget(Qt::RightDockWidgetArea, dock);
+
+  info_ = new QLabel;
+  markers_ = new QLabel;
+  progress_ = new QProgressBar;
+  progress_->setRange(0, 1000);
+  progress_->setMaximumWidth(260);
+  progress_->setFormat(tr("loading %p%"));
+  progress_->hide();
+  cancel_ = new QPushButton(tr("Cancel"));
+  cancel_->hide();
+  connect(cancel_, &QPushButton::clicked, job_, &TraceLoadJob::cancel);
+  statusBar()->addWidget(info_, 1);
+  statusBar()->addPermanentWidget(markers_);
+  statusBar()->addPermanentWidget(progress_);
+  statusBar()->addPermanentWidget(cancel_);
+}
+
+void MainWindow::build_actions() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* open = file->addAction(tr("&Open…"), this, &MainWindow::choose_file);
+  open->setShortcut(QKeySequence::Open);
+  open->setIcon(style()->standardIcon(QStyle::SP_DialogOpenButton));
+  recent_ = file->addMenu(tr("Open &Recent"));
+  fill_recent_menu();
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  auto add = [&](const QString& text, const QKeySequence& key, auto slot) {
+    QAction* a = view->addAction(text);
+    a->setShortcut(key);
+    connect(a, &QAction::triggered, this, slot);
+    return a;
+  };
+  QAction* fit = add(tr("&Fit all"), QKeySequence(Qt::Key_F), [this] { timeline_->fit_all(); });
+  QAction* zin = add(tr("Zoom &in"), QKeySequence(Qt::Key_Plus), [this] { timeline_->zoom_in(); });
+  QAction* zout = add(tr("Zoom &out"), QKeySequence(Qt::Key_Minus), [this] { timeline_->zoom_out(); });
+  QAction* fpk = add(tr("Fit the &packet"), QKeySequence(Qt::Key_Z), [this] { timeline_->fit_packet(); });
+  view->addSeparator();
+  QAction* prev = add(tr("&Previous stage"), QKeySequence(Qt::Key_P), [this] { sel_->previous_stage(); });
+  QAction* next = add(tr("&Next stage"), QKeySequence(Qt::Key_N), [this] { sel_->next_stage(); });
+  QAction* clear = add(tr("&Clear markers"), QKeySequence(Qt::Key_Escape), [this] {
+    sel_->set_marker(0, std::nullopt);
+    sel_->set_marker(1, std::nullopt);
+  });
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&Mouse and keys"), this, [this] {
+    QMessageBox::information(this, tr("Mouse and keys"),
+                             tr("Wheel, + / −: zoom around the pointer\n← →, drag: pan\n"
+                                "Shift+drag or right-drag: zoom to a range\nF: fit all   Z: fit the packet\n"
+                                "Click: select an event (and its packet)\nN / P: next / previous stage\n"
+                                "Ctrl+click / Ctrl+right-click: marker A / B   Esc: clear markers\n"
+                                "Waterfall: click follows a packet, double-click lists its events"));
+  });
+
+  QToolBar* bar = addToolBar(tr("Main"));
+  bar->setObjectName(QStringLiteral("main_toolbar"));
+  bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+  for (QAction* a : {open, fit, zin, zout, fpk, prev, next, clear}) bar->addAction(a);
+}
+
+void MainWindow::choose_file() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open an rxpath trace"), QString(),
+                                                    tr("rxpath traces (*.jsonl *.json);;All files (*)"));
+  if (!path.isEmpty()) open_trace(path);
+}
+
+bool MainWindow::loading() const {
+  return job_->running();
+}
+
+void MainWindow::open_trace(const QString& path) {
+  if (job_->running()) return;
+  progress_->setValue(0);
+  progress_->show();
+  cancel_->show();
+  info_->setText(tr("Loading %1 …").arg(path));
+  job_->start(path);
+}
+
+bool MainWindow::open_trace_now(const QString& path) {
+  LoadResult r = TraceLoadJob::load_now(path);
+  on_loaded(path, r);
+  return r.store != nullptr;
+}
+
+void MainWindow::on_loaded(const QString& path, const LoadResult& r) {
+  progress_->hide();
+  cancel_->hide();
+  if (!r.store) {
+    last_error_ = r.error;
+    last_error_title_ = r.error_title;
+    update_status();
+    auto* box = new QMessageBox(QMessageBox::Critical, r.error_title, r.error, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("load_error"));
+    box->setInformativeText(tr("The file was not opened."));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    emit load_finished(false);
+    return;
+  }
+  last_error_.clear();
+  last_error_title_.clear();
+  sel_->set_store(r.store);
+  packets_->set_store(r.store);
+  const TraceStore& s = *r.store;
+  if (s.truncated) {
+    banner_->setText(
+        tr("<b>Truncated trace.</b> %1 ends without its end object (the run was interrupted, or the "
+           "last line is cut short). Showing everything up to the last complete event, line %2; "
+           "the end-of-run counters are missing.")
+            .arg(QFileInfo(path).fileName())
+            .arg(s.last_line));
+    banner_->show();
+  } else {
+    banner_->hide();
+  }
+  setWindowTitle(tr("%1 — rxpath-view").arg(QFileInfo(path).fileName()));
+  add_recent(QFileInfo(path).absoluteFilePath());
+  // Room for every lane when the window allows, the rest for the tabs.
+  const int total = split_->height(), lanes = timeline_->minimumHeight() + banner_->sizeHint().height() + 4;
+  const int top = std::clamp(lanes, total * 2 / 5, total * 2 / 3);
+  split_->setSizes({top, total - top});
+  update_status();
+  emit load_finished(true);
+}
+
+QString MainWindow::banner_text() const {
+  return banner_->isVisible() || !banner_->isHidden() ? banner_->text() : QString();
+}
+
+void MainWindow::show_tab(Tab t) {
+  tabs_->setCurrentIndex(static_cast<int>(t));
+}
+
+void MainWindow::on_packet_changed() {
+  const int row = packets_->row_of_packet(sel_->packet());
+  if (row < 0) return;
+  const QModelIndex i = packets_->index(row, 0);
+  if (waterfall_->currentIndex().row() != row) {
+    waterfall_->selectionModel()->setCurrentIndex(i, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
+    waterfall_->scrollTo(i);
+  }
+}
+
+void MainWindow::update_status() {
+  const TraceStore* s = sel_->store();
+  if (!s) {
+    info_->setText(last_error_.isEmpty() ? tr("No trace. File → Open.")
+                                         : tr("Not loaded: %1").arg(last_error_));
+  } else {
+    QString scen = QString::fromStdString(s->header.value("scenario", nlohmann::json::object()).is_object()
+                                              ? s->header["scenario"].value("name", std::string("?"))
+                                              : std::string("?"));
+    info_->setText(tr("%1 · scenario %2 · %3 CPUs · %4 events · %5 packets · %6%7")
+                       .arg(QFileInfo(QString::fromStdString(s->path)).fileName(), scen)
+                       .arg(s->cpus)
+                       .arg(s->events.size())
+                       .arg(s->packets.size())
+                       .arg(format_ns(double(s->t_max - s->t_min)))
+                       .arg(s->truncated ? tr(" · TRUNCATED at line %1").arg(s->last_line) : QString()));
+  }
+  auto a = sel_->marker(0), b = sel_->marker(1);
+  QStringList m;
+  if (a) m << tr("A %1").arg(format_ns(*a));
+  if (b) m << tr("B %1").arg(format_ns(*b));
+  if (a && b) m << tr("Δ %1").arg(format_ns(std::abs(*b - *a)));
+  markers_->setText(m.join(QStringLiteral("   ")));
+}
+
+void MainWindow::add_recent(const QString& path) {
+  QSettings settings;
+  QStringList list = settings.value(QStringLiteral("recent")).toStringList();
+  list.removeAll(path);
+  list.prepend(path);
+  while (list.size() > 8) list.removeLast();
+  settings.setValue(QStringLiteral("recent"), list);
+  fill_recent_menu();
+}
+
+void MainWindow::fill_recent_menu() {
+  recent_->clear();
+  const QStringList list = QSettings().value(QStringLiteral("recent")).toStringList();
+  for (const QString& p : list) recent_->addAction(p, this, [this, p] { open_trace(p); });
+  recent_->setEnabled(!list.isEmpty());
+}
+
+} // namespace rxpath::view

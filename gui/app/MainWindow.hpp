@@ -1,0 +1,85 @@
+// The viewer's window: timeline on top, waterfall / event list / statistics below, the details
+// of the current stage on the right. Owns the Selection every view shares.
+#pragma once
+
+#include "TraceLoadJob.hpp"
+
+#include <QMainWindow>
+
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+class QSplitter;
+class QTabWidget;
+class QTableView;
+
+namespace rxpath::view {
+
+class DetailsPanel;
+class EventListView;
+class PacketModel;
+class Selection;
+class StatsView;
+class TimelineWidget;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+public:
+  enum class Tab { Packets, Events, Statistics };
+
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Loads in the background; the result arrives through on_loaded.
+  void open_trace(const QString& path);
+  // Loads in this thread (screenshots, tests); false on error (see last_error()).
+  bool open_trace_now(const QString& path);
+  bool loading() const;
+
+  QString last_error() const { return last_error_; }
+  QString last_error_title() const { return last_error_title_; }
+  QString banner_text() const;
+  Selection* selection() const { return sel_; }
+  TimelineWidget* timeline() const { return timeline_; }
+  DetailsPanel* details() const { return details_; }
+  EventListView* event_list() const { return events_; }
+  StatsView* stats() const { return stats_; }
+  PacketModel* packet_model() const { return packets_; }
+  QTableView* waterfall() const { return waterfall_; }
+  void show_tab(Tab t);
+
+signals:
+  // After every load attempt, successful or not.
+  void load_finished(bool ok);
+
+private:
+  void build_actions();
+  void build_views();
+  void choose_file();
+  void on_loaded(const QString& path, const LoadResult& r);
+  void add_recent(const QString& path);
+  void fill_recent_menu();
+  void update_status();
+  void on_packet_changed();
+
+  Selection* sel_;
+  TraceLoadJob* job_;
+  TimelineWidget* timeline_ = nullptr;
+  DetailsPanel* details_ = nullptr;
+  EventListView* events_ = nullptr;
+  StatsView* stats_ = nullptr;
+  PacketModel* packets_ = nullptr;
+  QTableView* waterfall_ = nullptr;
+  QTabWidget* tabs_ = nullptr;
+  QSplitter* split_ = nullptr;
+  QLabel* banner_ = nullptr;
+  QLabel* info_ = nullptr;
+  QLabel* markers_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QPushButton* cancel_ = nullptr;
+  QMenu* recent_ = nullptr;
+  QString last_error_, last_error_title_;
+};
+
+} // namespace rxpath::view

@@ -1,0 +1,66 @@
+// rxpath-view [TRACE]
+// rxpath-view --screenshot OUT.png TRACE [--packet N] [--stage K] [--tab packets|events|stats]
+#include "MainWindow.hpp"
+#include "Screenshot.hpp"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName(QStringLiteral("rxpath"));
+  QApplication::setApplicationName(QStringLiteral("rxpath-view"));
+  QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+  qRegisterMetaType<rxpath::view::LoadResult>("rxpath::view::LoadResult");
+
+  QCommandLineParser cli;
+  cli.setApplicationDescription(QStringLiteral("Viewer of rxpath traces (docs/viewer.md)."));
+  cli.addHelpOption();
+  cli.addVersionOption();
+  cli.addPositionalArgument(QStringLiteral("TRACE"), QStringLiteral("rxpath trace (.jsonl) to open"));
+  QCommandLineOption shot(QStringLiteral("screenshot"),
+                          QStringLiteral("Render the window to OUT.png and exit."),
+                          QStringLiteral("OUT.png"));
+  QCommandLineOption packet(QStringLiteral("packet"),
+                            QStringLiteral("Follow packet N (its id in the trace)."), QStringLiteral("N"));
+  QCommandLineOption stage(QStringLiteral("stage"), QStringLiteral("Show stage K of the packet (0 = first)."),
+                           QStringLiteral("K"), QStringLiteral("0"));
+  QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Lower tab: packets, events or stats."),
+                         QStringLiteral("TAB"), QStringLiteral("packets"));
+  QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for --screenshot, WxH."),
+                          QStringLiteral("WxH"), QStringLiteral("1600x1000"));
+  QCommandLineOption whole(QStringLiteral("whole"),
+                           QStringLiteral("With --packet: keep the whole trace in view."));
+  cli.addOptions({shot, packet, stage, tab, size, whole});
+  cli.process(app);
+  const QStringList args = cli.positionalArguments();
+
+  if (cli.isSet(shot)) {
+    if (args.size() != 1) {
+      std::fprintf(stderr, "rxpath-view: --screenshot needs exactly one TRACE\n");
+      return 2;
+    }
+    rxpath::view::ScreenshotOptions opt;
+    opt.trace = args[0];
+    opt.out = cli.value(shot);
+    bool ok = true;
+    if (cli.isSet(packet)) opt.packet = cli.value(packet).toInt(&ok);
+    if (ok) opt.stage = cli.value(stage).toInt(&ok);
+    const QStringList wh = cli.value(size).split(QLatin1Char('x'));
+    if (ok && wh.size() == 2) opt.size = QSize(wh[0].toInt(), wh[1].toInt());
+    if (!ok || opt.size.isEmpty()) {
+      std::fprintf(stderr, "rxpath-view: --packet, --stage and --size need numbers\n");
+      return 2;
+    }
+    opt.tab = cli.value(tab);
+    opt.zoom_packet = !cli.isSet(whole);
+    return rxpath::view::take_screenshot(opt);
+  }
+
+  rxpath::view::MainWindow w;
+  w.show();
+  if (!args.isEmpty()) w.open_trace(args[0]);
+  return app.exec();
+}

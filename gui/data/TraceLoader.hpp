@@ -1,0 +1,33 @@
+// Reads a trace file into a TraceStore. Plain C++ (no Qt) so it runs in a worker thread and in
+// tests; bad input comes out as trace::TraceError with a message naming the file and line.
+#pragma once
+
+#include "TraceStore.hpp"
+
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace rxpath::view {
+
+// Thrown when the progress callback asks to stop.
+class LoadCancelled : public std::runtime_error {
+public:
+  LoadCancelled() : std::runtime_error("loading cancelled") {}
+};
+
+class TraceLoader {
+public:
+  // Called now and then with the fraction done (0..1); return false to cancel.
+  using Progress = std::function<bool(double)>;
+
+  static std::shared_ptr<TraceStore> load(const std::string& path, const Progress& progress = {});
+
+private:
+  static void read_header(TraceStore& s);
+  static void build_rows(TraceStore& s);
+  static void build_packets(TraceStore& s);
+};
+
+} // namespace rxpath::view

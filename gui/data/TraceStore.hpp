@@ -1,0 +1,69 @@
+// The whole trace in memory, read-only once loaded: events sorted by time (stable, so line order
+// breaks ties), the timeline rows, per-packet records and the header/end objects.
+#pragma once
+
+#include "PacketRecord.hpp"
+#include "Row.hpp"
+#include "StoredEvent.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rxpath::view {
+
+struct FunctionInfo {
+  std::string name, file, summary;
+};
+struct SocketInfo {
+  std::string name, bind;
+  int64_t rcvbuf = -1;
+};
+struct ReceiverInfo {
+  std::string name;
+  int socket = -1, cpu = -1;
+};
+
+// The state of the receive path at one instant, as the latest events before it report it.
+struct StateAt {
+  int64_t ring = -1, backlog = -1, rmem = -1, rcvbuf = -1, qlen = -1, budget = -1;
+};
+
+class TraceStore {
+public:
+  // Filled by TraceLoader.
+  std::string path;
+  nlohmann::json header;
+  nlohmann::json end; // null when truncated
+  bool truncated = false;
+  int64_t last_line = 0;
+  int cpus = 0;
+  std::vector<FunctionInfo> functions; // indexed by trace::Fn
+  std::vector<SocketInfo> sockets;
+  std::vector<ReceiverInfo> receivers;
+  std::vector<StoredEvent> events;    // sorted by t
+  std::vector<Row> rows;              // display order
+  std::vector<uint32_t> row_of_event; // row index of each event
+  std::vector<PacketRecord> packets;  // sorted by id
+  std::vector<uint32_t> packet_stages;
+  std::vector<uint32_t> ring_series;                // events with `ring`, sorted by t
+  std::vector<uint32_t> backlog_series;             // events with `backlog`
+  std::vector<std::vector<uint32_t>> socket_series; // per socket: events with rmem/qlen
+  int64_t t_min = 0, t_max = 0;
+
+  const StoredEvent& event(uint32_t i) const { return events[i]; }
+  const FunctionInfo& function(trace::Fn f) const { return functions[static_cast<size_t>(f)]; }
+  // Index into packets of the packet with this id.
+  std::optional<size_t> packet_index(int64_t id) const;
+  const uint32_t* stages_begin(const PacketRecord& p) const { return packet_stages.data() + p.first_stage; }
+  // The state fields at event `i`: its own where it carries them, else the latest before it.
+  StateAt state_at(uint32_t i) const;
+  // Events with a latency (deliveries), for the statistics.
+  std::vector<int64_t> latencies() const;
+  // Bytes of memory per event (events, rows, packets), to check the compactness budget.
+  double bytes_per_event() const;
+};
+
+} // namespace rxpath::view

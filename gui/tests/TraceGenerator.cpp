@@ -1,0 +1,207 @@
+#include "TraceGenerator.hpp"
+
+#include "model/trace/TraceWriter.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <deque>
+#include <fstream>
+
+namespace rxpath::view::testgen {
+namespace {
+
+namespace tr = rxpath::trace;
+using nlohmann::json;
+using tr::Ctx;
+using tr::Event;
+using tr::Fn;
+using tr::Kind;
+
+constexpr int64_t kRcvbuf = 13824, kTruesize = 2304;
+
+json header(int cpus) {
+  json fns = json::array();
+  for (int f = 0; f < static_cast<int>(Fn::Count_); ++f) {
+    const auto& fi = tr::info(static_cast<Fn>(f));
+    fns.push_back({{"name", fi.name}, {"file", fi.file}, {"summary", fi.summary}});
+  }
+  json reasons = json::array();
+  for (int r = 1; r < static_cast<int>(tr::DropReason::Count_); ++r)
+    reasons.push_back(tr::to_string(static_cast<tr::DropReason>(r)));
+  return {{"generator", "rxpath-gen-trace (viewer tests)"},
+          {"kernel", "3.19"},
+          {"seed", 1},
+          {"cpus", cpus},
+          {"scenario", {{"name", "generated"}, {"nic", {{"ring_size", 16}}}}},
+          {"functions", fns},
+          {"drop_reasons", reasons},
+          {"sockets", json::array({{{"name", "server"}, {"bind", "0.0.0.0:9000"}, {"rcvbuf", kRcvbuf}}})},
+          {"receivers", json::array({{{"name", "app"}, {"socket", 0}, {"cpu", 1}}})}};
+}
+
+Event ev(Kind k, int64_t t, int cpu, Ctx ctx, Fn fn, int64_t pkt = tr::kUnset) {
+  Event e;
+  e.kind = k, e.t = t, e.cpu = cpu, e.ctx = ctx, e.fn = fn, e.pkt = pkt;
+  return e;
+}
+
+// The softirq part of one packet's path, from rtl8139_rx to sock_queue_rcv_skb; stops at `drop_at`
+// with `reason` if given. Returns the time after the last step.
+int64_t softirq_path(std::vector<Event>& out, int64_t t, int64_t pkt, int ring, Fn drop_at,
+                     tr::DropReason reason, int64_t rmem, int64_t qlen) {
+  static const Fn kPath[] = {Fn::Rtl8139Rx,      Fn::NetifReceiveSkb, Fn::NetifReceiveSkbCore,
+                             Fn::IpRcv,          Fn::NfHookSlow,      Fn::IpRcvFinish,
+                             Fn::IpLocalDeliver, Fn::NfHookSlow,      Fn::IpLocalDeliverFinish,
+                             Fn::UdpRcv,         Fn::Udp4LibLookup,   Fn::UdpQueueRcvSkb,
+                             Fn::SockQueueRcvSkb};
+  int nf = 0;
+  for (Fn fn : kPath) {
+    Event e = ev(Kind::Stage, t, 0, Ctx::Softirq, fn, pkt);
+    if (fn == Fn::Rtl8139Rx) e.ring = ring;
+    if (fn == Fn::NfHookSlow) e.hook = nf++ == 0 ? tr::Hook::PreRouting : tr::Hook::LocalIn;
+    if (fn == Fn::UdpQueueRcvSkb || fn == Fn::SockQueueRcvSkb) e.sock = 0;
+    if (fn == Fn::SockQueueRcvSkb) e.rmem = rmem, e.rcvbuf = kRcvbuf, e.qlen = qlen;
+    const bool drop = fn == drop_at && (fn != Fn::NfHookSlow || e.hook == tr::Hook::LocalIn);
+    if (drop) e.kind = Kind::Drop, e.reason = reason;
+    out.push_back(e);
+    t += fn == Fn::Rtl8139Rx ? 240 : 90;
+    if (drop) break;
+  }
+  return t;
+}
+
+} // namespace
+
+std::vector<std::string> write_one_packet(const std::string& path) {
+  std::vector<Event> out;
+  Event dma = ev(Kind::Stage, 10000, -1, Ctx::Nic, Fn::RxRingDma, 0);
+  dma.ring = 1, dma.bytes = 554;
+  out.push_back(dma);
+  Event irq = ev(Kind::Instant, 10000, 0, Ctx::Nic, Fn::IrqRaise);
+  irq.ring = 1;
+  out.push_back(irq);
+  Event hard = ev(Kind::Span, 10000, 0, Ctx::Hardirq, Fn::Rtl8139Interrupt);
+  hard.end = 11000;
+  out.push_back(hard);
+  int64_t t = softirq_path(out, 11200, 0, 0, Fn::Count_, tr::DropReason::None, kTruesize, 1);
+  for (Fn fn : {Fn::Rtl8139Poll, Fn::NetRxAction, Fn::DoSoftirq}) {
+    Event s = ev(Kind::Span, 11000, 0, Ctx::Softirq, fn);
+    s.end = t + 200;
+    out.push_back(s);
+  }
+  Event rcv = ev(Kind::Stage, t + 2000, 1, Ctx::Process, Fn::SkbRecvDatagram, 0);
+  rcv.sock = 0, rcv.thread = 0, rcv.rmem = kTruesize, rcv.rcvbuf = kRcvbuf, rcv.qlen = 0;
+  out.push_back(rcv);
+  Event del = ev(Kind::Deliver, t + 2100, 1, Ctx::Process, Fn::SkbCopyDatagramMsg, 0);
+  del.sock = 0, del.thread = 0, del.bytes = 512, del.latency = t + 2115 - 10000;
+  out.push_back(del);
+  Event recv = ev(Kind::Span, 0, 1, Ctx::Process, Fn::UdpRecvmsg);
+  recv.end = t + 2300;
+  out.push_back(recv);
+
+  tr::TraceWriter w(path);
+  w.write_header(header(2));
+  std::vector<std::string> stages;
+  for (const Event& e : out) {
+    w.write(e);
+    if (e.pkt == 0) stages.emplace_back(tr::to_string(e.fn));
+  }
+  w.write_end(
+      {{"t", t + 3000}, {"packets", {{"arrived", 1}, {"delivered", 1}, {"dropped", json::object()}}}});
+  w.commit();
+  return stages;
+}
+
+void write_flow(const std::string& path, const FlowOptions& opt) {
+  std::vector<Event> out;
+  std::deque<int64_t> queued; // dequeue times of the datagrams on the socket
+  int64_t r_free = 0, t_burst = 5000, delivered = 0, dropped = 0;
+  for (int first = 0; first < opt.packets; first += opt.burst, t_burst += opt.idle_ns) {
+    const int n = std::min(opt.burst, opt.packets - first);
+    out.push_back(ev(Kind::Instant, t_burst, 0, Ctx::Nic, Fn::IrqRaise));
+    Event hard = ev(Kind::Span, t_burst, 0, Ctx::Hardirq, Fn::Rtl8139Interrupt);
+    hard.end = t_burst + 1000;
+    out.push_back(hard);
+    int64_t t = t_burst + 1100;
+    int ring = 0;
+    for (int k = 0; k < n; ++k) {
+      const int64_t pkt = first + k, arrival = t_burst + k * opt.gap_ns;
+      Event dma = ev(Kind::Stage, arrival, -1, Ctx::Nic, Fn::RxRingDma, pkt);
+      dma.bytes = 554, dma.ring = ++ring;
+      if (pkt % 29 == 28) { // the ring was full: the frame never became an skb
+        dma.kind = Kind::Drop, dma.reason = tr::DropReason::NicRingFull, --ring, ++dropped;
+        out.push_back(dma);
+        continue;
+      }
+      out.push_back(dma);
+      t = std::max(t, arrival + 300);
+      while (!queued.empty() && queued.front() <= t) queued.pop_front();
+      Fn drop_at = Fn::Count_;
+      tr::DropReason reason = tr::DropReason::None;
+      if (pkt % 17 == 16)
+        drop_at = Fn::NfHookSlow, reason = tr::DropReason::NetfilterDrop;
+      else if (static_cast<int64_t>(queued.size() + 1) * kTruesize > kRcvbuf)
+        drop_at = Fn::SockQueueRcvSkb, reason = tr::DropReason::SocketRcvbuff;
+      const int64_t qlen = static_cast<int64_t>(queued.size()) + (drop_at == Fn::Count_ ? 1 : 0);
+      const int64_t end = softirq_path(out, t, pkt, --ring, drop_at, reason, qlen * kTruesize, qlen);
+      if (drop_at != Fn::Count_) {
+        ++dropped;
+        t = end;
+        continue;
+      }
+      const int64_t deq = std::max(r_free, end + 2000);
+      queued.push_back(deq);
+      t = end;
+      Event rcv = ev(Kind::Stage, deq, 1, Ctx::Process, Fn::SkbRecvDatagram, pkt);
+      rcv.sock = 0, rcv.thread = 0, rcv.rmem = static_cast<int64_t>(queued.size() - 1) * kTruesize,
+      rcv.rcvbuf = kRcvbuf, rcv.qlen = static_cast<int64_t>(queued.size()) - 1;
+      out.push_back(rcv);
+      Event del = ev(Kind::Deliver, deq + 100, 1, Ctx::Process, Fn::SkbCopyDatagramMsg, pkt);
+      del.sock = 0, del.thread = 0, del.bytes = 512, del.latency = deq + 115 - arrival;
+      out.push_back(del);
+      Event recv = ev(Kind::Span, std::max<int64_t>(r_free, deq - 2000), 1, Ctx::Process, Fn::UdpRecvmsg);
+      recv.end = deq + 300;
+      Event work = ev(Kind::Span, deq + 300, 1, Ctx::Process, Fn::AppWork);
+      work.end = deq + 4800;
+      out.push_back(recv);
+      out.push_back(work);
+      r_free = work.end;
+      ++delivered;
+    }
+    for (Fn fn : {Fn::Rtl8139Poll, Fn::NetRxAction, Fn::DoSoftirq}) {
+      Event s = ev(Kind::Span, t_burst + 1000, 0, Ctx::Softirq, fn);
+      s.end = t + 300, s.work = n, s.budget = fn == Fn::NetRxAction ? 300 - n : tr::kUnset;
+      out.push_back(s);
+    }
+  }
+  tr::TraceWriter w(path);
+  w.write_header(header(2));
+  for (const Event& e : out) w.write(e);
+  const json end = {{"t", std::max(t_burst, r_free)},
+                    {"packets", {{"arrived", opt.packets}, {"delivered", delivered}, {"dropped", dropped}}},
+                    {"softnet_stat", json::array({{{"cpu", 0}, {"processed", opt.packets}, {"dropped", 0}}})},
+                    {"snmp", {{"Udp", {{"InDatagrams", delivered}}}}}};
+  if (opt.with_end) w.write_end(end);
+  w.commit();
+  if (!opt.with_end) { // cut the last line in the middle, as an interrupted run leaves it
+    std::ifstream in(path, std::ios::binary);
+    std::string all((std::istreambuf_iterator<char>(in)), {});
+    in.close();
+    all.resize(all.size() - 20);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << all;
+  }
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+void write_other_version(const std::string& path, int version) {
+  json h = header(2);
+  h["format"] = "rxpath-trace";
+  h["version"] = version;
+  write_text(path, h.dump() + "\n" + R"({"k":"end","t":0})" + "\n");
+}
+
+} // namespace rxpath::view::testgen

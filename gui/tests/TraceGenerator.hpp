@@ -1,0 +1,27 @@
+// Writes small but realistic rxpath traces with the trace library's TraceWriter, for the viewer's
+// tests (and for trying the viewer without the simulator): two CPUs, NAPI bursts in softirq, a
+// receiver thread, and drops at the NIC ring, netfilter and a full socket buffer.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace rxpath::view::testgen {
+
+// One datagram through the whole path; returns its stages' function names in order.
+std::vector<std::string> write_one_packet(const std::string& path);
+
+struct FlowOptions {
+  int packets = 300;
+  int burst = 12;          // frames per interrupt
+  int64_t gap_ns = 900;    // between frames of a burst
+  int64_t idle_ns = 30000; // between bursts
+  bool with_end = true;    // false: a truncated trace (no end object, last line cut)
+};
+void write_flow(const std::string& path, const FlowOptions& opt = {});
+
+// Broken inputs for the error tests.
+void write_text(const std::string& path, const std::string& text);
+void write_other_version(const std::string& path, int version);
+
+} // namespace rxpath::view::testgen

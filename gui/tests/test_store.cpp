@@ -1,0 +1,99 @@
+// Loading a generated trace into the TraceStore: order, rows, packets, state, compactness.
+#include "TraceGenerator.hpp"
+#include "data/TraceLoader.hpp"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace rxpath::view;
+
+class TestStore : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  std::string path(const char* name) { return dir_.filePath(QLatin1String(name)).toStdString(); }
+
+private slots:
+  void events_are_sorted_and_every_row_is_in_time_order() {
+    testgen::write_flow(path("flow.jsonl"));
+    auto s = TraceLoader::load(path("flow.jsonl"));
+    QVERIFY(!s->truncated);
+    QVERIFY(s->end.is_object());
+    for (size_t i = 1; i < s->events.size(); ++i) QVERIFY(s->events[i - 1].t <= s->events[i].t);
+    for (const Row& r : s->rows) {
+      for (size_t k = 1; k < r.points.size(); ++k)
+        QVERIFY(s->events[r.points[k - 1]].t <= s->events[r.points[k]].t);
+      for (const auto& l : r.spans)
+        for (size_t k = 1; k < l.max_end.size(); ++k) QVERIFY(l.max_end[k - 1] <= l.max_end[k]);
+    }
+  }
+  void rows_follow_the_header() {
+    testgen::write_flow(path("flow.jsonl"));
+    auto s = TraceLoader::load(path("flow.jsonl"));
+    QStringList names;
+    for (const Row& r : s->rows) names << QString::fromStdString(r.name);
+    QCOMPARE(names, QStringList({"NIC", "hardirq", "softirq", "ksoftirqd", "hardirq", "softirq", "ksoftirqd",
+                                 "thread app", "socket server"}));
+  }
+  void packets_have_their_stages_and_fate() {
+    testgen::FlowOptions opt;
+    opt.packets = 100;
+    testgen::write_flow(path("flow.jsonl"), opt);
+    auto s = TraceLoader::load(path("flow.jsonl"));
+    QCOMPARE(s->packets.size(), size_t(100));
+    int delivered = 0, dropped = 0;
+    for (const auto& p : s->packets) {
+      delivered += p.fate == Fate::Delivered;
+      dropped += p.fate == Fate::Dropped;
+      const uint32_t* st = s->stages_begin(p);
+      QCOMPARE(s->events[st[0]].fn, rxpath::trace::Fn::RxRingDma);
+      for (uint32_t k = 1; k < p.stage_count; ++k) QVERIFY(s->events[st[k - 1]].t <= s->events[st[k]].t);
+    }
+    QCOMPARE(delivered + dropped, 100);
+    QVERIFY(dropped > 3);
+    QCOMPARE(s->packets[16].reason, rxpath::trace::DropReason::NetfilterDrop);
+    QCOMPARE(s->packets[28].reason, rxpath::trace::DropReason::NicRingFull);
+  }
+  void state_at_an_instant() {
+    testgen::write_one_packet(path("one.jsonl"));
+    auto s = TraceLoader::load(path("one.jsonl"));
+    const auto& p = s->packets.at(0);
+    const uint32_t* st = s->stages_begin(p);
+    // At udp_rcv the socket is still empty; the packet is off the ring.
+    uint32_t udp_rcv = 0;
+    for (uint32_t k = 0; k < p.stage_count; ++k)
+      if (s->events[st[k]].fn == rxpath::trace::Fn::UdpRcv) udp_rcv = st[k];
+    const StateAt a = s->state_at(udp_rcv);
+    QCOMPARE(a.ring, 0);
+    QCOMPARE(a.rcvbuf, 13824);
+    QCOMPARE(a.rmem, -1);
+    const StateAt b = s->state_at(st[p.stage_count - 1]);
+    QCOMPARE(b.rmem, 2304);
+    QCOMPARE(b.qlen, 0);
+  }
+  void compact() {
+    testgen::FlowOptions opt;
+    opt.packets = 3000;
+    testgen::write_flow(path("big.jsonl"), opt);
+    auto s = TraceLoader::load(path("big.jsonl"));
+    QVERIFY2(s->bytes_per_event() <= 200, qPrintable(QString::number(s->bytes_per_event())));
+  }
+  void progress_and_cancel() {
+    testgen::FlowOptions opt;
+    opt.packets = 3000;
+    testgen::write_flow(path("big.jsonl"), opt);
+    double last = -1;
+    bool monotonic = true;
+    TraceLoader::load(path("big.jsonl"), [&](double f) {
+      monotonic = monotonic && f >= last;
+      last = f;
+      return true;
+    });
+    QVERIFY(monotonic);
+    QCOMPARE(last, 1.0);
+    QVERIFY_THROWS_EXCEPTION(LoadCancelled,
+                             TraceLoader::load(path("big.jsonl"), [](double) { return false; }));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "test_store.moc"

@@ -1,0 +1,49 @@
+#include "Palette.hpp"
+
+namespace rxpath::view {
+
+using rxpath::trace::Ctx;
+using rxpath::trace::Fn;
+
+QColor context_color(Ctx c) {
+  switch (c) {
+  case Ctx::Nic:
+    return QColor(0x7f, 0x7f, 0x7f);
+  case Ctx::Hardirq:
+    return QColor(0xd6, 0x4b, 0x3c);
+  case Ctx::Softirq:
+    return QColor(0x2f, 0x7e, 0xc1);
+  case Ctx::Ksoftirqd:
+    return QColor(0xe8, 0x8a, 0x1a);
+  case Ctx::Process:
+    return QColor(0x3a, 0xa0, 0x4a);
+  }
+  return Qt::gray;
+}
+
+QColor span_color(Fn f) {
+  switch (f) {
+  case Fn::Rtl8139Interrupt:
+    return QColor(0xe5, 0x6b, 0x5d);
+  case Fn::SmpCallFunction:
+    return QColor(0xe3, 0x77, 0xc2);
+  case Fn::DoSoftirq:
+    return QColor(0xb9, 0xd3, 0xee);
+  case Fn::NetRxAction:
+    return QColor(0x73, 0xa6, 0xd9);
+  case Fn::Rtl8139Poll:
+    return QColor(0x2f, 0x6f, 0xb0);
+  case Fn::ProcessBacklog:
+    return QColor(0x8c, 0x6b, 0xb8);
+  case Fn::RunKsoftirqd:
+    return QColor(0xf7, 0xc0, 0x7e);
+  case Fn::UdpRecvmsg:
+    return QColor(0x9c, 0xd8, 0x8e);
+  case Fn::AppWork:
+    return QColor(0xc8, 0xc8, 0xc8);
+  default:
+    return QColor(0xbb, 0xbb, 0xbb);
+  }
+}
+
+} // namespace rxpath::view

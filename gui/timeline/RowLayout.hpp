@@ -1,0 +1,44 @@
+// Vertical layout of the timeline: the axis, then one band per row (NIC, each CPU's rows,
+// sockets) with a group heading before each CPU. Pure, like TimelineGeometry.
+#pragma once
+
+#include "data/TraceStore.hpp"
+
+#include <QString>
+
+#include <vector>
+
+namespace rxpath::view {
+
+class RowLayout {
+public:
+  static constexpr int kAxisHeight = 26;
+  static constexpr int kHeadingHeight = 18;
+  static constexpr int kCpuRowHeight = 30;
+  static constexpr int kCounterRowHeight = 46;
+  static constexpr int kSpanHeight = 6; // one nesting depth of spans
+  static constexpr int kTickBand = 10;  // stage ticks under the spans
+
+  struct Band {
+    int row = -1; // index into TraceStore::rows, -1 for a heading
+    int top = 0, height = 0;
+    QString label;
+  };
+
+  void build(const TraceStore& store);
+  const std::vector<Band>& bands() const { return bands_; }
+  int height() const { return height_; }
+  // The band of row r (rows are laid out once each).
+  const Band& band_of_row(int r) const { return bands_[band_of_row_[r]]; }
+  // The band under y, or nullptr.
+  const Band* band_at(int y) const;
+  // Vertical centre of the tick band of row r: where a packet's stage is drawn.
+  int tick_y(int r) const;
+
+private:
+  std::vector<Band> bands_;
+  std::vector<int> band_of_row_;
+  int height_ = kAxisHeight;
+};
+
+} // namespace rxpath::view

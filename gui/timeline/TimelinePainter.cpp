@@ -1,0 +1,295 @@
+#include "TimelinePainter.hpp"
+
+#include "Palette.hpp"
+#include "app/Selection.hpp"
+#include "data/TimeFormat.hpp"
+
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+
+namespace rxpath::view {
+namespace {
+
+// First position in `points` (sorted by time) whose event is at or after t.
+size_t first_at_or_after(const TraceStore& s, const std::vector<uint32_t>& points, size_t from, double t) {
+  return static_cast<size_t>(
+      std::lower_bound(points.begin() + static_cast<std::ptrdiff_t>(from), points.end(), t,
+                       [&](uint32_t i, double v) { return static_cast<double>(s.events[i].t) < v; }) -
+      points.begin());
+}
+
+QColor point_color(const StoredEvent& e) {
+  switch (e.kind) {
+  case trace::Kind::Drop:
+    return drop_color();
+  case trace::Kind::Deliver:
+    return deliver_color();
+  case trace::Kind::Stage:
+    return context_color(e.ctx).darker(130);
+  default:
+    return QColor(0x99, 0x99, 0x99);
+  }
+}
+
+} // namespace
+
+void TimelinePainter::paint_rows(const std::vector<RowScale>& scales, int width) {
+  p_.setClipRect(x0_, RowLayout::kAxisHeight, width - x0_, layout_.height());
+  for (const auto& b : layout_.bands()) {
+    if (b.row < 0) {
+      p_.fillRect(x0_, b.top, width - x0_, b.height, QColor(0xee, 0xf0, 0xf4));
+      continue;
+    }
+    const Row& row = s_.rows[b.row];
+    p_.fillRect(x0_, b.top, width - x0_, b.height, (b.row % 2) ? QColor(0xfb, 0xfb, 0xfb) : Qt::white);
+    p_.setPen(QColor(0xe4, 0xe4, 0xe4));
+    p_.drawLine(x0_, b.top + b.height - 1, width, b.top + b.height - 1);
+    if (row.kind == RowKind::Nic)
+      paint_nic(row, b, scales[b.row]);
+    else if (row.kind == RowKind::Socket)
+      paint_socket(row, b, scales[b.row]);
+    else {
+      for (int d = 0; d < kSpanDepths; ++d)
+        paint_spans(row.spans[d], b.top + 2 + d * RowLayout::kSpanHeight, RowLayout::kSpanHeight);
+      const int ty = b.top + b.height - RowLayout::kTickBand - 1;
+      paint_points(row.points, ty, RowLayout::kTickBand, false);
+      paint_points(row.drops, ty - 4, RowLayout::kTickBand + 4, true);
+    }
+  }
+  p_.setClipping(false);
+}
+
+void TimelinePainter::paint_spans(const SpanList& list, int y, int h) {
+  const double t1 = geo_.end();
+  size_t k = list.first_ending_after(static_cast<int64_t>(std::floor(geo_.start())));
+  while (k < list.events.size()) {
+    const StoredEvent& e = s_.events[list.events[k]];
+    if (static_cast<double>(e.t) > t1) break;
+    const double xa = std::max(x_of(static_cast<double>(e.t)), static_cast<double>(x0_) - 1);
+    const double xb = x_of(static_cast<double>(e.end_or_t()));
+    const QColor c = span_color(e.fn);
+    if (xb - xa >= 2) {
+      QRectF r(xa, y, xb - xa, h - 1);
+      p_.fillRect(r, c);
+      p_.setPen(c.darker(140));
+      p_.drawRect(r.adjusted(0, 0, -0.5, -0.5));
+      ++k;
+      continue;
+    }
+    // Narrower than two pixels: one column for everything ending inside it.
+    const double px = std::floor(xa);
+    p_.fillRect(QRectF(px, y, 1.5, h - 1), c.darker(115));
+    k = std::max(k + 1, list.first_ending_after(static_cast<int64_t>(geo_.map_x_to_time(px + 1 - x0_))));
+  }
+}
+
+void TimelinePainter::paint_points(const std::vector<uint32_t>& points, int y, int h, bool drops) {
+  const double t1 = geo_.end();
+  size_t k = first_at_or_after(s_, points, 0, geo_.start());
+  while (k < points.size()) {
+    const StoredEvent& e = s_.events[points[k]];
+    if (static_cast<double>(e.t) > t1) break;
+    const double px = std::floor(x_of(static_cast<double>(e.t)));
+    p_.setPen(QPen(point_color(e), drops ? 2 : 1));
+    p_.drawLine(QPointF(px + 0.5, y), QPointF(px + 0.5, y + h - 1));
+    k = first_at_or_after(s_, points, k + 1, geo_.map_x_to_time(px + 1 - x0_));
+  }
+}
+
+template <typename F>
+void TimelinePainter::paint_counter(const std::vector<uint32_t>& series, int y, int h, double vmax,
+                                    QColor fill, QColor line, F value) {
+  if (series.empty() || vmax <= 0) return;
+  const int w = static_cast<int>(geo_.width());
+  size_t k = first_at_or_after(s_, series, 0, geo_.start());
+  double v = 0; // the value carried into the first column: the last sample before it
+  for (size_t j = k; j-- > 0;)
+    if (double x = value(s_.events[series[j]]); x >= 0) {
+      v = x;
+      break;
+    }
+  auto to_y = [&](double x) { return y + h - std::min(1.0, x / vmax) * (h - 2); };
+  QPainterPath top;
+  for (int col = 0; col < w; ++col) {
+    const size_t end = first_at_or_after(s_, series, k, geo_.map_x_to_time(col + 1));
+    double lo = v, hi = v;
+    // At most 32 samples per column: enough to show the envelope of a busy stretch.
+    const size_t n = end - k, stride = std::max<size_t>(1, n / 32);
+    for (size_t j = k; j < end; j += stride)
+      if (double x = value(s_.events[series[j]]); x >= 0) lo = std::min(lo, x), hi = std::max(hi, x), v = x;
+    if (end > k)
+      for (size_t j = end; j-- > k;)
+        if (double x = value(s_.events[series[j]]); x >= 0) {
+          v = x;
+          break;
+        }
+    hi = std::max(hi, v), lo = std::min(lo, v);
+    k = end;
+    p_.fillRect(QRectF(x0_ + col, to_y(hi), 1, y + h - to_y(hi)), fill);
+    if (col == 0) top.moveTo(x0_ + col, to_y(hi));
+    top.lineTo(x0_ + col, to_y(hi));
+    if (lo != hi) top.lineTo(x0_ + col, to_y(lo)), top.lineTo(x0_ + col, to_y(hi));
+  }
+  p_.setPen(QPen(line, 1));
+  p_.drawPath(top);
+}
+
+void TimelinePainter::paint_nic(const Row& row, const RowLayout::Band& b, const RowScale& sc) {
+  paint_counter(row.counter, b.top + 10, b.height - 12, sc.value_max, QColor(0xcf, 0xd8, 0xe6),
+                QColor(0x4a, 0x5f, 0x80), [](const StoredEvent& e) { return static_cast<double>(e.ring); });
+  // IRQ ticks (irq_raise) along the top, ring-full drops in red.
+  paint_points(row.points, b.top + 1, 8, false);
+  paint_points(row.drops, b.top + 1, b.height - 2, true);
+  corner_note(b, QStringLiteral("ring descriptors in use, scale 0–%1 · ticks: IRQ raised").arg(sc.value_max));
+}
+
+void TimelinePainter::corner_note(const RowLayout::Band& b, const QString& text) {
+  QFont f = p_.font();
+  f.setPointSizeF(f.pointSizeF() * 0.85);
+  p_.setFont(f);
+  const double w = QFontMetricsF(f).horizontalAdvance(text) + 8;
+  const QRectF r(x0_ + geo_.width() - w - 4, b.top + b.height - 15, w, 13);
+  p_.fillRect(r, QColor(255, 255, 255, 210));
+  p_.setPen(QColor(0x60, 0x60, 0x60));
+  p_.drawText(r, Qt::AlignCenter, text);
+  f.setPointSizeF(f.pointSizeF() / 0.85);
+  p_.setFont(f);
+}
+
+void TimelinePainter::paint_socket(const Row& row, const RowLayout::Band& b, const RowScale& sc) {
+  const int y = b.top + 4, h = b.height - 6;
+  paint_counter(row.counter, y, h, sc.value_max * 1.08, QColor(0xd5, 0xe8, 0xd0), QColor(0x3a, 0x80, 0x3a),
+                [](const StoredEvent& e) { return static_cast<double>(e.rmem); });
+  paint_counter(row.counter, y, h, sc.qlen_max * 1.08, QColor(0, 0, 0, 0), QColor(0x8e, 0x44, 0xad),
+                [](const StoredEvent& e) { return static_cast<double>(e.qlen); });
+  // rcvbuf: the limit rmem runs into.
+  const double limit = sc.limit > 0 ? sc.limit : sc.value_max;
+  const double ry = y + h - std::min(1.0, limit / (sc.value_max * 1.08)) * (h - 2);
+  p_.setPen(QPen(drop_color(), 1, Qt::DashLine));
+  p_.drawLine(QPointF(x0_, ry), QPointF(x0_ + geo_.width(), ry));
+  paint_points(row.drops, b.top + 1, b.height - 2, true);
+  corner_note(b, QStringLiteral("green: rmem of rcvbuf %1 (dashed) · purple: qlen, scale 0–%2 · red: drops")
+                     .arg(sc.limit > 0 ? sc.limit : sc.value_max)
+                     .arg(sc.qlen_max));
+}
+
+void TimelinePainter::paint_axis(int width) {
+  p_.fillRect(0, 0, width, RowLayout::kAxisHeight, QColor(0xf4, 0xf5, 0xf7));
+  p_.setPen(QColor(0xc0, 0xc0, 0xc0));
+  p_.drawLine(0, RowLayout::kAxisHeight - 1, width, RowLayout::kAxisHeight - 1);
+  const double step = geo_.tick_step(90);
+  const double scale = std::max(std::abs(geo_.start()), std::abs(geo_.end()));
+  QFontMetrics fm(p_.font());
+  for (double t : geo_.ticks(90)) {
+    const double x = x_of(t);
+    p_.setPen(QColor(0x80, 0x80, 0x80));
+    p_.drawLine(QPointF(x, RowLayout::kAxisHeight - 6), QPointF(x, RowLayout::kAxisHeight - 1));
+    p_.setPen(QColor(0x30, 0x30, 0x30));
+    p_.drawText(QPointF(x + 3, RowLayout::kAxisHeight - 9), format_tick(t, step, scale));
+    p_.setPen(QColor(0xf0, 0xf0, 0xf0));
+    p_.drawLine(QPointF(x, RowLayout::kAxisHeight), QPointF(x, layout_.height()));
+  }
+  p_.fillRect(0, 0, x0_, RowLayout::kAxisHeight, QColor(0xf4, 0xf5, 0xf7));
+  p_.setPen(QColor(0x50, 0x50, 0x50));
+  p_.drawText(QRect(6, 0, x0_ - 8, RowLayout::kAxisHeight), Qt::AlignVCenter,
+              QStringLiteral("%1 / px").arg(format_ns(geo_.ns_per_pixel())));
+}
+
+void TimelinePainter::paint_labels(int width) {
+  Q_UNUSED(width);
+  for (const auto& b : layout_.bands()) {
+    const bool heading = b.row < 0;
+    p_.fillRect(0, b.top, x0_, b.height, heading ? QColor(0xe2, 0xe6, 0xee) : QColor(0xf7, 0xf7, 0xf9));
+    QFont f = p_.font();
+    f.setBold(heading);
+    p_.setFont(f);
+    p_.setPen(QColor(0x20, 0x20, 0x20));
+    p_.drawText(QRect(heading ? 6 : 16, b.top, x0_ - 20, b.height), Qt::AlignVCenter, b.label);
+    f.setBold(false);
+    p_.setFont(f);
+  }
+  p_.setPen(QColor(0xb0, 0xb0, 0xb0));
+  p_.drawLine(x0_ - 1, 0, x0_ - 1, layout_.height());
+}
+
+void TimelinePainter::paint_packet(const Selection& sel) {
+  const PacketRecord* p = sel.packet_record();
+  if (!p) return;
+  p_.setRenderHint(QPainter::Antialiasing, true);
+  const uint32_t* st = s_.stages_begin(*p);
+  const QColor c = follow_color();
+  QPointF prev;
+  for (uint32_t k = 0; k < p->stage_count; ++k) {
+    const StoredEvent& e = s_.events[st[k]];
+    const QPointF pt(x_of(static_cast<double>(e.t)),
+                     layout_.tick_y(static_cast<int>(s_.row_of_event[st[k]])));
+    if (k > 0 && QLineF(prev, pt).length() > 8) {
+      QLineF l(prev, pt);
+      p_.setPen(QPen(c, 1.6));
+      p_.drawLine(l);
+      // Arrow head at the later stage.
+      QLineF u = l.unitVector();
+      QPointF d = (u.p2() - u.p1()) * 7, n(-d.y() * 0.5, d.x() * 0.5);
+      QPointF tip = pt - (u.p2() - u.p1()) * 4;
+      p_.setBrush(c);
+      p_.drawPolygon(QPolygonF({tip, tip - d + n, tip - d - n}));
+    }
+    p_.setPen(QPen(Qt::white, 1));
+    p_.setBrush(e.kind == trace::Kind::Drop ? drop_color() : c);
+    p_.drawEllipse(pt, 3.5, 3.5);
+    prev = pt;
+  }
+  if (int64_t cur = sel.stage_event(); cur >= 0) {
+    const StoredEvent& e = s_.events[cur];
+    const double x = x_of(static_cast<double>(e.t));
+    p_.setPen(QPen(c, 1, Qt::DashLine));
+    p_.drawLine(QPointF(x, RowLayout::kAxisHeight), QPointF(x, layout_.height()));
+    p_.setPen(QPen(c, 2.5));
+    p_.setBrush(Qt::NoBrush);
+    p_.drawEllipse(QPointF(x, layout_.tick_y(static_cast<int>(s_.row_of_event[cur]))), 7, 7);
+  }
+  p_.setRenderHint(QPainter::Antialiasing, false);
+}
+
+void TimelinePainter::paint_markers(const Selection& sel, int height) {
+  auto a = sel.marker(0), b = sel.marker(1);
+  if (a && b) {
+    const double xa = x_of(*a), xb = x_of(*b);
+    p_.fillRect(QRectF(std::min(xa, xb), RowLayout::kAxisHeight, std::abs(xb - xa), height),
+                QColor(60, 120, 220, 28));
+  }
+  for (int w = 0; w < 2; ++w) {
+    if (!sel.marker(w)) continue;
+    const double x = x_of(*sel.marker(w));
+    p_.setPen(QPen(marker_color(w), 1.5));
+    p_.drawLine(QPointF(x, 0), QPointF(x, height));
+    p_.fillRect(QRectF(x - 7, 0, 14, 14), marker_color(w));
+    p_.setPen(Qt::white);
+    p_.drawText(QRectF(x - 7, 0, 14, 14), Qt::AlignCenter,
+                w == 0 ? QStringLiteral("A") : QStringLiteral("B"));
+  }
+  if (a && b) {
+    const QString text = QStringLiteral("Δ %1").arg(format_ns(std::abs(*b - *a)));
+    const double xm = (x_of(*a) + x_of(*b)) / 2;
+    QFontMetrics fm(p_.font());
+    QRectF r(xm - fm.horizontalAdvance(text) / 2.0 - 5, 14, fm.horizontalAdvance(text) + 10, 16);
+    p_.fillRect(r, QColor(255, 255, 255, 230));
+    p_.setPen(marker_color(0));
+    p_.drawText(r, Qt::AlignCenter, text);
+  }
+}
+
+void TimelinePainter::paint_selected_event(int64_t event, int64_t stage_event) {
+  if (event < 0 || event == stage_event || static_cast<size_t>(event) >= s_.events.size()) return;
+  const StoredEvent& e = s_.events[event];
+  const auto& b = layout_.band_of_row(static_cast<int>(s_.row_of_event[event]));
+  const double xa = x_of(static_cast<double>(e.t)),
+               xb = std::max(xa + 1, x_of(static_cast<double>(e.end_or_t())));
+  p_.setPen(QPen(Qt::black, 1.5));
+  p_.setBrush(Qt::NoBrush);
+  p_.drawRect(QRectF(xa - 2, b.top + 1, xb - xa + 4, b.height - 3));
+}
+
+} // namespace rxpath::view

@@ -1,0 +1,56 @@
+// Paints the timeline's rows with level-of-detail binning (as KernelShark's kshark_trace_histo):
+// spans narrower than a pixel, and all points within one pixel, collapse into one pixel column
+// found by binary search, so a paint costs O(pixels × log events) however many events there are.
+#pragma once
+
+#include "RowLayout.hpp"
+#include "TimelineGeometry.hpp"
+
+#include <QPainter>
+
+#include <optional>
+
+namespace rxpath::view {
+
+class Selection;
+
+struct RowScale {
+  double value_max = 1; // NIC: ring size; socket: rcvbuf (or the largest rmem)
+  double qlen_max = 1;  // socket: longest queue
+  double limit = -1;    // socket: sk_rcvbuf (rmem can pass it by one skb)
+};
+
+class TimelinePainter {
+public:
+  TimelinePainter(QPainter& p, const TraceStore& s, const RowLayout& layout, const TimelineGeometry& geo,
+                  int label_width)
+      : p_(p), s_(s), layout_(layout), geo_(geo), x0_(label_width) {}
+
+  void paint_rows(const std::vector<RowScale>& scales, int width);
+  void paint_axis(int width);
+  void paint_labels(int width);
+  void paint_packet(const Selection& sel);
+  void paint_markers(const Selection& sel, int height);
+  // A box around the selected event, unless it is the followed packet's current stage.
+  void paint_selected_event(int64_t event, int64_t stage_event);
+
+private:
+  double x_of(double t) const { return x0_ + geo_.map_time_to_x(t); }
+  void paint_spans(const SpanList& list, int y, int h);
+  void paint_points(const std::vector<uint32_t>& points, int y, int h, bool drops);
+  // Step plot of value(e) (>= 0 where the event carries it) over the row's counter events.
+  template <typename F>
+  void paint_counter(const std::vector<uint32_t>& series, int y, int h, double vmax, QColor fill, QColor line,
+                     F value);
+  void paint_nic(const Row& row, const RowLayout::Band& b, const RowScale& sc);
+  void paint_socket(const Row& row, const RowLayout::Band& b, const RowScale& sc);
+  void corner_note(const RowLayout::Band& b, const QString& text);
+
+  QPainter& p_;
+  const TraceStore& s_;
+  const RowLayout& layout_;
+  const TimelineGeometry& geo_;
+  int x0_;
+};
+
+} // namespace rxpath::view

@@ -1,0 +1,264 @@
+#include "TimelineWidget.hpp"
+
+#include "app/Selection.hpp"
+#include "data/EventText.hpp"
+
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace rxpath::view {
+
+TimelineWidget::TimelineWidget(Selection* selection, QWidget* parent) : QWidget(parent), sel_(selection) {
+  setFocusPolicy(Qt::StrongFocus);
+  setMouseTracking(true);
+  setAttribute(Qt::WA_OpaquePaintEvent);
+  connect(sel_, &Selection::store_changed, this, &TimelineWidget::on_store_changed);
+  connect(sel_, &Selection::stage_changed, this, &TimelineWidget::on_stage_changed);
+  connect(sel_, &Selection::event_changed, this, &TimelineWidget::on_event_changed);
+  connect(sel_, &Selection::markers_changed, this, qOverload<>(&QWidget::update));
+  on_store_changed();
+}
+
+void TimelineWidget::on_store_changed() {
+  const TraceStore* s = sel_->store();
+  layout_ = RowLayout();
+  scales_.clear();
+  if (s) {
+    layout_.build(*s);
+    scales_.resize(s->rows.size());
+    int64_t ring_size = -1;
+    if (auto sc = s->header.find("scenario"); sc != s->header.end() && sc->is_object())
+      if (auto nic = sc->find("nic"); nic != sc->end() && nic->is_object())
+        if (auto r = nic->find("ring_size"); r != nic->end() && r->is_number_integer())
+          ring_size = r->get<int64_t>();
+    for (size_t r = 0; r < s->rows.size(); ++r) {
+      RowScale& sc = scales_[r];
+      for (uint32_t i : s->rows[r].counter) {
+        const StoredEvent& e = s->events[i];
+        sc.value_max = std::max({sc.value_max, double(e.ring), double(e.rmem), double(e.rcvbuf)});
+        sc.qlen_max = std::max(sc.qlen_max, double(e.qlen));
+      }
+      if (s->rows[r].kind == RowKind::Nic && ring_size > 0) sc.value_max = double(ring_size);
+      if (s->rows[r].kind == RowKind::Socket && static_cast<size_t>(s->rows[r].index) < s->sockets.size())
+        sc.limit = double(s->sockets[s->rows[r].index].rcvbuf);
+      if (s->rows[r].kind == RowKind::Socket) sc.value_max = std::max(sc.value_max, sc.limit);
+    }
+    geo_.set_limits(double(s->t_min), double(s->t_max));
+  }
+  setMinimumHeight(layout_.height());
+  updateGeometry();
+  fit_all();
+}
+
+void TimelineWidget::on_stage_changed() {
+  if (int64_t e = sel_->stage_event(); e >= 0) {
+    const double t = double(sel_->store()->events[e].t);
+    // Keep the cursor away from the edges so the arrows from the previous stage stay visible.
+    if (geo_.map_time_to_x(t) < geo_.width() * 0.1 || geo_.map_time_to_x(t) > geo_.width() * 0.9) {
+      geo_.set_range(t - geo_.duration() / 2, t + geo_.duration() / 2);
+      changed();
+    }
+  }
+  update();
+}
+
+void TimelineWidget::on_event_changed() {
+  if (int64_t e = sel_->event(); e >= 0) {
+    const StoredEvent& ev = sel_->store()->events[e];
+    if (double(ev.end_or_t()) < geo_.start() || double(ev.t) > geo_.end()) {
+      geo_.set_range(double(ev.t) - geo_.duration() / 2, double(ev.t) + geo_.duration() / 2);
+      changed();
+    }
+  }
+  update();
+}
+
+void TimelineWidget::changed() {
+  emit range_changed(geo_.start(), geo_.end());
+  update();
+}
+
+void TimelineWidget::fit_all() {
+  geo_.fit();
+  changed();
+}
+
+void TimelineWidget::fit_packet() {
+  const PacketRecord* p = sel_->packet_record();
+  if (!p) return;
+  const StoredEvent& last = sel_->store()->events[sel_->store()->stages_begin(*p)[p->stage_count - 1]];
+  geo_.fit_range(double(p->arrival), double(std::max(last.end_or_t(), p->finish)), 0.08);
+  changed();
+}
+
+void TimelineWidget::set_range(double t0, double t1) {
+  geo_.set_range(t0, t1);
+  changed();
+}
+
+void TimelineWidget::zoom_by(double factor, double x) {
+  geo_.zoom(factor, x);
+  changed();
+}
+
+void TimelineWidget::resizeEvent(QResizeEvent*) {
+  const double t0 = geo_.start(), t1 = geo_.end();
+  geo_.set_width(std::max(10, width() - kLabelWidth));
+  geo_.set_range(t0, t1);
+}
+
+void TimelineWidget::paintEvent(QPaintEvent*) {
+  QPainter p(this);
+  p.fillRect(rect(), Qt::white);
+  const TraceStore* s = sel_->store();
+  if (!s) {
+    p.setPen(Qt::darkGray);
+    p.drawText(rect(), Qt::AlignCenter, tr("Open a trace (File → Open, or drop rxpath-view TRACE)"));
+    return;
+  }
+  TimelinePainter tp(p, *s, layout_, geo_, kLabelWidth);
+  tp.paint_axis(width());
+  tp.paint_rows(scales_, width());
+  p.setClipRect(kLabelWidth, 0, width() - kLabelWidth, height());
+  tp.paint_selected_event(sel_->event(), sel_->stage_event());
+  tp.paint_packet(*sel_);
+  tp.paint_markers(*sel_, height());
+  p.setClipping(false);
+  tp.paint_labels(width());
+  if (drag_ == Drag::Band && moved_) {
+    QRect r(QPoint(std::min(press_pos_.x(), last_pos_.x()), RowLayout::kAxisHeight),
+            QPoint(std::max(press_pos_.x(), last_pos_.x()), height()));
+    p.fillRect(r, QColor(40, 110, 220, 40));
+    p.setPen(QColor(40, 110, 220));
+    p.drawRect(r);
+  }
+}
+
+void TimelineWidget::wheelEvent(QWheelEvent* ev) {
+  if (ev->modifiers() & Qt::ShiftModifier) return ev->ignore(); // let the scroll area scroll
+  const double steps = ev->angleDelta().y() / 120.0;
+  if (steps == 0) return ev->ignore();
+  zoom_by(std::pow(1.25, steps), std::max(0.0, plot_x(ev->position().toPoint())));
+  ev->accept();
+}
+
+void TimelineWidget::keyPressEvent(QKeyEvent* ev) {
+  switch (ev->key()) {
+  case Qt::Key_Plus:
+  case Qt::Key_Equal:
+    zoom_in();
+    break;
+  case Qt::Key_Minus:
+    zoom_out();
+    break;
+  case Qt::Key_Left:
+    geo_.pan_pixels(-geo_.width() / 8), changed();
+    break;
+  case Qt::Key_Right:
+    geo_.pan_pixels(geo_.width() / 8), changed();
+    break;
+  case Qt::Key_F:
+    fit_all();
+    break;
+  case Qt::Key_Escape:
+    sel_->set_marker(0, std::nullopt), sel_->set_marker(1, std::nullopt);
+    break;
+  default:
+    QWidget::keyPressEvent(ev);
+  }
+}
+
+void TimelineWidget::mousePressEvent(QMouseEvent* ev) {
+  press_pos_ = last_pos_ = ev->pos();
+  moved_ = false;
+  if (ev->modifiers() & Qt::ControlModifier) { // markers
+    sel_->set_marker(ev->button() == Qt::RightButton ? 1 : 0, geo_.map_x_to_time(plot_x(ev->pos())));
+    drag_ = Drag::None;
+    return;
+  }
+  const bool band = ev->button() == Qt::RightButton ||
+                    (ev->button() == Qt::LeftButton && (ev->modifiers() & Qt::ShiftModifier));
+  drag_ = band ? Drag::Band : (ev->button() == Qt::LeftButton ? Drag::Pan : Drag::None);
+  if (drag_ == Drag::Pan) setCursor(Qt::ClosedHandCursor);
+}
+
+void TimelineWidget::mouseMoveEvent(QMouseEvent* ev) {
+  if (drag_ == Drag::None) return;
+  if ((ev->pos() - press_pos_).manhattanLength() > 3) moved_ = true;
+  if (drag_ == Drag::Pan && moved_) {
+    geo_.pan_pixels(last_pos_.x() - ev->pos().x());
+    changed();
+  }
+  last_pos_ = ev->pos();
+  if (drag_ == Drag::Band) update();
+}
+
+void TimelineWidget::mouseReleaseEvent(QMouseEvent* ev) {
+  unsetCursor();
+  if (drag_ == Drag::Band && moved_ && std::abs(ev->pos().x() - press_pos_.x()) > 4) {
+    const double a = geo_.map_x_to_time(plot_x(press_pos_)), b = geo_.map_x_to_time(plot_x(ev->pos()));
+    geo_.set_range(std::min(a, b), std::max(a, b));
+    changed();
+  } else if (drag_ == Drag::Pan && !moved_) {
+    if (int64_t e = event_at(ev->pos()); e >= 0) sel_->select_event(e);
+  }
+  drag_ = Drag::None;
+  update();
+}
+
+bool TimelineWidget::event(QEvent* ev) {
+  if (ev->type() == QEvent::ToolTip) {
+    auto* he = static_cast<QHelpEvent*>(ev);
+    if (int64_t e = event_at(he->pos()); e >= 0)
+      QToolTip::showText(he->globalPos(), event_tooltip(*sel_->store(), e), this);
+    else
+      QToolTip::hideText();
+    return true;
+  }
+  return QWidget::event(ev);
+}
+
+int64_t TimelineWidget::event_at(QPoint pos) const {
+  const TraceStore* s = sel_->store();
+  const RowLayout::Band* b = s ? layout_.band_at(pos.y()) : nullptr;
+  if (!b || b->row < 0 || pos.x() < kLabelWidth) return -1;
+  const Row& row = s->rows[b->row];
+  const double t = geo_.map_x_to_time(plot_x(pos)), tol = 4 * geo_.ns_per_pixel();
+  const int depth = (pos.y() - b->top - 2) / RowLayout::kSpanHeight;
+  const bool cpu_row = row.kind != RowKind::Nic && row.kind != RowKind::Socket;
+  if (cpu_row && depth >= 0 && depth < kSpanDepths &&
+      pos.y() < b->top + b->height - RowLayout::kTickBand - 1) {
+    const SpanList& l = row.spans[depth];
+    for (size_t k = l.first_ending_after(int64_t(t - tol)); k < l.events.size(); ++k) {
+      const StoredEvent& e = s->events[l.events[k]];
+      if (double(e.t) > t + tol) break;
+      if (double(e.end_or_t()) >= t - tol) return l.events[k];
+    }
+    return -1;
+  }
+  // The nearest point (drops first, they matter most) within a few pixels.
+  for (const auto* pts : {&row.drops, &row.points}) {
+    auto it = std::lower_bound(pts->begin(), pts->end(), t - tol,
+                               [&](uint32_t i, double v) { return double(s->events[i].t) < v; });
+    int64_t best = -1;
+    double best_d = tol;
+    for (; it != pts->end() && double(s->events[*it].t) <= t + tol; ++it)
+      if (double d = std::abs(double(s->events[*it].t) - t); d <= best_d) best = *it, best_d = d;
+    if (best >= 0) return best;
+  }
+  if (!cpu_row) { // the counter sample in force at t
+    auto it = std::upper_bound(row.counter.begin(), row.counter.end(), t,
+                               [&](double v, uint32_t i) { return v < double(s->events[i].t); });
+    if (it != row.counter.begin()) return *(it - 1);
+  }
+  return -1;
+}
+
+} // namespace rxpath::view

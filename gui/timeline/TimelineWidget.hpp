@@ -1,0 +1,67 @@
+// The timeline: NIC ring, each CPU's hardirq/softirq/ksoftirqd/thread rows, and the sockets,
+// painted in paintEvent by TimelinePainter. Wheel/+/- zoom, arrows and drag pan, Shift+drag (or
+// right-drag) zooms to a rubber band, F fits, Ctrl+click / Ctrl+right-click set markers A / B.
+#pragma once
+
+#include "RowLayout.hpp"
+#include "TimelineGeometry.hpp"
+#include "TimelinePainter.hpp"
+
+#include <QWidget>
+
+#include <optional>
+
+namespace rxpath::view {
+
+class Selection;
+
+class TimelineWidget : public QWidget {
+  Q_OBJECT
+public:
+  static constexpr int kLabelWidth = 150;
+
+  explicit TimelineWidget(Selection* selection, QWidget* parent = nullptr);
+  const TimelineGeometry& geometry_model() const { return geo_; }
+  QSize sizeHint() const override { return {1200, layout_.height()}; }
+
+  // The event under a widget position, or -1 (used by the tooltip and by clicks).
+  int64_t event_at(QPoint pos) const;
+
+public slots:
+  void fit_all();
+  void zoom_in() { zoom_by(1.6, geo_.width() / 2); }
+  void zoom_out() { zoom_by(1 / 1.6, geo_.width() / 2); }
+  void fit_packet();
+  void set_range(double t0, double t1);
+
+signals:
+  void range_changed(double t0, double t1);
+
+protected:
+  void paintEvent(QPaintEvent*) override;
+  void resizeEvent(QResizeEvent*) override;
+  void wheelEvent(QWheelEvent*) override;
+  void keyPressEvent(QKeyEvent*) override;
+  void mousePressEvent(QMouseEvent*) override;
+  void mouseMoveEvent(QMouseEvent*) override;
+  void mouseReleaseEvent(QMouseEvent*) override;
+  bool event(QEvent*) override;
+
+private:
+  void on_store_changed();
+  void on_stage_changed();
+  void on_event_changed();
+  void zoom_by(double factor, double x);
+  void changed();
+  double plot_x(QPoint pos) const { return pos.x() - kLabelWidth; }
+
+  Selection* sel_;
+  TimelineGeometry geo_;
+  RowLayout layout_;
+  std::vector<RowScale> scales_;
+  enum class Drag { None, Pan, Band } drag_ = Drag::None;
+  QPoint press_pos_, last_pos_;
+  bool moved_ = false;
+};
+
+} // namespace rxpath::view

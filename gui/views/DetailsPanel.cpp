@@ -1,0 +1,103 @@
+#include "DetailsPanel.hpp"
+
+#include "app/Selection.hpp"
+#include "data/EventText.hpp"
+#include "data/TimeFormat.hpp"
+
+#include <QFormLayout>
+#include <QLabel>
+
+namespace rxpath::view {
+
+DetailsPanel::DetailsPanel(Selection* selection, QWidget* parent) : QWidget(parent), sel_(selection) {
+  auto* form = new QFormLayout(this);
+  form->setRowWrapPolicy(QFormLayout::DontWrapRows);
+  form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+  auto label = [&](const QString& name, const char* id) {
+    auto* l = new QLabel(this);
+    l->setObjectName(QLatin1String(id));
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    l->setWordWrap(true);
+    form->addRow(name, l);
+    return l;
+  };
+  packet_ = label(tr("Packet"), "packet");
+  stage_ = label(tr("Stage"), "stage");
+  function_ = label(tr("Function"), "function");
+  file_ = label(tr("Source"), "file");
+  context_ = label(tr("Context"), "context");
+  time_ = label(tr("Time"), "time");
+  since_ = label(tr("Since NIC"), "since");
+  state_ = label(tr("State"), "state");
+  summary_ = label(tr("What it does"), "summary");
+  QFont mono = state_->font();
+  mono.setFamily(QStringLiteral("monospace"));
+  state_->setFont(mono);
+  connect(sel_, &Selection::stage_changed, this, &DetailsPanel::refresh);
+  connect(sel_, &Selection::event_changed, this, &DetailsPanel::refresh);
+  connect(sel_, &Selection::store_changed, this, &DetailsPanel::refresh);
+  refresh();
+}
+
+QString DetailsPanel::function_text() const {
+  return function_->text();
+}
+QString DetailsPanel::summary_text() const {
+  return summary_->text();
+}
+QString DetailsPanel::state_text() const {
+  return state_->text();
+}
+
+void DetailsPanel::refresh() {
+  for (QLabel* l : {packet_, stage_, function_, file_, context_, time_, since_, state_, summary_}) l->clear();
+  const TraceStore* s = sel_->store();
+  int64_t ev = sel_->stage_event() >= 0 ? sel_->stage_event() : sel_->event();
+  if (!s || ev < 0) {
+    packet_->setText(tr("Click a packet in the waterfall or an event on the timeline."));
+    return;
+  }
+  const StoredEvent& e = s->events[ev];
+  const PacketRecord* p = nullptr;
+  if (e.pkt >= 0)
+    if (auto pi = s->packet_index(e.pkt)) p = &s->packets[*pi];
+  if (p) {
+    QString fate = p->fate == Fate::Dropped     ? tr("dropped (%1)").arg(qstr(trace::to_string(p->reason)))
+                   : p->fate == Fate::Delivered ? tr("delivered")
+                                                : tr("in flight when the trace ends");
+    packet_->setText(tr("%1 — %2, latency %3").arg(p->id).arg(fate, format_ns(double(p->latency))));
+    if (sel_->stage() >= 0 && sel_->stage_event() == ev)
+      stage_->setText(tr("%1 of %2   (N / P to step)").arg(sel_->stage() + 1).arg(p->stage_count));
+    since_->setText(format_ns(double(e.t - p->arrival)));
+  } else {
+    packet_->setText(tr("— (not a packet's stage)"));
+  }
+  const FunctionInfo& fi = s->function(e.fn);
+  QString fn = function_name(e);
+  if (e.kind == trace::Kind::Drop) fn += tr("  — DROP: %1").arg(qstr(trace::to_string(e.reason)));
+  function_->setText(fn);
+  file_->setText(fi.file.empty() ? tr("(hardware / application)") : QString::fromStdString(fi.file));
+  context_->setText(
+      tr("%1 on %2").arg(qstr(trace::to_string(e.ctx)), e.cpu < 0 ? tr("the NIC") : tr("CPU %1").arg(e.cpu)));
+  time_->setText(e.is_span() ? tr("%1 … %2").arg(format_precise(e.t), format_precise(e.end))
+                             : format_precise(e.t));
+  const StateAt st = s->state_at(static_cast<uint32_t>(ev));
+  QStringList lines;
+  auto add = [&](const QString& name, int64_t v) {
+    lines << QStringLiteral("%1 %2").arg(name, -8).arg(v >= 0 ? QString::number(v) : QStringLiteral("—"));
+  };
+  add(QStringLiteral("ring"), st.ring);
+  add(QStringLiteral("backlog"), st.backlog);
+  lines << QStringLiteral("%1 %2 / %3")
+               .arg(QStringLiteral("rmem"), -8)
+               .arg(st.rmem >= 0 ? QString::number(st.rmem) : QStringLiteral("—"),
+                    st.rcvbuf >= 0 ? QString::number(st.rcvbuf) : QStringLiteral("—"));
+  add(QStringLiteral("qlen"), st.qlen);
+  add(QStringLiteral("budget"), st.budget);
+  if (e.work >= 0) add(QStringLiteral("work"), e.work);
+  if (e.bytes >= 0) add(QStringLiteral("bytes"), e.bytes);
+  state_->setText(lines.join(QLatin1Char('\n')));
+  summary_->setText(QString::fromStdString(fi.summary));
+}
+
+} // namespace rxpath::view
