@@ -1,6 +1,8 @@
 // rxpath: run, validate and summarise scenarios of the Linux UDP receive path.
 #include "cli/Summary.hpp"
+#include "cli/Sweep.hpp"
 #include "model/ScenarioLoader.hpp"
+#include "model/Sweep.hpp"
 #include "model/trace/ChromeExport.hpp"
 #include "model/trace/TraceReader.hpp"
 #include "sim/Simulation.hpp"
@@ -8,7 +10,9 @@
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <thread>
 
 namespace fs = std::filesystem;
 using namespace rxpath;
@@ -29,7 +33,7 @@ std::vector<model::Override> overrides(const std::vector<std::string>& sets) {
 }
 
 int cmd_run(const std::string& file, std::string trace, bool no_trace, const std::vector<std::string>& sets,
-            std::optional<int64_t> seed, bool quiet) {
+            std::optional<int64_t> seed, bool quiet, const std::string& result_json) {
   auto ls = model::load_scenario(file, overrides(sets), seed);
   sim::RunOptions opt;
   if (!no_trace) {
@@ -44,6 +48,13 @@ int cmd_run(const std::string& file, std::string trace, bool no_trace, const std
   if (!quiet) {
     cli::print_summary(std::cout, out.header, out.end, out.stats);
     if (opt.trace_path) std::cout << "\nTrace: " << *opt.trace_path << " (" << out.events << " events)\n";
+  }
+  if (!result_json.empty()) { // for `rxpath sweep`: written whole or not at all
+    {
+      std::ofstream os(result_json + ".tmp");
+      os << model::run_result(out.stats, out.end).dump() << "\n";
+    }
+    fs::rename(result_json + ".tmp", result_json);
   }
   if (out.stats.fate_errors != 0) {
     std::cerr << "rxpath: internal error: " << out.stats.fate_errors
@@ -98,6 +109,31 @@ int main(int argc, char** argv) {
   run->add_option("--seed", seed, "Random seed (overrides the scenario's)");
   run->add_flag("--no-trace", no_trace, "Do not write a trace");
   run->add_flag("-q,--quiet", quiet, "Print nothing on success");
+  std::string result_json;
+  run->add_option("--result-json", result_json, "Also write the run's metrics as JSON (used by sweep)");
+
+  cli::SweepOptions sw;
+  std::string shard;
+  auto* sweep =
+      app.add_subcommand("sweep", "Run a scenario over a grid of parameter values and seeds, in parallel");
+  sweep->add_option("SCENARIO", sw.scenario, "Scenario file")->required();
+  sweep->add_option("--set", sw.sets, "KEY=V1,V2,... : a swept parameter (the grid is the cartesian product)")
+      ->required();
+  sweep->add_option("--seeds", sw.seeds, "Seeds per point (the scenario's seed, +1, ...)")
+      ->check(CLI::Range(1, 1000));
+  sw.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  sweep->add_option("-j,--jobs", sw.jobs, "Runs at once (default: the number of cores)")
+      ->check(CLI::Range(1, 1024));
+  sweep->add_option("-o,--output", sw.out, "Results: OUT.csv, OUT.json and OUT.runs/ (default: sweep)");
+  sweep->add_option("--shard", shard,
+                    "I/N: run only slice I (from 0) of N of the grid; join slices with merge");
+  sweep->add_flag("--resume", sw.resume, "Skip the runs whose results OUT.runs/ already has");
+
+  std::string merge_out = "merged";
+  std::vector<std::string> merge_in;
+  auto* merge = app.add_subcommand("merge", "Join the results of sweep shards");
+  merge->add_option("RESULTS", merge_in, "OUT.json files of the shards")->required();
+  merge->add_option("-o,--output", merge_out, "Merged results: OUT.csv, OUT.json");
 
   auto* validate = app.add_subcommand("validate", "Check a scenario file without running it");
   validate->add_option("SCENARIO", scenario, "Scenario file")->required();
@@ -127,7 +163,20 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*run) return cmd_run(scenario, trace_out, no_trace, sets, seed, quiet);
+    if (*run) return cmd_run(scenario, trace_out, no_trace, sets, seed, quiet, result_json);
+    if (*sweep) {
+      if (!shard.empty()) {
+        int i = -1, n = 0;
+        char extra = 0;
+        if (std::sscanf(shard.c_str(), "%d/%d%c", &i, &n, &extra) != 2 || n < 1 || i < 0 || i >= n)
+          return bad_input("--shard " + shard + ": expected I/N with 0 <= I < N");
+        sw.shard_index = i;
+        sw.shard_count = n;
+      }
+      sw.self = fs::read_symlink("/proc/self/exe").string();
+      return cli::sweep(sw);
+    }
+    if (*merge) return cli::merge(merge_out, merge_in);
     if (*validate) {
       auto ls = model::load_scenario(scenario, overrides(sets));
       std::cout << scenario << ": valid (" << ls.scenario.traffic.size() << " traffic sources, "

@@ -1,0 +1,82 @@
+// rxpath sweep and merge: the grid, seeds, results files, shards, resuming, and bad points.
+#include "RunRxpath.hpp"
+#include "model/Sweep.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+using namespace rxpath;
+
+TEST_CASE("sweep axes: commas inside brackets do not split values", "[sweep]") {
+  auto a = model::parse_axis("nic.rps_cpus=[0,1],[1]");
+  CHECK(a.key == "nic.rps_cpus");
+  CHECK(a.values == std::vector<std::string>{"[0,1]", "[1]"});
+  auto g = model::expand_grid({model::parse_axis("a=1,2"), model::parse_axis("b=x,y,z")});
+  REQUIRE(g.size() == 6);
+  CHECK(g[1].label() == "a=1 b=y");
+  CHECK(g[3].label() == "a=2 b=x");
+}
+
+TEST_CASE("aggregate: mean and 95% confidence half-width across seeds", "[sweep]") {
+  std::vector<nlohmann::json> runs;
+  for (double x : {10.0, 12.0, 14.0}) {
+    nlohmann::json r = {{"drops", nlohmann::json::object()}};
+    for (const auto& [m, _] : model::sweep_metrics()) r[m] = x;
+    runs.push_back(r);
+  }
+  auto a = model::aggregate(runs);
+  CHECK(a["latency_p99_ns"]["mean"].get<double>() == Approx(12.0));
+  // s = 2, n = 3, t(2) = 4.303: 4.303 * 2 / sqrt(3)
+  CHECK(a["latency_p99_ns"]["ci95"].get<double>() == Approx(4.968).epsilon(0.001));
+}
+
+TEST_CASE("sweep runs the grid times the seeds and writes CSV and JSON", "[sweep]") {
+  const std::string common =
+      "sweep " + test::scenario("rcvbuf-overflow") +
+      " --set receivers.slow-app.app_work_ns=10000,30000 --set traffic.0.count=2000 --seeds 2 -j 2";
+  auto r = test::run_rxpath(common + " -o res");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(test::read_file(r.dir + "/res.json"));
+  REQUIRE(j["points"].size() == 2);
+  for (const auto& p : j["points"]) {
+    CHECK(p["status"] == "ok");
+    CHECK(p["runs"].size() == 2);
+  }
+  // The slower application delivers fewer datagrams and drops more at the socket.
+  const auto& fast = j["points"][0]["metrics"];
+  const auto& slow = j["points"][1]["metrics"];
+  CHECK(slow["delivered"]["mean"].get<double>() < fast["delivered"]["mean"].get<double>());
+  CHECK(slow["drops.SOCKET_RCVBUFF"]["mean"].get<double>() >
+        fast["drops.SOCKET_RCVBUFF"]["mean"].get<double>());
+  const auto csv = test::read_file(r.dir + "/res.csv");
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 3);
+  CHECK_THAT(csv,
+             Catch::StartsWith("receivers.slow-app.app_work_ns,traffic.0.count,status,seeds,latency_p50_ns"));
+  CHECK_THAT(r.out, Catch::Contains("p99 µs"));
+
+  // Shards joined by merge give the same table.
+  auto s0 = test::run_rxpath(common + " --shard 0/2 -o " + r.dir + "/s0");
+  auto s1 = test::run_rxpath(common + " --shard 1/2 -o " + r.dir + "/s1");
+  REQUIRE(s0.exit_code == 0);
+  REQUIRE(s1.exit_code == 0);
+  auto m = test::run_rxpath("merge " + r.dir + "/s0.json " + r.dir + "/s1.json -o " + r.dir + "/merged");
+  REQUIRE(m.exit_code == 0);
+  CHECK(test::read_file(r.dir + "/merged.csv") == csv);
+
+  // --resume redoes only what is missing.
+  std::filesystem::remove(r.dir + "/res.runs/point1-seed2.json");
+  auto again = test::run_rxpath(common + " -o " + r.dir + "/res --resume");
+  REQUIRE(again.exit_code == 0);
+  CHECK_THAT(again.err, Catch::Contains("4/4 runs done (3 resumed)"));
+  CHECK(test::read_file(r.dir + "/res.csv") == csv);
+}
+
+TEST_CASE("a sweep with a bad value is refused before anything runs", "[sweep][errors]") {
+  auto r = test::run_rxpath("sweep " + test::scenario("default") + " --set nic.ring_size=256,0 -o res");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("nic.ring_size: value 0 is out of range"));
+  CHECK_FALSE(test::file_exists(r.dir + "/res.runs"));
+  CHECK_FALSE(test::file_exists(r.dir + "/res.csv"));
+}
