@@ -70,7 +70,11 @@ double StatsResult::throughput_pps() const {
 }
 
 Stats::Times& Stats::at(int64_t pkt) {
-  if (pkt >= static_cast<int64_t>(pkts_.size())) pkts_.resize(static_cast<size_t>(pkt) + 1);
+  if (pkt >= static_cast<int64_t>(pkts_.size())) {
+    pkts_.resize(static_cast<size_t>(pkt) + 1);
+    outcomes_.resize(static_cast<size_t>(pkt) + 1);
+  }
+  outcomes_[static_cast<size_t>(pkt)].seen = true;
   return pkts_[static_cast<size_t>(pkt)];
 }
 
@@ -116,6 +120,7 @@ void Stats::emit(const trace::Event& e) {
     }
     ++t.fates;
     ++r_.dropped[static_cast<size_t>(e.reason)];
+    outcomes_[static_cast<size_t>(e.pkt)].reason = e.reason;
     break;
   }
   case Kind::Deliver: {
@@ -123,16 +128,21 @@ void Stats::emit(const trace::Event& e) {
     ++t.fates;
     ++r_.delivered;
     r_.last_delivery_ns = std::max(r_.last_delivery_ns, e.t);
-    latency_.push_back(e.latency >= 0 ? e.latency : e.t - t.arrival);
+    PacketOutcome& o = outcomes_[static_cast<size_t>(e.pkt)];
+    o.delivered = true;
+    o.latency = e.latency >= 0 ? e.latency : e.t - t.arrival;
+    latency_.push_back(o.latency);
     const bool rps = t.bl_enq >= 0 && t.bl_deq >= 0;
     auto part = [&](Part p, int64_t a, int64_t b) {
-      if (a >= 0 && b >= a) parts_[static_cast<size_t>(p)].push_back(b - a);
+      if (a >= 0 && b >= a) {
+        parts_[static_cast<size_t>(p)].push_back(b - a);
+        o.parts[static_cast<size_t>(p)] = b - a;
+      }
     };
     part(Part::RingWait, t.arrival, t.ring_deq);
     if (rps) part(Part::Backlog, t.bl_enq, t.bl_deq);
     const int64_t backlog = rps ? t.bl_deq - t.bl_enq : 0;
-    if (t.ring_deq >= 0 && t.queued >= t.ring_deq)
-      parts_[static_cast<size_t>(Part::Softirq)].push_back(t.queued - t.ring_deq - backlog);
+    if (t.ring_deq >= 0 && t.queued >= t.ring_deq) part(Part::Softirq, t.ring_deq + backlog, t.queued);
     part(Part::SocketWait, t.queued, t.recv_deq);
     part(Part::Copy, t.recv_deq, e.t);
     break;

@@ -34,10 +34,21 @@ struct StatsResult {
   double throughput_pps() const;
 };
 
+// One datagram's fate and, if delivered, its latency and the parts of it.
+struct PacketOutcome {
+  bool seen = false; // arrived at the NIC
+  bool delivered = false;
+  trace::DropReason reason = trace::DropReason::None;
+  int64_t latency = -1;
+  std::array<int64_t, static_cast<size_t>(Part::Count_)> parts{-1, -1, -1, -1, -1};
+};
+
 class Stats final : public EventSink {
 public:
   void emit(const trace::Event& e) override;
   StatsResult result();
+  // By packet id (for comparing two runs of the same traffic).
+  const std::vector<PacketOutcome>& outcomes() const { return outcomes_; }
 
 private:
   struct Times {
@@ -46,6 +57,7 @@ private:
   };
   Times& at(int64_t pkt);
   std::vector<Times> pkts_;
+  std::vector<PacketOutcome> outcomes_;
   std::vector<int64_t> latency_;
   std::array<std::vector<int64_t>, static_cast<size_t>(Part::Count_)> parts_;
   StatsResult r_;

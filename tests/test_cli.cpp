@@ -125,3 +125,25 @@ TEST_CASE("export --format chrome writes trace-event JSON with a flow per packet
   auto bad = test::run_rxpath("export " + r.dir + "/t.jsonl --format svg -o x");
   CHECK(bad.exit_code == 2);
 }
+
+TEST_CASE("compare: a larger rcvbuf turns drops into deliveries and adds socket queue wait", "[cli]") {
+  const std::string base = "run " + test::scenario("rcvbuf-overflow") + " --set traffic.0.count=3000 -q ";
+  auto a = test::run_rxpath(base + "-o a.jsonl");
+  REQUIRE(a.exit_code == 0);
+  auto b = test::run_rxpath(
+      base + "-o " + a.dir +
+      "/b.jsonl --set sockets.server.so_rcvbuf_bytes=400000 --set net.core.rmem_max=1000000");
+  REQUIRE(b.exit_code == 0);
+  auto c = test::run_rxpath("compare " + a.dir + "/a.jsonl " + a.dir + "/b.jsonl");
+  REQUIRE(c.exit_code == 0);
+  CHECK_THAT(c.out, Catch::Contains("SOCKET_RCVBUFF -> delivered"));
+  CHECK_THAT(c.out, Catch::Contains("snmp.Udp.RcvbufErrors"));
+  CHECK_THAT(c.out, Catch::Contains("socket queue wait"));
+  // Another traffic is refused.
+  auto d = test::run_rxpath("run " + test::scenario("rcvbuf-overflow") + " --set traffic.0.count=100 -q -o " +
+                            a.dir + "/d.jsonl");
+  REQUIRE(d.exit_code == 0);
+  auto e = test::run_rxpath("compare " + a.dir + "/a.jsonl " + a.dir + "/d.jsonl");
+  CHECK(e.exit_code == 2);
+  CHECK_THAT(e.err, Catch::Contains("scenario.traffic: not the same traffic"));
+}

@@ -1,4 +1,5 @@
 // rxpath: run, validate and summarise scenarios of the Linux UDP receive path.
+#include "cli/Compare.hpp"
 #include "cli/Summary.hpp"
 #include "cli/Sweep.hpp"
 #include "model/ScenarioLoader.hpp"
@@ -129,6 +130,11 @@ int main(int argc, char** argv) {
                     "I/N: run only slice I (from 0) of N of the grid; join slices with merge");
   sweep->add_flag("--resume", sw.resume, "Skip the runs whose results OUT.runs/ already has");
 
+  std::string cmp_a, cmp_b;
+  auto* cmp = app.add_subcommand("compare", "Compare two traces of the same traffic, packet by packet");
+  cmp->add_option("A", cmp_a, "First trace")->required();
+  cmp->add_option("B", cmp_b, "Second trace")->required();
+
   std::string merge_out = "merged";
   std::vector<std::string> merge_in;
   auto* merge = app.add_subcommand("merge", "Join the results of sweep shards");
@@ -177,6 +183,7 @@ int main(int argc, char** argv) {
       return cli::sweep(sw);
     }
     if (*merge) return cli::merge(merge_out, merge_in);
+    if (*cmp) return cli::compare(std::cout, cmp_a, cmp_b);
     if (*validate) {
       auto ls = model::load_scenario(scenario, overrides(sets));
       std::cout << scenario << ": valid (" << ls.scenario.traffic.size() << " traffic sources, "
