@@ -11,12 +11,15 @@
 
 #include <QApplication>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -35,6 +38,7 @@ namespace rxpath::view {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), sel_(new Selection(this)), job_(new TraceLoadJob(this)) {
   setWindowTitle(tr("rxpath-view"));
+  setAcceptDrops(true);
   build_views();
   build_actions();
   connect(job_, &TraceLoadJob::progress, progress_, &QProgressBar::setValue);
@@ -185,6 +189,18 @@ void MainWindow::choose_file() {
 
 bool MainWindow::loading() const {
   return job_->running();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
+  const auto urls = e->mimeData()->urls();
+  if (!urls.isEmpty() && urls.front().isLocalFile()) e->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* e) {
+  const auto urls = e->mimeData()->urls();
+  if (urls.isEmpty() || !urls.front().isLocalFile()) return;
+  e->acceptProposedAction();
+  open_trace(urls.front().toLocalFile());
 }
 
 void MainWindow::open_trace(const QString& path) {

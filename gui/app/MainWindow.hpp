@@ -53,6 +53,11 @@ signals:
   // After every load attempt, successful or not.
   void load_finished(bool ok);
 
+protected:
+  // A trace file dropped on the window is opened.
+  void dragEnterEvent(QDragEnterEvent* e) override;
+  void dropEvent(QDropEvent* e) override;
+
 private:
   void build_actions();
   void build_views();

@@ -1,5 +1,7 @@
 // rxpath-view [TRACE]
 // rxpath-view --screenshot OUT.png TRACE [--packet N] [--stage K] [--tab packets|events|stats]
+// rxpath-view --benchmark TRACE
+#include "Benchmark.hpp"
 #include "MainWindow.hpp"
 #include "Screenshot.hpp"
 
@@ -33,9 +35,21 @@ int main(int argc, char** argv) {
                           QStringLiteral("WxH"), QStringLiteral("1600x1000"));
   QCommandLineOption whole(QStringLiteral("whole"),
                            QStringLiteral("With --packet: keep the whole trace in view."));
-  cli.addOptions({shot, packet, stage, tab, size, whole});
+  QCommandLineOption bench(QStringLiteral("benchmark"),
+                           QStringLiteral("Print the load time, memory and redraw times of TRACE and exit."));
+  cli.addOptions({shot, packet, stage, tab, size, whole, bench});
   cli.process(app);
   const QStringList args = cli.positionalArguments();
+
+  if (cli.isSet(bench)) {
+    if (args.size() != 1) {
+      std::fprintf(stderr, "rxpath-view: --benchmark needs exactly one TRACE\n");
+      return 2;
+    }
+    rxpath::view::BenchmarkOptions opt;
+    opt.trace = args[0];
+    return rxpath::view::run_benchmark(opt);
+  }
 
   if (cli.isSet(shot)) {
     if (args.size() != 1) {

@@ -20,7 +20,7 @@ using tr::Kind;
 
 constexpr int64_t kRcvbuf = 13824, kTruesize = 2304;
 
-json header(int cpus) {
+json header(int cpus, int receivers = 1) {
   json fns = json::array();
   for (int f = 0; f < static_cast<int>(Fn::Count_); ++f) {
     const auto& fi = tr::info(static_cast<Fn>(f));
@@ -29,6 +29,10 @@ json header(int cpus) {
   json reasons = json::array();
   for (int r = 1; r < static_cast<int>(tr::DropReason::Count_); ++r)
     reasons.push_back(tr::to_string(static_cast<tr::DropReason>(r)));
+  json threads = json::array();
+  for (int r = 0; r < receivers; ++r)
+    threads.push_back(
+        {{"name", r == 0 ? std::string("app") : "app" + std::to_string(r + 1)}, {"socket", 0}, {"cpu", 1}});
   return {{"generator", "rxpath-gen-trace (viewer tests)"},
           {"kernel", "3.19"},
           {"seed", 1},
@@ -37,7 +41,7 @@ json header(int cpus) {
           {"functions", fns},
           {"drop_reasons", reasons},
           {"sockets", json::array({{{"name", "server"}, {"bind", "0.0.0.0:9000"}, {"rcvbuf", kRcvbuf}}})},
-          {"receivers", json::array({{{"name", "app"}, {"socket", 0}, {"cpu", 1}}})}};
+          {"receivers", threads}};
 }
 
 Event ev(Kind k, int64_t t, int cpu, Ctx ctx, Fn fn, int64_t pkt = tr::kUnset) {
@@ -97,7 +101,7 @@ std::vector<std::string> write_one_packet(const std::string& path) {
   del.sock = 0, del.thread = 0, del.bytes = 512, del.latency = t + 2115 - 10000;
   out.push_back(del);
   Event recv = ev(Kind::Span, 0, 1, Ctx::Process, Fn::UdpRecvmsg);
-  recv.end = t + 2300;
+  recv.end = t + 2300, recv.thread = 0;
   out.push_back(recv);
 
   tr::TraceWriter w(path);
@@ -115,8 +119,9 @@ std::vector<std::string> write_one_packet(const std::string& path) {
 
 void write_flow(const std::string& path, const FlowOptions& opt) {
   std::vector<Event> out;
-  std::deque<int64_t> queued; // dequeue times of the datagrams on the socket
-  int64_t r_free = 0, t_burst = 5000, delivered = 0, dropped = 0;
+  std::deque<int64_t> queued;                                  // dequeue times of the datagrams on the socket
+  std::vector<int64_t> free_at(std::max(1, opt.receivers), 0); // when each receiver is free again
+  int64_t t_burst = 5000, delivered = 0, dropped = 0;
   for (int first = 0; first < opt.packets; first += opt.burst, t_burst += opt.idle_ns) {
     const int n = std::min(opt.burst, opt.packets - first);
     out.push_back(ev(Kind::Instant, t_burst, 0, Ctx::Nic, Fn::IrqRaise));
@@ -150,23 +155,25 @@ void write_flow(const std::string& path, const FlowOptions& opt) {
         t = end;
         continue;
       }
+      const auto r = std::min_element(free_at.begin(), free_at.end());
+      const int64_t thread = r - free_at.begin(), r_free = *r;
       const int64_t deq = std::max(r_free, end + 2000);
       queued.push_back(deq);
       t = end;
       Event rcv = ev(Kind::Stage, deq, 1, Ctx::Process, Fn::SkbRecvDatagram, pkt);
-      rcv.sock = 0, rcv.thread = 0, rcv.rmem = static_cast<int64_t>(queued.size() - 1) * kTruesize,
+      rcv.sock = 0, rcv.thread = thread, rcv.rmem = static_cast<int64_t>(queued.size() - 1) * kTruesize,
       rcv.rcvbuf = kRcvbuf, rcv.qlen = static_cast<int64_t>(queued.size()) - 1;
       out.push_back(rcv);
       Event del = ev(Kind::Deliver, deq + 100, 1, Ctx::Process, Fn::SkbCopyDatagramMsg, pkt);
-      del.sock = 0, del.thread = 0, del.bytes = 512, del.latency = deq + 115 - arrival;
+      del.sock = 0, del.thread = thread, del.bytes = 512, del.latency = deq + 115 - arrival;
       out.push_back(del);
       Event recv = ev(Kind::Span, std::max<int64_t>(r_free, deq - 2000), 1, Ctx::Process, Fn::UdpRecvmsg);
-      recv.end = deq + 300;
+      recv.end = deq + 300, recv.thread = thread;
       Event work = ev(Kind::Span, deq + 300, 1, Ctx::Process, Fn::AppWork);
-      work.end = deq + 4800;
+      work.end = deq + 4800, work.thread = thread;
       out.push_back(recv);
       out.push_back(work);
-      r_free = work.end;
+      *r = work.end;
       ++delivered;
     }
     for (Fn fn : {Fn::Rtl8139Poll, Fn::NetRxAction, Fn::DoSoftirq}) {
@@ -176,9 +183,9 @@ void write_flow(const std::string& path, const FlowOptions& opt) {
     }
   }
   tr::TraceWriter w(path);
-  w.write_header(header(2));
+  w.write_header(header(2, static_cast<int>(free_at.size())));
   for (const Event& e : out) w.write(e);
-  const json end = {{"t", std::max(t_burst, r_free)},
+  const json end = {{"t", std::max(t_burst, *std::max_element(free_at.begin(), free_at.end()))},
                     {"packets", {{"arrived", opt.packets}, {"delivered", delivered}, {"dropped", dropped}}},
                     {"softnet_stat", json::array({{{"cpu", 0}, {"processed", opt.packets}, {"dropped", 0}}})},
                     {"snmp", {{"Udp", {{"InDatagrams", delivered}}}}}};

@@ -17,6 +17,8 @@ struct FlowOptions {
   int64_t gap_ns = 900;    // between frames of a burst
   int64_t idle_ns = 30000; // between bursts
   bool with_end = true;    // false: a truncated trace (no end object, last line cut)
+  int receivers = 1;       // receiver threads, all on CPU 1 ("app", "app2", …); each datagram
+                           // goes to the one free first
 };
 void write_flow(const std::string& path, const FlowOptions& opt = {});
 

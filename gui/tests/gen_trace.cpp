@@ -1,4 +1,5 @@
-// rxpath-gen-trace OUT.jsonl [one|flow|truncated] [PACKETS]: writes a generated trace.
+// rxpath-gen-trace OUT.jsonl [one|flow|truncated|two] [PACKETS]: writes a generated trace (two:
+// a flow shared by two receiver threads on one CPU).
 #include "TraceGenerator.hpp"
 
 #include <cstdio>
@@ -8,7 +9,7 @@
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s OUT.jsonl [one|flow|truncated] [PACKETS]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s OUT.jsonl [one|flow|truncated|two] [PACKETS]\n", argv[0]);
     return 2;
   }
   const std::string kind = argc > 2 ? argv[2] : "flow";
@@ -17,6 +18,8 @@ int main(int argc, char** argv) {
     if (argc > 3) opt.packets = std::atoi(argv[3]);
     if (kind == "one")
       rxpath::view::testgen::write_one_packet(argv[1]);
+    else if (kind == "two")
+      opt.receivers = 2, rxpath::view::testgen::write_flow(argv[1], opt);
     else if (kind == "truncated")
       opt.with_end = false, rxpath::view::testgen::write_flow(argv[1], opt);
     else

@@ -7,10 +7,16 @@
 #include "data/TraceStore.hpp"
 #include "views/DetailsPanel.hpp"
 
+#include <QApplication>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QImage>
+#include <QMimeData>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 using namespace rxpath::view;
 
@@ -34,6 +40,27 @@ class TestFollow : public QObject {
 
 private slots:
   void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+  // Dropping a trace file on the window opens it.
+  void drop_opens_a_trace() {
+    const QString path = dir_.filePath(QStringLiteral("dropped.jsonl"));
+    testgen::write_one_packet(path.toStdString());
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QSignalSpy loaded(&w, &MainWindow::load_finished);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(path)});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&w, &drop);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(loaded.first().first().toBool(), true);
+    w.selection()->select_packet(0, 0);
+    QCOMPARE(w.details()->function_text(), QStringLiteral("rx_ring_dma"));
+  }
 
   void steps_through_a_generated_packet() {
     const QString path = dir_.filePath(QStringLiteral("one.jsonl"));

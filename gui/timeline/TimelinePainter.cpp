@@ -12,12 +12,17 @@
 namespace rxpath::view {
 namespace {
 
-// First position in `points` (sorted by time) whose event is at or after t.
+// First position at or after `from` in `points` (sorted by time) whose event is at or after t.
+// Galloping from `from`: the next pixel column's answer is usually close, so this touches a few
+// nearby events instead of binary-searching the whole row (a cache miss per step).
 size_t first_at_or_after(const TraceStore& s, const std::vector<uint32_t>& points, size_t from, double t) {
-  return static_cast<size_t>(
-      std::lower_bound(points.begin() + static_cast<std::ptrdiff_t>(from), points.end(), t,
-                       [&](uint32_t i, double v) { return static_cast<double>(s.events[i].t) < v; }) -
-      points.begin());
+  auto before = [&](uint32_t i, double v) { return static_cast<double>(s.events[i].t) < v; };
+  size_t lo = from, step = 1;
+  while (lo + step < points.size() && before(points[lo + step], t)) lo += step, step *= 2;
+  const size_t hi = std::min(points.size(), lo + step + 1);
+  return static_cast<size_t>(std::lower_bound(points.begin() + static_cast<std::ptrdiff_t>(lo),
+                                              points.begin() + static_cast<std::ptrdiff_t>(hi), t, before) -
+                             points.begin());
 }
 
 QColor point_color(const StoredEvent& e) {
