@@ -380,6 +380,12 @@ void Kernel::build_stack_path(Path& p) {
   ++c_[IpMib::InDelivers];
   // udp_rcv -> __udp4_lib_rcv (net/ipv4/udp.c).
   stage(p, Fn::UdpRcv, k.udp_rcv_ns + std::llround(k.udp_csum_ns_per_byte * (skb.udp_payload + 8)));
+  if (skb.bad_udp_len) {
+    // __udp4_lib_rcv: ulen > skb->len -> short_packet (UDP_MIB_INERRORS).
+    ++c_[UdpMib::InErrors];
+    drop_at(p, Fn::UdpRcv, DropReason::PktTooSmall);
+    return;
+  }
   int sock = early_sock; // skb_steal_sock
   if (sock >= 0) {
     sockets_[sock].rx_dst_cached = true; // udp_sk_rx_dst_set

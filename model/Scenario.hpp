@@ -66,6 +66,7 @@ struct TrafficSource {
   int64_t ethertype = 0x0800;
   double bad_checksum_ratio = 0;
   double bad_ip_checksum_ratio = 0;
+  double bad_udp_length_ratio = 0;
   int64_t mtu_bytes = 1500;
 };
 

@@ -140,6 +140,8 @@ void visit_source(Schema& s, TrafficSource& t) {
   s.number("bad_checksum_ratio", t.bad_checksum_ratio, 0, 1, "Share of datagrams with a bad UDP checksum.");
   s.number("bad_ip_checksum_ratio", t.bad_ip_checksum_ratio, 0, 1,
            "Share of datagrams with a bad IP header checksum.");
+  s.number("bad_udp_length_ratio", t.bad_udp_length_ratio, 0, 1,
+           "Share of datagrams whose UDP length field exceeds the packet (dropped as too short).");
   s.integer("mtu_bytes", t.mtu_bytes, 68, 65535, "Path MTU: larger datagrams arrive as IP fragments.");
   if (!s.reading()) return;
   t.src = parse_endpoint(s, "src", t.src_text);

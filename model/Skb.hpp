@@ -22,6 +22,7 @@ struct Skb {
   uint8_t protocol = 17;
   bool bad_udp_csum = false;
   bool bad_ip_csum = false;
+  bool bad_udp_len = false;
   bool alloc_fails = false; // the driver's skb allocation fails for this frame
 };
 

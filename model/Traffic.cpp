@@ -40,6 +40,7 @@ void Traffic::emit_datagram(Source& s, int index, int64_t t) {
   base.ethertype = static_cast<uint16_t>(c.ethertype);
   base.bad_udp_csum = c.bad_checksum_ratio > 0 && uniform(s.rng) <= c.bad_checksum_ratio;
   base.bad_ip_csum = c.bad_ip_checksum_ratio > 0 && uniform(s.rng) <= c.bad_ip_checksum_ratio;
+  base.bad_udp_len = c.bad_udp_length_ratio > 0 && uniform(s.rng) <= c.bad_udp_length_ratio;
 
   // ip_fragment: each fragment carries a multiple of 8 bytes of the IP payload, all but the last full.
   const int64_t ip_payload = c.payload_bytes + kUdpHeader;

@@ -60,6 +60,10 @@ void check_conservation(const std::string& name, const std::string& extra = "") 
   CHECK(e["snmp"]["Udp"]["RcvbufErrors"].get<int64_t>() == by_reason["SOCKET_RCVBUFF"]);
   CHECK(e["netfilter_drops"].get<int64_t>() == by_reason["NETFILTER_DROP"]);
   CHECK(e["snmp"]["Ip"]["InHdrErrors"].get<int64_t>() == by_reason["IP_CSUM"]);
+  // InErrors: every UDP-level error the kernel counts there.
+  CHECK(e["snmp"]["Udp"]["InErrors"].get<int64_t>() == by_reason["UDP_CSUM"] + by_reason["SOCKET_RCVBUFF"] +
+                                                           by_reason["PKT_TOO_SMALL"] +
+                                                           by_reason["SOCKET_FILTER"]);
   int64_t backlog_drops = 0;
   for (const auto& row : e["softnet_stat"]) backlog_drops += row["dropped"].get<int64_t>();
   CHECK(backlog_drops == by_reason["CPU_BACKLOG"]);
