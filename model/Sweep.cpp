@@ -52,7 +52,9 @@ std::vector<SweepPoint> expand_grid(const std::vector<SweepAxis>& axes) {
 }
 
 const std::vector<std::pair<std::string, std::string>>& sweep_metrics() {
-  static const std::vector<std::pair<std::string, std::string>> m{{"latency_p50_ns", "µs"},
+  static const std::vector<std::pair<std::string, std::string>> m{{"latency_mean_ns", "µs"},
+                                                                  {"socket_wait_mean_ns", "µs"},
+                                                                  {"latency_p50_ns", "µs"},
                                                                   {"latency_p90_ns", "µs"},
                                                                   {"latency_p99_ns", "µs"},
                                                                   {"latency_p999_ns", "µs"},
@@ -70,6 +72,8 @@ const std::vector<std::pair<std::string, std::string>>& sweep_metrics() {
 
 nlohmann::json run_result(const StatsResult& s, const nlohmann::json& end) {
   nlohmann::json r;
+  r["latency_mean_ns"] = s.latency.mean;
+  r["socket_wait_mean_ns"] = s.parts[static_cast<size_t>(Part::SocketWait)].mean;
   r["latency_p50_ns"] = s.latency.p50;
   r["latency_p90_ns"] = s.latency.p90;
   r["latency_p99_ns"] = s.latency.p99;

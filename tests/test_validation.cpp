@@ -1,0 +1,33 @@
+// Validation against queueing theory: with every cost upstream of the socket set to zero and a
+// deterministic receiver, the socket queue is an M/D/1 queue, whose mean wait is
+// rho*D / (2(1 - rho)). Independent replications (seeds) give the estimate's 95% confidence
+// interval, which is printed and used (doubled) as the tolerance.
+#include "RunRxpath.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+
+using namespace rxpath;
+
+TEST_CASE("validation: the receiver as an M/D/1 server", "[validation]") {
+  const double D = 10000; // app_work_ns in tests/scenarios/md1.json
+  auto r = test::run_rxpath(
+      "sweep " + std::string(RXPATH_SOURCE_DIR) +
+      "/tests/scenarios/md1.json --set traffic.0.rate_pps=30000,60000,80000 --seeds 8 -o md1");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(test::read_file(r.dir + "/md1.json"));
+  REQUIRE(j["points"].size() == 3);
+  for (const auto& p : j["points"]) {
+    const double lambda = std::stod(p["settings"]["traffic.0.rate_pps"].get<std::string>());
+    const double rho = lambda * D * 1e-9;
+    const double theory = rho * D / (2 * (1 - rho));
+    const double mean = p["metrics"]["socket_wait_mean_ns"]["mean"];
+    const double ci = p["metrics"]["socket_wait_mean_ns"]["ci95"];
+    std::printf("M/D/1 rho=%.2f: mean socket wait %.0f ns +- %.0f (95%% CI, 8 seeds), theory %.0f ns\n", rho,
+                mean, ci, theory);
+    INFO("rho " << rho << ": simulated " << mean << " +- " << ci << ", theory " << theory);
+    CHECK(std::abs(mean - theory) <= 2 * ci);
+  }
+}
