@@ -12,7 +12,7 @@ using trace::Hook;
 using trace::Kind;
 
 Kernel::Kernel(const Scenario& sc, EventSink& sink, bool detailed)
-    : cpu_time_ns(sc.cpus), sc_(sc), sink_(sink), detailed_(detailed),
+    : sc_(sc), sink_(sink), detailed_(detailed),
       c_(static_cast<int>(sc.cpus), static_cast<int>(sc.sockets.size())), traffic_(sc), sd_(sc.cpus) {
   for (size_t i = 0; i < sc.sockets.size(); ++i) {
     Socket s;

@@ -106,7 +106,6 @@ public:
   void ring_advance(int64_t now, bool inclusive = true);
   int64_t ring_fill() const { return static_cast<int64_t>(ring_.size()); }
   std::optional<int64_t> next_arrival();
-  bool traffic_exhausted() { return traffic_.done(); }
   bool irq_enabled() const { return irq_enabled_; }
   // When the moderated RX interrupt is due, if frames are pending.
   std::optional<int64_t> irq_due() const;
@@ -161,9 +160,6 @@ public:
   bool sockets_drained() const;
   // Nothing left to do: ring, backlogs and poll lists empty, no softirq pending.
   bool quiescent() const;
-
-  // CPU time by context, filled in by the simulation.
-  std::vector<std::array<int64_t, 5>> cpu_time_ns;
 
 private:
   struct FragQueue {

@@ -16,7 +16,6 @@ Traffic::Traffic(const Scenario& sc)
     const auto& t = sc.traffic[i];
     Source s{&t, 0, t.start_ns, std::mt19937_64(static_cast<uint64_t>(sc.seed) * 1000003ull + i)};
     if (t.pattern == Pattern::List) s.next_ns = t.times_ns.front();
-    total_ += t.count;
     sources_.push_back(std::move(s));
   }
 }

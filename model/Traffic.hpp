@@ -21,8 +21,6 @@ public:
   bool peek(Skb& out);
   bool pop(Skb& out);
   bool done() { return !fill(); }
-  int64_t datagrams_started() const { return next_pkt_; }
-  int64_t total_datagrams() const { return total_; }
 
 private:
   struct Source {
@@ -40,7 +38,6 @@ private:
   std::deque<Skb> pending_;  // frames of the current datagram(s), in wire order
   int64_t wire_free_ns_ = 0; // when the link is free for the next frame
   int64_t next_pkt_ = 0;
-  int64_t total_ = 0;
   std::mt19937_64 alloc_rng_;
 };
 
