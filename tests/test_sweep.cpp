@@ -52,8 +52,8 @@ TEST_CASE("sweep runs the grid times the seeds and writes CSV and JSON", "[sweep
         fast["drops.SOCKET_RCVBUFF"]["mean"].get<double>());
   const auto csv = test::read_file(r.dir + "/res.csv");
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 3);
-  CHECK_THAT(csv,
-             Catch::StartsWith("receivers.slow-app.app_work_ns,traffic.0.count,status,seeds,latency_mean_ns"));
+  CHECK_THAT(
+      csv, Catch::StartsWith("receivers.slow-app.app_work_ns,traffic.0.count,status,seeds,latency_mean_ns"));
   CHECK_THAT(r.out, Catch::Contains("p99 µs"));
 
   // Shards joined by merge give the same table.
