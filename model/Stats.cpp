@@ -78,6 +78,12 @@ Stats::Times& Stats::at(int64_t pkt) {
   return pkts_[static_cast<size_t>(pkt)];
 }
 
+void Stats::note_arrival(Times& t, int64_t when) {
+  t.arrival = when;
+  ++r_.arrived;
+  if (r_.first_arrival_ns < 0 || when < r_.first_arrival_ns) r_.first_arrival_ns = when;
+}
+
 void Stats::emit(const trace::Event& e) {
   if (e.pkt < 0) return;
   switch (e.kind) {
@@ -85,11 +91,7 @@ void Stats::emit(const trace::Event& e) {
     Times& t = at(e.pkt);
     switch (e.fn) {
     case Fn::RxRingDma:
-      if (e.frag <= 0) {
-        t.arrival = e.t;
-        ++r_.arrived;
-        if (r_.first_arrival_ns < 0 || e.t < r_.first_arrival_ns) r_.first_arrival_ns = e.t;
-      }
+      if (e.frag <= 0) note_arrival(t, e.t);
       break;
     case Fn::Rtl8139Rx:
       t.ring_deq = e.t;
@@ -113,11 +115,8 @@ void Stats::emit(const trace::Event& e) {
   }
   case Kind::Drop: {
     Times& t = at(e.pkt);
-    if (e.fn == Fn::RxRingDma && e.frag <= 0) { // missed at the ring: it arrived all the same
-      t.arrival = e.t;
-      ++r_.arrived;
-      if (r_.first_arrival_ns < 0 || e.t < r_.first_arrival_ns) r_.first_arrival_ns = e.t;
-    }
+    if (e.fn == Fn::RxRingDma && e.frag <= 0)
+      note_arrival(t, e.t); // missed at the ring: it arrived all the same
     ++t.fates;
     ++r_.dropped[static_cast<size_t>(e.reason)];
     outcomes_[static_cast<size_t>(e.pkt)].reason = e.reason;

@@ -56,6 +56,7 @@ private:
     uint8_t fates = 0;
   };
   Times& at(int64_t pkt);
+  void note_arrival(Times& t, int64_t when);
   std::vector<Times> pkts_;
   std::vector<PacketOutcome> outcomes_;
   std::vector<int64_t> latency_;
