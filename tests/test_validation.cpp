@@ -31,3 +31,18 @@ TEST_CASE("validation: the receiver as an M/D/1 server", "[validation]") {
     CHECK(std::abs(mean - theory) <= 2 * ci);
   }
 }
+
+TEST_CASE("validation: saturation throughput is 1 / the bottleneck's service time", "[validation]") {
+  // Offered 200 kpps to a receiver that needs D = 10 us per datagram: it delivers 1/D = 100 kpps.
+  auto r = test::run_rxpath(
+      "run " + std::string(RXPATH_SOURCE_DIR) +
+      "/tests/scenarios/md1.json --set traffic.0.rate_pps=200000 --set traffic.0.count=50000 "
+      "--set sockets.s.so_rcvbuf_bytes=100000 --no-trace --result-json r.json");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(test::read_file(r.dir + "/r.json"));
+  const double pps = j["throughput_pps"];
+  std::printf("saturation: %.1f kpps delivered, theory %.1f kpps\n", pps / 1e3, 100.0);
+  CHECK(pps == Approx(100000).epsilon(0.005));
+  CHECK(j["drops"]["SOCKET_RCVBUFF"].get<int64_t>() > 20000);
+}
