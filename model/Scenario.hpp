@@ -55,6 +55,7 @@ struct TrafficSource {
   Pattern pattern = Pattern::Constant;
   double rate_pps = 10000;
   int64_t count = 1000;
+  int64_t duration_ns = 0; // > 0: count = rate_pps x duration
   int64_t start_ns = 0;
   int64_t burst_frames = 8;
   std::vector<int64_t> times_ns;

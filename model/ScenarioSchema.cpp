@@ -128,6 +128,8 @@ void visit_source(Schema& s, TrafficSource& t) {
            "times_ns.");
   s.number("rate_pps", t.rate_pps, 0.001, 1e9, "Mean datagrams per second (constant, poisson, burst).");
   s.integer("count", t.count, 0, int64_t{1} << 40, "Datagrams to send (ignored for pattern list).");
+  s.integer("duration_ns", t.duration_ns, 0, kMaxNs,
+            "If > 0, send for this long instead of `count` datagrams (count = rate_pps x duration).");
   s.integer("start_ns", t.start_ns, 0, kMaxNs, "Time of the first datagram, ns.");
   s.integer("burst_frames", t.burst_frames, 1, 1 << 20,
             "Datagrams per burst (pattern burst), sent at line rate.");
@@ -157,6 +159,8 @@ void visit_source(Schema& s, TrafficSource& t) {
     t.count = static_cast<int64_t>(t.times_ns.size());
   } else if (!t.times_ns.empty()) {
     s.fail("times_ns", "only used with pattern \"list\"");
+  } else if (t.duration_ns > 0) {
+    t.count = std::llround(t.rate_pps * static_cast<double>(t.duration_ns) * 1e-9);
   }
 }
 
