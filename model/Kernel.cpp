@@ -118,6 +118,7 @@ void Kernel::ring_advance(int64_t now, bool inclusive) {
     }
     Event e = ev(Kind::Stage, Fn::RxRingDma, -1, Ctx::Nic, f.arrival_ns, &f);
     e.bytes = f.frame_bytes;
+    e.flow = f.source;
     if (static_cast<int64_t>(ring_.size()) >= sc_.nic.ring_size) {
       ++c_.nic.rx_missed_errors;
       e.ring = static_cast<int64_t>(ring_.size());

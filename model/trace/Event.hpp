@@ -10,7 +10,8 @@
 namespace rxpath::trace {
 
 inline constexpr std::string_view kFormatName = "rxpath-trace";
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;    // what TraceWriter writes
+inline constexpr int kOldestSchemaVersion = 1; // the oldest TraceReader reads (see docs/trace-format.md)
 
 // Where the CPU (or the NIC) was when the event happened.
 enum class Ctx : uint8_t { Nic, Hardirq, Softirq, Ksoftirqd, Process };
@@ -130,6 +131,7 @@ struct Event {
   int64_t end = kUnset;     // Span: end time in ns
   int64_t pkt = kUnset;     // packet (datagram) id
   int64_t frag = kUnset;    // fragment index, for fragmented datagrams
+  int64_t flow = kUnset;    // RxRingDma: index of the traffic source that sent the frame
   int64_t ring = kUnset;    // RX descriptors in use after this step
   int64_t backlog = kUnset; // input_pkt_queue length of the target CPU after this step
   int64_t rmem = kUnset;    // sk_rmem_alloc after this step (bytes)

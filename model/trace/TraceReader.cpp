@@ -45,9 +45,9 @@ TraceReader::TraceReader(std::string path) : path_(std::move(path)), in_(path_, 
     fail("not an rxpath trace: the header has no \"format\": \"rxpath-trace\"");
   auto v = header_.find("version");
   if (v == header_.end() || !v->is_number_integer()) fail("the header has no integer \"version\"");
-  if (v->get<int>() != kSchemaVersion)
-    fail("schema version " + std::to_string(v->get<int>()) + " is not supported (this build reads version " +
-         std::to_string(kSchemaVersion) + ")");
+  if (v->get<int>() < kOldestSchemaVersion || v->get<int>() > kSchemaVersion)
+    fail("schema version " + std::to_string(v->get<int>()) + " is not supported (this build reads versions " +
+         std::to_string(kOldestSchemaVersion) + " to " + std::to_string(kSchemaVersion) + ")");
   auto c = header_.find("cpus");
   if (c == header_.end() || !c->is_number_integer() || c->get<int>() < 1)
     fail("the header's \"cpus\" must be a positive integer");
@@ -68,6 +68,7 @@ Event TraceReader::parse_event(const nlohmann::json& j, const std::string& where
   e.end = get_int(j, "end", where, e.kind == Kind::Span);
   e.pkt = get_int(j, "pkt", where, e.kind == Kind::Stage || e.kind == Kind::Drop || e.kind == Kind::Deliver);
   e.frag = get_int(j, "frag", where, false);
+  e.flow = get_int(j, "flow", where, false);
   e.ring = get_int(j, "ring", where, false);
   e.backlog = get_int(j, "backlog", where, false);
   e.rmem = get_int(j, "rmem", where, false);

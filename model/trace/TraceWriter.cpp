@@ -63,6 +63,7 @@ void TraceWriter::write(const Event& e) {
   field("fn", to_string(e.fn));
   if (e.pkt != kUnset) field("pkt", e.pkt);
   if (e.frag != kUnset) field("frag", e.frag);
+  if (e.flow != kUnset) field("flow", e.flow);
   if (e.hook != Hook::None) field("hook", to_string(e.hook));
   if (e.reason != DropReason::None) field("reason", to_string(e.reason));
   if (e.ring != kUnset) field("ring", e.ring);

@@ -5,6 +5,7 @@
 #include "model/ScenarioLoader.hpp"
 #include "model/Sweep.hpp"
 #include "model/trace/ChromeExport.hpp"
+#include "model/trace/PcapExport.hpp"
 #include "model/trace/TraceReader.hpp"
 #include "sim/Simulation.hpp"
 
@@ -14,6 +15,10 @@
 #include <fstream>
 #include <iostream>
 #include <thread>
+
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 using namespace rxpath;
@@ -33,29 +38,37 @@ std::vector<model::Override> overrides(const std::vector<std::string>& sets) {
   return out;
 }
 
-int cmd_run(const std::string& file, std::string trace, bool no_trace, const std::vector<std::string>& sets,
-            std::optional<int64_t> seed, bool quiet, const std::string& result_json) {
-  auto ls = model::load_scenario(file, overrides(sets), seed);
+struct RunArgs {
+  std::string scenario, trace, result_json;
+  std::vector<std::string> sets;
+  std::optional<int64_t> seed;
+  bool no_trace = false, quiet = false, progress = false;
+};
+
+int cmd_run(RunArgs a) {
+  auto ls = model::load_scenario(a.scenario, overrides(a.sets), a.seed);
   sim::RunOptions opt;
-  if (!no_trace) {
-    if (trace.empty()) trace = fs::path(file).stem().string() + ".trace.jsonl";
-    const fs::path dir = fs::path(trace).parent_path();
+  if (!a.no_trace) {
+    if (a.trace.empty()) a.trace = fs::path(a.scenario).stem().string() + ".trace.jsonl";
+    const fs::path dir = fs::path(a.trace).parent_path();
     if (!dir.empty() && !fs::is_directory(dir))
-      return bad_input("-o " + trace + ": the directory " + dir.string() + " does not exist");
-    opt.trace_path = trace;
+      return bad_input("-o " + a.trace + ": the directory " + dir.string() + " does not exist");
+    opt.trace_path = a.trace;
   }
-  opt.progress = !quiet;
+  opt.progress = a.progress ? sim::RunOptions::Progress::Machine
+                 : a.quiet  ? sim::RunOptions::Progress::Off
+                            : sim::RunOptions::Progress::Human;
   auto out = sim::simulate(ls, opt);
-  if (!quiet) {
+  if (!a.quiet) {
     cli::print_summary(std::cout, out.header, out.end, out.stats);
     if (opt.trace_path) std::cout << "\nTrace: " << *opt.trace_path << " (" << out.events << " events)\n";
   }
-  if (!result_json.empty()) { // for `rxpath sweep`: written whole or not at all
+  if (!a.result_json.empty()) { // for `rxpath sweep`: written whole or not at all
     {
-      std::ofstream os(result_json + ".tmp");
+      std::ofstream os(a.result_json + ".tmp");
       os << model::run_result(out.stats, out.end).dump() << "\n";
     }
-    fs::rename(result_json + ".tmp", result_json);
+    fs::rename(a.result_json + ".tmp", a.result_json);
   }
   if (out.stats.fate_errors != 0) {
     std::cerr << "rxpath: internal error: " << out.stats.fate_errors
@@ -63,6 +76,20 @@ int cmd_run(const std::string& file, std::string trace, bool no_trace, const std
     return 1;
   }
   return 0;
+}
+
+int cmd_plot(std::vector<std::string> args) {
+  const fs::path tool = fs::read_symlink("/proc/self/exe").parent_path() / "rxpath-plot";
+  if (!fs::exists(tool))
+    return bad_input("plot: " + tool.string() +
+                     " not found; it is built with the viewer (qt6-base-dev, qt6-charts-dev, qt6-svg-dev; "
+                     "cmake -DRXPATH_BUILD_GUI=ON)");
+  args.insert(args.begin(), tool.string());
+  std::vector<char*> argv;
+  for (auto& s : args) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  execv(argv[0], argv.data());
+  return bad_input("plot: cannot run " + tool.string() + ": " + std::strerror(errno));
 }
 
 int cmd_summary(const std::string& file) {
@@ -97,21 +124,22 @@ int main(int argc, char** argv) {
   CLI::App app{"rxpath: a discrete-event simulator of the Linux UDP receive path (NIC -> recvfrom)"};
   app.require_subcommand(1);
 
-  std::string scenario, trace_out, trace_in;
+  std::string scenario, trace_in;
   std::vector<std::string> sets;
-  bool no_trace = false, quiet = false, markdown = false;
-  std::optional<int64_t> seed;
+  bool markdown = false;
 
+  RunArgs ra;
   auto* run = app.add_subcommand("run", "Simulate a scenario, print its summary and write its trace");
-  run->add_option("SCENARIO", scenario, "Scenario file (JSON, comments allowed)")->required();
-  run->add_option("-o,--output", trace_out, "Trace file to write (default: SCENARIO-NAME.trace.jsonl)");
-  run->add_option("--set", sets,
+  run->add_option("SCENARIO", ra.scenario, "Scenario file (JSON, comments allowed)")->required();
+  run->add_option("-o,--output", ra.trace, "Trace file to write (default: SCENARIO-NAME.trace.jsonl)");
+  run->add_option("--set", ra.sets,
                   "Override a parameter: KEY=VALUE (e.g. net.core.netdev_budget=64, nic.ring_size=512)");
-  run->add_option("--seed", seed, "Random seed (overrides the scenario's)");
-  run->add_flag("--no-trace", no_trace, "Do not write a trace");
-  run->add_flag("-q,--quiet", quiet, "Print nothing on success");
-  std::string result_json;
-  run->add_option("--result-json", result_json, "Also write the run's metrics as JSON (used by sweep)");
+  run->add_option("--seed", ra.seed, "Random seed (overrides the scenario's)");
+  run->add_flag("--no-trace", ra.no_trace, "Do not write a trace");
+  run->add_flag("-q,--quiet", ra.quiet, "Print nothing on success");
+  run->add_flag("--progress", ra.progress,
+                "Print 'progress F' lines on stderr (F from 0 to 1), for programs");
+  run->add_option("--result-json", ra.result_json, "Also write the run's metrics as JSON (used by sweep)");
 
   cli::SweepOptions sw;
   std::string shard;
@@ -149,11 +177,24 @@ int main(int argc, char** argv) {
   summary->add_option("TRACE", trace_in, "Trace file")->required();
 
   std::string format = "chrome", export_out;
+  trace::PcapOptions pcap;
   auto* exp = app.add_subcommand("export", "Convert a trace for other tools");
   exp->add_option("TRACE", trace_in, "Trace file")->required();
-  exp->add_option("--format", format, "chrome: trace-event JSON for Perfetto UI and chrome://tracing")
-      ->check(CLI::IsMember({"chrome"}));
+  exp->add_option("--format", format,
+                  "chrome: trace-event JSON for Perfetto UI and chrome://tracing; "
+                  "pcap: the frames as the NIC received them, for Wireshark/tshark")
+      ->check(CLI::IsMember({"chrome", "pcap"}));
   exp->add_option("-o,--output", export_out, "File to write")->required();
+  exp->add_option("--snaplen", pcap.snaplen, "pcap: bytes kept of each frame (headers need 42)")
+      ->check(CLI::Range(42, 65535));
+
+  // Charts need Qt, which the simulator does not link: `plot` runs rxpath-plot from the viewer's build.
+  auto* plot = app.add_subcommand(
+      "plot", "Latency CDFs and latency-vs-parameter charts as PNG/SVG (runs rxpath-plot)");
+  plot->prefix_command();
+  plot->footer(
+      "Usage: rxpath plot RESULTS.json|TRACE.jsonl... -o FILE.png|FILE.svg [--kind cdf|params|drops]\n"
+      "See docs/plots.md.");
 
   auto* params = app.add_subcommand("params", "List every scenario parameter with its default and meaning");
   params->add_flag("--markdown", markdown, "As a Markdown table");
@@ -169,7 +210,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*run) return cmd_run(scenario, trace_out, no_trace, sets, seed, quiet, result_json);
+    if (*run) return cmd_run(ra);
     if (*sweep) {
       if (!shard.empty()) {
         int i = -1, n = 0;
@@ -192,6 +233,12 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*summary) return cmd_summary(trace_in);
+    if (*exp && format == "pcap") {
+      const long n = trace::export_pcap(trace_in, export_out, pcap);
+      std::cout << export_out << ": " << n << " frames (open in Wireshark, or tshark -r " << export_out
+                << ")\n";
+      return 0;
+    }
     if (*exp) {
       const long n = trace::export_chrome(trace_in, export_out);
       std::cout << export_out << ": " << n
@@ -199,6 +246,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*params) return cmd_params(markdown);
+    if (*plot) return cmd_plot(plot->remaining());
   } catch (const model::ScenarioError& e) {
     return bad_input(e.what());
   } catch (const trace::TraceError& e) {
