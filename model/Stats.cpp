@@ -8,15 +8,39 @@ namespace rxpath::model {
 using trace::Fn;
 using trace::Kind;
 
+namespace {
+// Nearest rank: the smallest value with at least a fraction q of `sorted` at or below it.
+int64_t rank(const std::vector<int64_t>& sorted, double q) {
+  auto i = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+  return sorted[std::min(sorted.size() - 1, i == 0 ? 0 : i - 1)];
+}
+} // namespace
+
+const std::vector<double>& cdf_probabilities() {
+  static const std::vector<double> p = [] {
+    std::vector<double> v;
+    for (int i = 1; i <= 99; ++i) v.push_back(i / 100.0);
+    for (int i = 1; i <= 9; ++i) v.push_back((990 + i) / 1000.0);
+    for (int i = 1; i <= 9; ++i) v.push_back((9990 + i) / 10000.0);
+    v.push_back(1.0);
+    return v;
+  }();
+  return p;
+}
+
+std::vector<int64_t> quantiles(const std::vector<int64_t>& sorted) {
+  std::vector<int64_t> q;
+  if (sorted.empty()) return q;
+  for (double p : cdf_probabilities()) q.push_back(rank(sorted, p));
+  return q;
+}
+
 Percentiles percentiles(std::vector<int64_t>& v) {
   Percentiles p;
   p.count = static_cast<int64_t>(v.size());
   if (v.empty()) return p;
   std::sort(v.begin(), v.end());
-  auto rank = [&](double q) {
-    auto i = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
-    return v[std::min(v.size() - 1, i == 0 ? 0 : i - 1)];
-  };
+  auto rank = [&](double q) { return model::rank(v, q); };
   double sum = 0;
   for (auto x : v) sum += static_cast<double>(x);
   p.mean = sum / static_cast<double>(v.size());
@@ -153,6 +177,7 @@ void Stats::emit(const trace::Event& e) {
 
 StatsResult Stats::result() {
   r_.latency = percentiles(latency_);
+  r_.latency_cdf = quantiles(latency_);
   for (size_t i = 0; i < parts_.size(); ++i) r_.parts[i] = percentiles(parts_[i]);
   r_.fate_errors = 0;
   for (const auto& t : pkts_)

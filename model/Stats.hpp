@@ -19,6 +19,12 @@ struct Percentiles {
 // Nearest-rank percentiles; sorts `v`.
 Percentiles percentiles(std::vector<int64_t>& v);
 
+// The probabilities at which a run's latency distribution is kept (sweep results, CDF plots):
+// every 1% to 99%, then finer into the tail (99.1 … 99.9, 99.91 … 99.99) and 1 (the max).
+const std::vector<double>& cdf_probabilities();
+// Nearest-rank quantiles of sorted `v` at cdf_probabilities() (empty if `v` is).
+std::vector<int64_t> quantiles(const std::vector<int64_t>& sorted);
+
 // The parts of a delivered datagram's latency, in path order.
 enum class Part { RingWait, Backlog, Softirq, SocketWait, Copy, Count_ };
 const char* part_name(Part p);
@@ -26,6 +32,7 @@ const char* part_help(Part p);
 
 struct StatsResult {
   Percentiles latency;
+  std::vector<int64_t> latency_cdf; // at cdf_probabilities()
   std::array<Percentiles, static_cast<size_t>(Part::Count_)> parts;
   int64_t arrived = 0, delivered = 0;
   std::array<int64_t, static_cast<size_t>(trace::DropReason::Count_)> dropped{};

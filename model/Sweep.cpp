@@ -87,6 +87,7 @@ nlohmann::json run_result(const StatsResult& s, const nlohmann::json& end) {
   for (size_t i = 1; i < s.dropped.size(); ++i)
     if (s.dropped[i]) drops[std::string(trace::to_string(static_cast<trace::DropReason>(i)))] = s.dropped[i];
   r["drops"] = drops;
+  r["latency_cdf_ns"] = s.latency_cdf;
   int64_t squeeze = 0;
   for (const auto& row : end["softnet_stat"]) squeeze += row["time_squeeze"].get<int64_t>();
   r["time_squeeze"] = squeeze;
@@ -140,6 +141,21 @@ nlohmann::json aggregate(const std::vector<nlohmann::json>& runs) {
   }
   out["seeds"] = runs.size();
   return out;
+}
+
+nlohmann::json mean_cdf(const std::vector<nlohmann::json>& runs) {
+  const auto& p = cdf_probabilities();
+  std::vector<double> ns(p.size(), 0.0);
+  size_t n = 0;
+  for (const auto& r : runs) {
+    const auto it = r.find("latency_cdf_ns");
+    if (it == r.end() || it->size() != p.size()) continue; // no delivered datagram
+    for (size_t i = 0; i < p.size(); ++i) ns[i] += (*it)[i].get<double>();
+    ++n;
+  }
+  if (n == 0) return nullptr;
+  for (double& x : ns) x /= static_cast<double>(n);
+  return {{"p", p}, {"ns", ns}};
 }
 
 } // namespace rxpath::model

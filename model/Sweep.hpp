@@ -32,6 +32,10 @@ nlohmann::json run_result(const StatsResult& s, const nlohmann::json& end);
 // The metrics of a point over its seeds: {"metric": {"mean": m, "ci95": h}, ...}.
 nlohmann::json aggregate(const std::vector<nlohmann::json>& runs);
 
+// The latency distribution of a point: each quantile of cdf_probabilities() averaged over the
+// seeds that delivered anything, {"p": [...], "ns": [...]}; null if none did.
+nlohmann::json mean_cdf(const std::vector<nlohmann::json>& runs);
+
 // The metrics in table order, with the unit used for display.
 const std::vector<std::pair<std::string, std::string>>& sweep_metrics();
 

@@ -33,24 +33,37 @@ private:
   trace::TraceWriter& w_;
 };
 
-// Progress on stderr, only once the run has taken more than a second of wall time.
+// Progress on stderr: for a person, a line rewritten in place once the run has taken more than a
+// second; for a program (the viewer's what-if panel), "progress F" lines, F the fraction of the
+// datagrams that have arrived, ending with "progress 1".
 class Progress {
 public:
-  explicit Progress(int64_t total) : total_(total), start_(std::chrono::steady_clock::now()) {}
+  Progress(int64_t total, RunOptions::Progress style)
+      : total_(total), style_(style), start_(std::chrono::steady_clock::now()) {}
   void update(int64_t frames) {
     const auto now = std::chrono::steady_clock::now();
-    if (now - start_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(200)) return;
+    if (style_ == RunOptions::Progress::Human) {
+      if (now - start_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(200)) return;
+      shown_ = true;
+      std::fprintf(stderr, "\rrxpath: %lld/%lld datagrams, %.3f ms simulated ",
+                   static_cast<long long>(frames), static_cast<long long>(total_),
+                   static_cast<double>(now_ns()) / 1e6);
+    } else if (style_ == RunOptions::Progress::Machine) {
+      if (now - last_ < std::chrono::milliseconds(100)) return;
+      std::fprintf(stderr, "progress %.3f\n",
+                   total_ > 0 ? std::min(1.0, double(frames) / double(total_)) : 1.0);
+      std::fflush(stderr);
+    }
     last_ = now;
-    shown_ = true;
-    std::fprintf(stderr, "\rrxpath: %lld/%lld datagrams, %.3f ms simulated ", static_cast<long long>(frames),
-                 static_cast<long long>(total_), static_cast<double>(now_ns()) / 1e6);
   }
   ~Progress() {
     if (shown_) std::fprintf(stderr, "\n");
+    if (style_ == RunOptions::Progress::Machine) std::fprintf(stderr, "progress 1\n");
   }
 
 private:
   int64_t total_;
+  RunOptions::Progress style_;
   std::chrono::steady_clock::time_point start_, last_{};
   bool shown_ = false;
 };
@@ -116,8 +129,8 @@ RunOutput simulate(const model::LoadedScenario& ls, const RunOptions& opt) {
   System sys(kernel, hosts);
   int64_t total = 0;
   for (const auto& t : sc.traffic) total += t.count;
-  Progress bar(total);
-  if (opt.progress) sys.on_progress = [&](int64_t n) { bar.update(n); };
+  Progress bar(total, opt.progress);
+  if (opt.progress != RunOptions::Progress::Off) sys.on_progress = [&](int64_t n) { bar.update(n); };
 
   kernel.setup_sockets();
   for (int i = 0; i < sc.cpus; ++i) {

@@ -16,7 +16,8 @@ namespace rxpath::sim {
 
 struct RunOptions {
   std::optional<std::string> trace_path; // no trace when empty
-  bool progress = false;                 // progress on stderr for runs longer than a second
+  enum class Progress { Off, Human, Machine }; // see Progress in Simulation.cpp
+  Progress progress = Progress::Off;
 };
 
 struct RunOutput {

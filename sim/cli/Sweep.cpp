@@ -50,6 +50,7 @@ void write_results(const std::string& out, nlohmann::json& results) {
     std::vector<nlohmann::json> runs;
     for (const auto& r : p["runs"]) runs.push_back(r["result"]);
     p["metrics"] = runs.empty() ? nlohmann::json::object() : model::aggregate(runs);
+    p["latency_cdf"] = model::mean_cdf(runs);
     for (const auto& [k, _] : p["metrics"].items())
       if (k.rfind("drops.", 0) == 0) drop_cols[k] = true;
   }
