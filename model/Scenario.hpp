@@ -115,6 +115,7 @@ struct ReceiverConfig {
   int64_t user_buffer_bytes = 65536;
   int64_t rcvtimeo_us = 0; // 0: block forever
   int64_t app_work_ns = 0;
+  std::string app_work_dist = "constant"; // "exponential": app_work_ns is the mean
   int64_t lock_hold_ns = 0;
 };
 

@@ -191,6 +191,9 @@ void visit_receiver(Schema& s, ReceiverConfig& r) {
             "recvfrom() buffer; a longer datagram is truncated (MSG_TRUNC).");
   s.integer("rcvtimeo_us", r.rcvtimeo_us, 0, kMaxI, "SO_RCVTIMEO, µs (0 = block forever).");
   s.integer("app_work_ns", r.app_work_ns, 0, kMaxNs, "The application's CPU work per datagram, ns.");
+  s.choice("app_work_dist", r.app_work_dist, {"constant", "exponential"},
+           "Distribution of the work per datagram: always app_work_ns, or exponential with that mean "
+           "(drawn from the scenario's seed).");
   s.integer("lock_hold_ns", r.lock_hold_ns, 0, kMaxNs,
             "Time per datagram the thread owns the socket (lock_sock); softirq then uses the socket backlog. "
             "3.19's udp_recvmsg takes no lock_sock: 0.");

@@ -2,6 +2,9 @@
 
 #include "sim/Clock.hpp"
 
+#include <cmath>
+#include <random>
+
 namespace rxpath::sim {
 
 using trace::Ctx;
@@ -13,6 +16,16 @@ void Receiver::operator()() {
   const auto& costs = k.scenario().costs;
   const int cpu = static_cast<int>(cfg.cpu);
   Cpu& c = *sys_->cpus[cpu];
+  // The application's work per datagram; its own random stream, so other sources of randomness
+  // do not shift it.
+  std::mt19937_64 rng(static_cast<uint64_t>(k.scenario().seed) * 1000003u + static_cast<uint64_t>(thread_) +
+                      17u);
+  std::exponential_distribution<double> exp_work(1.0);
+  auto app_work = [&]() -> int64_t {
+    if (cfg.app_work_dist == "exponential")
+      return std::llround(exp_work(rng) * static_cast<double>(cfg.app_work_ns));
+    return cfg.app_work_ns;
+  };
   int64_t owed = 0; // CPU work due before the next dequeue (syscall entry, a wake-up)
   bool in_call = false;
   int64_t call_start = 0;
@@ -54,9 +67,9 @@ void Receiver::operator()() {
     }
     k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns(), trace::kUnset, trace::kUnset, thread_);
     in_call = false;
-    if (cfg.app_work_ns > 0) {
+    if (const int64_t work = app_work(); work > 0) {
       const int64_t t0 = now_ns();
-      c.execute(Level::Process, Ctx::Process, cfg.app_work_ns);
+      c.execute(Level::Process, Ctx::Process, work);
       k.span(Fn::AppWork, cpu, Ctx::Process, t0, now_ns(), trace::kUnset, trace::kUnset, thread_);
     }
   }
