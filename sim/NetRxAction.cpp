@@ -72,14 +72,9 @@ void net_rx_action(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t pr
   std::deque<int> list;
   list.swap(sd.poll_list);
   std::deque<int> repoll;
+  // Each NAPI on the spliced list is polled at most once per call; one that used its whole weight
+  // waits on `repoll` for the next round (net_rx_action, net/core/dev.c, 3.19.8 line 4604).
   while (!list.empty()) {
-    // 3.19 checks the window before each poll: with a single NAPI instance it never runs out (a
-    // poll that used its whole weight waits on `repoll` for the next round). From 4.0 on the
-    // check follows the poll (napi_poll), so a lone NAPI is squeezed too.
-    if (budget <= 0 || now_ns() >= time_limit) {
-      ++k.counters().softnet[cpu].time_squeeze; // softnet_break
-      break;
-    }
     const int n = list.front();
     list.pop_front();
     const int64_t weight = n == kNicNapi ? sc.nic.napi_weight : sc.sysctl.dev_weight;
@@ -88,6 +83,12 @@ void net_rx_action(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t pr
     total += work;
     budget -= work; // charged after the poll: it may overshoot by up to its weight
     if (work == weight) repoll.push_back(n);
+    // The window is checked after each poll, so the last poll may overshoot the budget by up to
+    // its weight; a lone NAPI that exhausts it counts a squeeze too.
+    if (budget <= 0 || now_ns() >= time_limit) {
+      ++k.counters().softnet[cpu].time_squeeze;
+      break;
+    }
   }
   if (prefix > 0) sys.cpus[cpu]->execute(level, ctx, prefix);
   // out: unfinished NAPIs, then those scheduled meanwhile, then the repolls; re-raise if any.
