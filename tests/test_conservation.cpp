@@ -108,6 +108,10 @@ TEST_CASE("conservation: flood-1m (first 50,000 datagrams)", "[conservation]") {
 TEST_CASE("conservation: fragments", "[conservation]") {
   check_conservation("fragments");
 }
+TEST_CASE("conservation: study-budget-rcvbuf", "[conservation]") {
+  check_conservation("study-budget-rcvbuf", "--set traffic.0.rate_pps=500000 --set net.core.dev_weight=8");
+}
+
 TEST_CASE("conservation: livelock", "[conservation]") {
   check_conservation("livelock", "--set traffic.0.rate_pps=800000");
 }
