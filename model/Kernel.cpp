@@ -21,6 +21,7 @@ Kernel::Kernel(const Scenario& sc, EventSink& sink, bool detailed)
     s.rcvbuf = effective_rcvbuf(sc.sockets[i].so_rcvbuf_bytes, sc.sysctl);
     sockets_.push_back(std::move(s));
   }
+  for (size_t i = 0; i < sc.traffic.size(); ++i) lo_traffic_.emplace_back(sc, static_cast<int>(i));
   for (const auto& r : sc.receivers) {
     thread_socket_.push_back(r.socket_index);
     thread_cpu_.push_back(static_cast<int>(r.cpu));
@@ -239,23 +240,69 @@ bool Kernel::driver_rx(int cpu, Ctx ctx, int64_t now, Path& p) {
   ++c_.nic.rx_packets;
   stage(p, Fn::NetifReceiveSkb, k.netif_receive_skb_ns);
   if (!sc_.nic.rps_cpus.empty()) {
-    // get_rps_cpu: skb_get_hash (flow dissector: no ports for IP fragments), then
-    // map->cpus[reciprocal_scale(hash, map->len)].
-    uint64_t h = (uint64_t{skb.saddr} << 32) ^ skb.daddr;
-    if (skb.frag < 0) h ^= (uint64_t{skb.sport} << 48) ^ (uint64_t{skb.dport} << 16);
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    const auto hash32 = static_cast<uint32_t>(h);
-    const auto n = sc_.nic.rps_cpus.size();
-    p.target = static_cast<int>(sc_.nic.rps_cpus[(uint64_t{hash32} * n) >> 32]);
-    stage(p, Fn::GetRpsCpu, k.get_rps_cpu_ns);
-    stage_ev(p, Fn::EnqueueToBacklog, k.enqueue_to_backlog_ns);
-    p.outcome = Outcome::Backlog;
+    to_backlog(p, rps_cpu(skb));
     return true;
   }
   build_stack_path(p);
   return true;
+}
+
+// get_rps_cpu (net/core/dev.c): skb_get_hash (flow dissector: no ports for IP fragments), then
+// map->cpus[reciprocal_scale(hash, map->len)].
+int Kernel::rps_cpu(const Skb& skb) const {
+  uint64_t h = (uint64_t{skb.saddr} << 32) ^ skb.daddr;
+  if (skb.frag < 0) h ^= (uint64_t{skb.sport} << 48) ^ (uint64_t{skb.dport} << 16);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  const auto hash32 = static_cast<uint32_t>(h);
+  const auto n = sc_.nic.rps_cpus.size();
+  return static_cast<int>(sc_.nic.rps_cpus[(uint64_t{hash32} * n) >> 32]);
+}
+
+// The path ends at enqueue_to_backlog of `target` (decided in finish()).
+void Kernel::to_backlog(Path& p, int target) {
+  if (!sc_.nic.rps_cpus.empty()) stage(p, Fn::GetRpsCpu, sc_.costs.get_rps_cpu_ns);
+  stage_ev(p, Fn::EnqueueToBacklog, sc_.costs.enqueue_to_backlog_ns);
+  p.target = target;
+  p.outcome = Outcome::Backlog;
+}
+
+// ---------------------------------------------------------------------------------- loopback
+
+std::optional<int64_t> Kernel::lo_next_send(int source) {
+  Skb f;
+  if (!lo_traffic_[static_cast<size_t>(source)].peek(f)) return std::nullopt;
+  return f.arrival_ns;
+}
+
+// udp_sendmsg (net/ipv4/udp.c) -> ip_make_skb -> ip_send_skb -> ip_local_out -> ip_output ->
+// ip_finish_output2 -> dev_queue_xmit (net/core/dev.c) -> loopback_xmit (drivers/net/loopback.c:
+// skb_orphan, eth_type_trans, netif_rx) -> netif_rx_internal -> enqueue_to_backlog on this CPU
+// (or the RPS CPU). The NET_RX softirq it raises runs on this CPU when dev_queue_xmit's
+// rcu_read_unlock_bh re-enables bottom halves, before sendto() returns.
+void Kernel::lo_xmit(int source, int64_t now, Path& p) {
+  const auto& cfg = sc_.traffic[static_cast<size_t>(source)];
+  p.clear();
+  lo_traffic_[static_cast<size_t>(source)].pop(p.skb);
+  Skb& skb = p.skb;
+  skb.pkt = static_cast<int64_t>(fated_.size()); // ids in send order across all senders
+  skb.arrival_ns = skb.first_arrival_ns = now;
+  ++c_.arrived;
+  ++in_flight_;
+  fated_.push_back(false);
+  ++c_[UdpMib::OutDatagrams]; // udp_send_skb
+  ++c_[IpMib::OutRequests];   // ip_local_out
+  p.cpu = static_cast<int>(cfg.sender_cpu);
+  p.ctx = Ctx::Process;
+  const Costs& k = sc_.costs;
+  Event& send = stage_ev(p, Fn::UdpSendmsg,
+                         k.udp_sendmsg_ns + std::llround(k.copy_to_user_ns_per_byte * cfg.payload_bytes));
+  send.bytes = skb.frame_bytes;
+  send.flow = source;
+  stage(p, Fn::LoopbackXmit, k.loopback_xmit_ns);
+  stage(p, Fn::NetifRx, 0);
+  to_backlog(p, sc_.nic.rps_cpus.empty() ? p.cpu : rps_cpu(skb));
 }
 
 // process_backlog (net/core/dev.c): dequeue from process_queue; when it is empty, splice
@@ -502,7 +549,22 @@ bool Kernel::socket_enqueue(Socket& s, Skb& skb, int cpu, Ctx ctx, int64_t t, Fn
     return false;
   };
   auto& ss = c_.sockets[s.index];
-  if (fn == Fn::UdpQueueRcvSkb) {
+  if (sc_.linux6()) {
+    // 6.18 udp_queue_rcv_one_skb (net/ipv4/udp.c): sk_filter first (InErrors, sk_drops); then
+    // __udp_enqueue_schedule_skb: rmem + truesize > sk_rcvbuf drops (RcvbufErrors, InErrors) unless
+    // the queue holds nothing yet, so a lone datagram larger than the buffer still gets in.
+    if (s.cfg->has_filter && !matches(s.cfg->filter_accept, skb)) {
+      ++c_[UdpMib::InErrors];
+      ++ss.drops;
+      return drop(DropReason::SocketFilter, Fn::UdpQueueRcvSkb);
+    }
+    if (s.rmem_alloc + skb.truesize > s.rcvbuf && s.rmem_alloc != 0) {
+      ++c_[UdpMib::RcvbufErrors];
+      ++c_[UdpMib::InErrors];
+      ++ss.drops;
+      return drop(DropReason::SocketRcvbuff, Fn::SockQueueRcvSkb);
+    }
+  } else if (fn == Fn::UdpQueueRcvSkb) {
     // sk_rcvqueues_full (include/net/sock.h): backlog.len + rmem_alloc > rcvbuf; this skb's own
     // truesize is not counted, so one datagram may overshoot.
     if (s.backlog_len + s.rmem_alloc > s.rcvbuf) {
@@ -526,13 +588,13 @@ bool Kernel::socket_enqueue(Socket& s, Skb& skb, int cpu, Ctx ctx, int64_t t, Fn
   }
   // sock_queue_rcv_skb (net/core/sock.c): rmem_alloc >= rcvbuf -> -ENOMEM (RcvbufErrors and
   // InErrors in __udp_queue_rcv_skb); sk_filter; skb_set_owner_r; __skb_queue_tail.
-  if (s.rmem_alloc >= s.rcvbuf) {
+  if (!sc_.linux6() && s.rmem_alloc >= s.rcvbuf) {
     ++c_[UdpMib::RcvbufErrors];
     ++c_[UdpMib::InErrors];
     ++ss.drops;
     return drop(DropReason::SocketRcvbuff, Fn::SockQueueRcvSkb);
   }
-  if (s.cfg->has_filter && !matches(s.cfg->filter_accept, skb)) {
+  if (!sc_.linux6() && s.cfg->has_filter && !matches(s.cfg->filter_accept, skb)) {
     ++c_[UdpMib::InErrors];
     return drop(DropReason::SocketFilter, Fn::SockQueueRcvSkb);
   }
@@ -610,7 +672,7 @@ bool Kernel::recv_complete(int thread, const Skb& skb, int64_t t_copy, int64_t t
   Socket& s = sockets_[thread_socket_[thread]];
   const int cpu = thread_cpu_[thread];
   const auto& cfg = sc_.receivers[thread];
-  s.rmem_alloc -= skb.truesize;
+  uncharge(s, skb.truesize);
   Event e = ev(Kind::Deliver, Fn::SkbCopyDatagramMsg, cpu, Ctx::Process, t_copy, &skb);
   e.sock = s.index;
   e.thread = thread;
@@ -640,6 +702,21 @@ bool Kernel::recv_complete(int thread, const Skb& skb, int64_t t_copy, int64_t t
   f.rcvbuf = s.rcvbuf;
   if (detailed_) sink_.emit(f);
   return ok;
+}
+
+// Frees a dequeued datagram's memory. 3.19 skb_free_datagram_locked: at once. 6.18 skb_consume_udp ->
+// udp_rmem_release (net/ipv4/udp.c): the freed truesize accumulates in forward_deficit and leaves
+// sk_rmem_alloc only once it reaches forward_threshold (sk_rcvbuf / 4) or the queue runs empty
+// (simplified: one queue stands for 6.18's sk_receive_queue + reader_queue pair).
+void Kernel::uncharge(Socket& s, int64_t truesize) {
+  if (!sc_.linux6()) {
+    s.rmem_alloc -= truesize;
+    return;
+  }
+  s.forward_deficit += truesize;
+  if (s.forward_deficit < (s.rcvbuf >> 2) && !s.queue.empty()) return;
+  s.rmem_alloc -= s.forward_deficit;
+  s.forward_deficit = 0;
 }
 
 // release_sock / __release_sock (net/core/sock.c): sk_backlog_rcv = __udp_queue_rcv_skb for each

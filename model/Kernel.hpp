@@ -67,7 +67,8 @@ struct Socket {
   int64_t rcvbuf = 0;    // sk_rcvbuf
   std::deque<Skb> queue; // sk_receive_queue
   int64_t rmem_alloc = 0;
-  std::deque<Skb> backlog; // sk_backlog
+  int64_t forward_deficit = 0; // 6.18: freed but not yet uncharged (udp_rmem_release)
+  std::deque<Skb> backlog;     // sk_backlog
   int64_t backlog_len = 0;
   bool owned_by_user = false;
   std::deque<int> waiters;    // receiver threads in wait_for_more_packets, exclusive, FIFO
@@ -111,6 +112,13 @@ public:
   std::optional<int64_t> irq_due() const;
   // The NIC raises its interrupt line (and masks itself until the handler re-enables it).
   void raise_irq(int64_t now);
+
+  // ---- loopback senders (traffic[].device "lo"), in process context on their sender_cpu
+  // Nominal time of the source's next datagram.
+  std::optional<int64_t> lo_next_send(int source);
+  // sendto() of the source's next datagram at `now`: udp_sendmsg ... loopback_xmit, netif_rx, up
+  // to enqueue_to_backlog (the path's outcome); NET_RX then runs on the sender's CPU.
+  void lo_xmit(int source, int64_t now, Path& p);
 
   // ---- hardirq (rtl8139_interrupt) and IPI, on `cpu`
   int64_t hardirq_cost() const { return sc_.costs.hardirq_ns; }
@@ -177,15 +185,19 @@ private:
   // The packet's fate: exactly once per datagram.
   void fate_drop(Event e, DropReason r);
   void build_stack_path(Path& p); // from __netif_receive_skb_core up to the socket
+  int rps_cpu(const Skb& skb) const;
+  void to_backlog(Path& p, int target);
   int udp_lookup(const Skb& skb) const;
   int sk_data_ready(Socket& s, int cpu, Ctx ctx, int64_t t);
   bool socket_enqueue(Socket& s, Skb& skb, int cpu, Ctx ctx, int64_t t, Fn fn);
+  void uncharge(Socket& s, int64_t truesize);
 
   const Scenario& sc_;
   EventSink& sink_;
   bool detailed_;
   Counters c_;
   Traffic traffic_;
+  std::vector<Traffic> lo_traffic_; // per traffic source (empty for NIC sources)
   std::deque<Skb> ring_;
   bool irq_enabled_ = true;
   int64_t pending_irq_frames_ = 0; // frames since the interrupt was last raised/enabled

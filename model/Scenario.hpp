@@ -3,6 +3,8 @@
 // its unit, range and description. Times are integer nanoseconds unless the name says otherwise.
 #pragma once
 
+#include "trace/Event.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -69,6 +71,11 @@ struct TrafficSource {
   double bad_ip_checksum_ratio = 0;
   double bad_udp_length_ratio = 0;
   int64_t mtu_bytes = 1500;
+  // "nic": frames arrive at the NIC's ring. "lo": a thread on sender_cpu sends them with
+  // sendto() over the loopback device (udp_sendmsg ... loopback_xmit -> netif_rx).
+  std::string device = "nic";
+  int64_t sender_cpu = 0;
+  bool loopback() const { return device == "lo"; }
 };
 
 enum class Verdict { Accept, Drop };
@@ -156,13 +163,17 @@ struct Costs {
   double copy_to_user_ns_per_byte = 0.03;
   int64_t skb_free_ns = 200;
   int64_t release_sock_ns = 50;
+  int64_t udp_sendmsg_ns = 1500;  // loopback sender: sendto() through ip_output to dev_queue_xmit
+  int64_t loopback_xmit_ns = 200; // loopback_xmit: skb_orphan, eth_type_trans, netif_rx
 };
 
 struct Scenario {
   std::string file; // where it was loaded from (for messages)
   std::string name = "unnamed";
   std::string description;
-  std::string kernel = "3.19";
+  std::string kernel = "3.19"; // "3.19" or "6.18" (docs/kernel-profiles.md)
+  trace::Profile profile = trace::Profile::Linux3_19;
+  bool linux6() const { return profile == trace::Profile::Linux6_18; }
   int64_t seed = 1;
   int64_t cpus = 2;
   bool ptype_all_tap = false;

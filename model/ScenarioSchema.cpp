@@ -145,6 +145,10 @@ void visit_source(Schema& s, TrafficSource& t) {
   s.number("bad_udp_length_ratio", t.bad_udp_length_ratio, 0, 1,
            "Share of datagrams whose UDP length field exceeds the packet (dropped as too short).");
   s.integer("mtu_bytes", t.mtu_bytes, 68, 65535, "Path MTU: larger datagrams arrive as IP fragments.");
+  s.choice("device", t.device, {"nic", "lo"},
+           "nic: frames arrive at the NIC's RX ring. lo: a thread on sender_cpu sends them over the loopback "
+           "device (udp_sendmsg ... loopback_xmit -> netif_rx -> enqueue_to_backlog), paced by the pattern.");
+  s.integer("sender_cpu", t.sender_cpu, 0, 1023, "CPU of the sending thread (device lo).");
   if (!s.reading()) return;
   t.src = parse_endpoint(s, "src", t.src_text);
   t.dst = parse_endpoint(s, "dst", t.dst_text);
@@ -241,7 +245,14 @@ void visit_costs(Schema& s, Costs& c) {
   ns("wakeup_latency_ns", c.wakeup_latency_ns,
      "From the wake-up to the woken thread running (scheduler, context switch).");
   ns("recvmsg_ns", c.recvmsg_ns, "recvfrom syscall through udp_recvmsg and __skb_recv_datagram, per call.");
-  per_byte("copy_to_user_ns_per_byte", c.copy_to_user_ns_per_byte, "skb_copy_datagram_msg, ns/byte.");
+  per_byte("copy_to_user_ns_per_byte", c.copy_to_user_ns_per_byte,
+           "skb_copy_datagram_msg, ns/byte (also the loopback sender's copy from user).");
+  ns("udp_sendmsg_ns", c.udp_sendmsg_ns,
+     "Loopback sender: sendto() -> udp_sendmsg -> ip_make_skb -> ip_output -> dev_queue_xmit, without the "
+     "copy "
+     "(estimate; docs/calibration.md).");
+  ns("loopback_xmit_ns", c.loopback_xmit_ns,
+     "loopback_xmit: skb_orphan, eth_type_trans, netif_rx (estimate).");
   ns("skb_free_ns", c.skb_free_ns, "skb_free_datagram_locked (uncharge, free).");
   ns("release_sock_ns", c.release_sock_ns, "release_sock, plus per backlog skb processed.");
 }
@@ -249,7 +260,8 @@ void visit_costs(Schema& s, Costs& c) {
 void visit_scenario(Schema& s, Scenario& sc) {
   s.string("name", sc.name, "Scenario name (shown in the summary).");
   s.string("description", sc.description, "What the scenario shows.");
-  s.choice("kernel", sc.kernel, {"3.19"}, "Kernel profile whose functions and checks the model follows.");
+  s.choice("kernel", sc.kernel, {"3.19", "6.18"},
+           "Kernel profile whose functions and checks the model follows (docs/kernel-profiles.md).");
   s.integer("seed", sc.seed, 0, std::numeric_limits<int64_t>::max(),
             "Random seed (arrivals, bad checksums, alloc failures).");
   s.integer("cpus", sc.cpus, 1, 64, "Number of CPUs.");
@@ -269,6 +281,7 @@ void cross_check(const Schema& root, Scenario& sc) {
   auto at = [&](const std::string& path, const std::string& what) -> void {
     throw ScenarioError(sc.file, path, what);
   };
+  sc.profile = *trace::profile_from_string(sc.kernel);
   auto ip = parse_ip(sc.nic.address);
   if (!ip) at("nic.address", "expected an IPv4 address, found \"" + sc.nic.address + "\"");
   sc.nic.addr = *ip;
@@ -281,6 +294,20 @@ void cross_check(const Schema& root, Scenario& sc) {
                                                         " does not exist (cpus is " +
                                                         std::to_string(sc.cpus) + ")");
   if (sc.traffic.empty()) at("traffic", "expected at least one traffic source");
+  for (size_t i = 0; i < sc.traffic.size(); ++i) {
+    const auto& t = sc.traffic[i];
+    const std::string p = "traffic[" + std::to_string(i) + "]";
+    if (t.device != sc.traffic[0].device)
+      at(p + ".device",
+         "expected \"" + sc.traffic[0].device +
+             "\" like traffic[0]: a scenario's datagrams come either from the NIC or over loopback");
+    if (t.loopback() && t.bad_checksum_ratio + t.bad_ip_checksum_ratio + t.bad_udp_length_ratio > 0)
+      at(p + ".device", "a loopback datagram cannot be corrupted (lo marks it CHECKSUM_UNNECESSARY): set the "
+                        "bad_*_ratio keys to 0");
+    if (t.loopback() && t.sender_cpu >= sc.cpus)
+      at(p + ".sender_cpu",
+         "CPU " + std::to_string(t.sender_cpu) + " does not exist (cpus is " + std::to_string(sc.cpus) + ")");
+  }
   for (size_t i = 0; i < sc.traffic.size(); ++i)
     if (sc.traffic[i].name.empty()) sc.traffic[i].name = "flow" + std::to_string(i);
   std::set<std::string> names;
@@ -307,6 +334,9 @@ void cross_check(const Schema& root, Scenario& sc) {
   for (size_t i = 0; i < sc.receivers.size(); ++i) {
     auto& r = sc.receivers[i];
     const std::string p = "receivers[" + std::to_string(i) + "]";
+    if (sc.linux6() && r.lock_hold_ns > 0)
+      at(p + ".lock_hold_ns", "expected 0 with kernel 6.18: its UDP receive path takes no socket lock, so "
+                              "nothing ever goes to the socket backlog");
     if (r.name.empty()) r.name = "app" + std::to_string(i);
     auto it = std::find_if(sc.sockets.begin(), sc.sockets.end(),
                            [&](const auto& so) { return so.name == r.socket; });

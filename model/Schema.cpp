@@ -139,8 +139,10 @@ void Schema::choice(const char* key, std::string& v, const std::vector<std::stri
   for (const auto& o : options) all += (all.empty() ? "" : " | ") + o;
   if (!reading()) return doc(key, "string", "\"" + v + "\"", all, desc);
   if (const auto* j = find(key, "string", desc)) {
-    if (!j->is_string()) fail(key, "expected one of " + all + ", found " + type_name(*j));
-    v = j->get<std::string>();
+    // A number that spells an option is that option (`--set kernel=6.18` arrives as a number).
+    const bool spelled = j->is_number() && std::find(options.begin(), options.end(), j->dump()) != options.end();
+    if (!j->is_string() && !spelled) fail(key, "expected one of " + all + ", found " + type_name(*j));
+    v = spelled ? j->dump() : j->get<std::string>();
     if (std::find(options.begin(), options.end(), v) == options.end())
       fail(key, "unknown value \"" + v + "\" (expected one of " + all + ")");
   }

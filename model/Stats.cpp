@@ -117,6 +117,9 @@ void Stats::emit(const trace::Event& e) {
     case Fn::RxRingDma:
       if (e.frag <= 0) note_arrival(t, e.t);
       break;
+    case Fn::UdpSendmsg: // a loopback sender's sendto(): the datagram's origin
+      note_arrival(t, e.t);
+      break;
     case Fn::Rtl8139Rx:
       t.ring_deq = e.t;
       break;

@@ -10,12 +10,15 @@ constexpr int64_t kWireOverhead = 4 + 8 + 12; // FCS, preamble + SFD, inter-fram
 constexpr int64_t kMinFrame = 60;             // without FCS
 } // namespace
 
-Traffic::Traffic(const Scenario& sc)
+Traffic::Traffic(const Scenario& sc, int source)
     : sc_(sc), alloc_rng_(static_cast<uint64_t>(sc.seed) * 0x9E3779B97F4A7C15ull + 7) {
   for (size_t i = 0; i < sc.traffic.size(); ++i) {
     const auto& t = sc.traffic[i];
+    // A filtered-out source keeps its slot (and index) but sends nothing.
+    const bool mine = source < 0 ? !t.loopback() : static_cast<int>(i) == source && t.loopback();
     Source s{&t, 0, t.start_ns, std::mt19937_64(static_cast<uint64_t>(sc.seed) * 1000003ull + i)};
     if (t.pattern == Pattern::List) s.next_ns = t.times_ns.front();
+    if (!mine) s.sent = t.count;
     sources_.push_back(std::move(s));
   }
 }
@@ -41,6 +44,15 @@ void Traffic::emit_datagram(Source& s, int index, int64_t t) {
   base.bad_ip_csum = c.bad_ip_checksum_ratio > 0 && uniform(s.rng) <= c.bad_ip_checksum_ratio;
   base.bad_udp_len = c.bad_udp_length_ratio > 0 && uniform(s.rng) <= c.bad_udp_length_ratio;
 
+  if (c.loopback()) {
+    // One skb per datagram (lo's MTU is 65536), handed to the sender at its nominal time.
+    Skb k = base;
+    k.frame_bytes = static_cast<int32_t>(kEthHeader + kIpHeader + kUdpHeader + c.payload_bytes);
+    k.truesize = loopback_skb_truesize(c.payload_bytes, sc_.profile);
+    k.arrival_ns = k.first_arrival_ns = t;
+    pending_.push_back(k);
+    return;
+  }
   // ip_fragment: each fragment carries a multiple of 8 bytes of the IP payload, all but the last full.
   const int64_t ip_payload = c.payload_bytes + kUdpHeader;
   const int64_t per_frag = ((c.mtu_bytes - kIpHeader) / 8) * 8;

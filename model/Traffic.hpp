@@ -15,7 +15,8 @@ namespace rxpath::model {
 
 class Traffic {
 public:
-  explicit Traffic(const Scenario& sc);
+  // Every NIC source merged (source < 0), or one loopback source's datagrams (its sender's).
+  explicit Traffic(const Scenario& sc, int source = -1);
 
   // The next frame, or false when every source is exhausted.
   bool peek(Skb& out);

@@ -7,6 +7,7 @@
 #include "actors/Ksoftirqd.hpp"
 #include "actors/Nic.hpp"
 #include "actors/Receiver.hpp"
+#include "actors/Sender.hpp"
 #include "actors/Softirq.hpp"
 #include "model/Kernel.hpp"
 #include "model/trace/TraceWriter.hpp"
@@ -80,7 +81,7 @@ nlohmann::json trace_header(const model::LoadedScenario& ls) {
   h["scenario"] = ls.resolved;
   auto& fns = h["functions"] = nlohmann::json::array();
   for (int f = 0; f < static_cast<int>(trace::Fn::Count_); ++f) {
-    const auto& i = trace::info(static_cast<trace::Fn>(f));
+    const auto& i = trace::info(static_cast<trace::Fn>(f), sc.profile);
     fns.push_back({{"name", i.name}, {"file", i.file}, {"summary", i.summary}});
   }
   auto& reasons = h["drop_reasons"] = nlohmann::json::array();
@@ -143,6 +144,13 @@ RunOutput simulate(const model::LoadedScenario& ls, const RunOptions& opt) {
     sg4::Actor::create(sc.receivers[r].name, hosts[sc.receivers[r].cpu], Receiver(sys, static_cast<int>(r)))
         ->daemonize();
   sg4::Actor::create("nic", nic_host, Nic(sys));
+  for (size_t i = 0; i < sc.traffic.size(); ++i) {
+    const auto& t = sc.traffic[i];
+    if (!t.loopback()) continue;
+    ++sys.producers;
+    sg4::Actor::create("sender/" + t.name, hosts[t.sender_cpu], Sender(sys, static_cast<int>(i)))
+        ->daemonize();
+  }
   sg4::Actor::create("end-of-run", nic_host, EndOfRun(sys));
   engine.run();
 

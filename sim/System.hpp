@@ -43,8 +43,9 @@ struct System {
   // The NIC's RX interrupt was re-enabled.
   void nic_irq_enabled();
   simgrid::s4u::SemaphorePtr nic_sem;
-  bool nic_done = false;
-  simgrid::s4u::SemaphorePtr nic_done_sem;
+  // Released by the NIC and by each loopback sender once every datagram is out.
+  simgrid::s4u::SemaphorePtr producer_done_sem;
+  int producers = 1;
   int64_t end_ns = 0;
 
   // Called by the NIC every few thousand frames (progress reporting).

@@ -182,3 +182,51 @@ TEST_CASE("same scenario and seed give a byte-identical trace; another seed does
   CHECK(ta == test::read_file(b.dir + "/t.jsonl"));
   CHECK(ta != test::read_file(c.dir + "/t.jsonl"));
 }
+
+TEST_CASE("loopback, nobody reading: 3.19 lets the last datagram overshoot sk_rcvbuf, 6.18 does not",
+          "[behaviour]") {
+  for (const std::string kernel : {"3.19", "6.18"}) {
+    for (const int payload : {64, 1472, 8000}) {
+      INFO("kernel " << kernel << ", payload " << payload);
+      auto t = run_trace(test::scenario("loopback"),
+                         "--set kernel=" + kernel + " --set receivers=[] --set traffic.0.count=300 " +
+                             "--set sockets.server.so_rcvbuf_bytes=16384 --set traffic.0.payload_bytes=" +
+                             std::to_string(payload));
+      // The trace names this version's functions.
+      CHECK(t.header["functions"][static_cast<size_t>(Fn::SockQueueRcvSkb)]["name"] ==
+            (kernel == "3.19" ? "sock_queue_rcv_skb" : "__udp_enqueue_schedule_skb"));
+      int64_t truesize = -1, rcvbuf = -1, queued = 0;
+      for (const auto& e : t.events)
+        if (e.fn == Fn::SockQueueRcvSkb && e.kind == Kind::Stage) {
+          if (truesize < 0) truesize = e.rmem; // the first charge into an empty queue
+          rcvbuf = e.rcvbuf;
+          ++queued;
+        }
+      REQUIRE(truesize > 0);
+      CHECK(rcvbuf == 32768);
+      // 3.19 sock_queue_rcv_skb: refused once rmem >= rcvbuf. 6.18 __udp_enqueue_schedule_skb:
+      // refused if rmem + truesize > rcvbuf, unless the queue is empty.
+      const int64_t expect =
+          kernel == "3.19" ? (rcvbuf + truesize - 1) / truesize : std::max<int64_t>(1, rcvbuf / truesize);
+      CHECK(queued == expect);
+      CHECK(t.end["snmp"]["Udp"]["RcvbufErrors"].get<int64_t>() == 300 - expect);
+      CHECK(t.end["packets"]["dropped"]["SOCKET_CLOSE"].get<int64_t>() == expect);
+    }
+  }
+}
+
+TEST_CASE("6.18 releases a slow reader's memory in batches: fewer datagrams fit than in 3.19",
+          "[behaviour]") {
+  // udp_rmem_release keeps freed memory charged until sk_rcvbuf/4 of it has accumulated.
+  auto run = [](const std::string& kernel) {
+    auto r = test::run_rxpath("run " + test::scenario("loopback") + " --no-trace -q --result-json r.json " +
+                              "--set kernel=" + kernel + " --set receivers.app.app_work_ns=40000 " +
+                              "--set traffic.0.count=3000 --set sockets.server.so_rcvbuf_bytes=65536");
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(test::read_file(r.dir + "/r.json"));
+  };
+  const auto old_kernel = run("3.19"), new_kernel = run("6.18");
+  INFO(old_kernel.dump() << "\n" << new_kernel.dump());
+  CHECK(new_kernel["drops"]["SOCKET_RCVBUFF"].get<int64_t>() >
+        old_kernel["drops"]["SOCKET_RCVBUFF"].get<int64_t>());
+}

@@ -104,7 +104,36 @@ constexpr std::array<FnInfo, static_cast<size_t>(Fn::Count_)> kFunctions{{
      "Unlocks the socket, first feeding sk_backlog to __udp_queue_rcv_skb."},
     {"app_work", "", "The application's own work on the datagram between two recvfrom calls."},
     {"inet_release", "net/ipv4/af_inet.c", "close(): datagrams still queued on the socket are freed."},
+    {"udp_sendmsg", "net/ipv4/udp.c",
+     "A loopback sender's sendto(): builds the skb (ip_make_skb) and sends it through ip_output and "
+     "dev_queue_xmit."},
+    {"loopback_xmit", "drivers/net/loopback.c",
+     "The loopback device's transmit: skb_orphan, eth_type_trans, then netif_rx hands the skb to the "
+     "receive path."},
+    {"netif_rx", "net/core/dev.c",
+     "Queues a received skb on this CPU's backlog (enqueue_to_backlog), or the RPS CPU's; NET_RX runs "
+     "when bottom halves are re-enabled."},
 }};
+
+// Linux 6.18 (net/ipv4/udp.c): since 4.10 UDP queues through __udp_enqueue_schedule_skb and frees
+// through skb_consume_udp; udp_queue_rcv_skb splits GSO skbs and calls udp_queue_rcv_one_skb.
+const std::pair<Fn, FnInfo> k618Functions[] = {
+    {Fn::UdpQueueRcvSkb,
+     {"udp_queue_rcv_one_skb", "net/ipv4/udp.c",
+      "Socket filter and checks, then __udp_queue_rcv_skb -> __udp_enqueue_schedule_skb (no socket "
+      "backlog for UDP)."}},
+    {Fn::SockQueueRcvSkb,
+     {"__udp_enqueue_schedule_skb", "net/ipv4/udp.c",
+      "Drops when sk_rmem_alloc + truesize would exceed sk_rcvbuf (unless the queue is empty), charges "
+      "the skb and queues it on sk_receive_queue."}},
+    {Fn::SkbRecvDatagram,
+     {"__skb_recv_udp", "net/ipv4/udp.c",
+      "Dequeues from the reader_queue, splicing sk_receive_queue into it when it is empty."}},
+    {Fn::SkbFreeDatagram,
+     {"skb_consume_udp", "net/ipv4/udp.c",
+      "Frees the datagram; udp_rmem_release uncharges sk_rmem_alloc in batches of sk_rcvbuf/4 (or when "
+      "the reader queue runs empty)."}},
+};
 
 constexpr std::array<std::string_view, static_cast<size_t>(DropReason::Count_)> kReasons{
     "NONE",     "NIC_RING_FULL",  "NOMEM",          "CPU_BACKLOG",        "UNHANDLED_PROTO", "IP_INHDR",
@@ -123,14 +152,25 @@ std::optional<E> lookup(const std::array<std::string_view, N>& names, std::strin
 
 } // namespace
 
-const FnInfo& info(Fn f) {
+std::optional<Profile> profile_from_string(std::string_view s) {
+  if (s == "3.19") return Profile::Linux3_19;
+  if (s == "6.18") return Profile::Linux6_18;
+  return std::nullopt;
+}
+
+const FnInfo& info(Fn f, Profile p) {
   assert(f < Fn::Count_);
+  if (p == Profile::Linux6_18)
+    for (const auto& [fn, fi] : k618Functions)
+      if (fn == f) return fi;
   return kFunctions[static_cast<size_t>(f)];
 }
 
 std::optional<Fn> fn_from_name(std::string_view name) {
   for (size_t i = 0; i < kFunctions.size(); ++i)
     if (kFunctions[i].name == name) return static_cast<Fn>(i);
+  for (const auto& [fn, fi] : k618Functions)
+    if (fi.name == name) return fn;
   return std::nullopt;
 }
 

@@ -10,7 +10,7 @@
 namespace rxpath::trace {
 
 inline constexpr std::string_view kFormatName = "rxpath-trace";
-inline constexpr int kSchemaVersion = 2;    // what TraceWriter writes
+inline constexpr int kSchemaVersion = 2;       // what TraceWriter writes
 inline constexpr int kOldestSchemaVersion = 1; // the oldest TraceReader reads (see docs/trace-format.md)
 
 // Where the CPU (or the NIC) was when the event happened.
@@ -63,6 +63,9 @@ enum class Fn : uint16_t {
   ReleaseSock,        // release_sock: process the socket backlog
   AppWork,            // the application's own work per datagram
   InetRelease,        // close(): queued datagrams purged
+  UdpSendmsg,         // loopback sender: sendto() -> udp_sendmsg ... dev_queue_xmit
+  LoopbackXmit,       // loopback_xmit: the sent skb becomes a received one
+  NetifRx,            // netif_rx -> netif_rx_internal: to enqueue_to_backlog of this CPU (or RPS)
   Count_
 };
 
@@ -71,10 +74,16 @@ struct FnInfo {
   std::string_view file;    // path in the Linux 3.19 tree ("" for hardware / application)
   std::string_view summary; // one line: what the function does
 };
-const FnInfo& info(Fn f);
+// The kernel version whose functions a trace names (the scenario's "kernel"; docs/kernel-profiles.md).
+enum class Profile : uint8_t { Linux3_19, Linux6_18 };
+std::optional<Profile> profile_from_string(std::string_view s);
+
+// A function's name, file and summary in that version (a few were renamed or replaced since 3.19).
+const FnInfo& info(Fn f, Profile p = Profile::Linux3_19);
+// Any version's name of a function.
 std::optional<Fn> fn_from_name(std::string_view name);
-inline std::string_view to_string(Fn f) {
-  return info(f).name;
+inline std::string_view to_string(Fn f, Profile p = Profile::Linux3_19) {
+  return info(f, p).name;
 }
 
 // Why a packet was dropped; named after the kernel's enum skb_drop_reason where one exists.

@@ -23,6 +23,7 @@ TraceWriter::~TraceWriter() {
 }
 
 void TraceWriter::write_header(nlohmann::json header) {
+  profile_ = profile_from_string(header.value("kernel", "3.19")).value_or(Profile::Linux3_19);
   header["format"] = kFormatName;
   header["version"] = kSchemaVersion;
   put(header.dump());
@@ -60,7 +61,7 @@ void TraceWriter::write(const Event& e) {
   field("k", to_string(e.kind));
   field("cpu", e.cpu);
   field("ctx", to_string(e.ctx));
-  field("fn", to_string(e.fn));
+  field("fn", to_string(e.fn, profile_));
   if (e.pkt != kUnset) field("pkt", e.pkt);
   if (e.frag != kUnset) field("frag", e.frag);
   if (e.flow != kUnset) field("flow", e.flow);

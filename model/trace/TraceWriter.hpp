@@ -44,6 +44,7 @@ private:
   std::FILE* file_ = nullptr;
   std::vector<char> buf_;
   uint64_t events_ = 0;
+  Profile profile_ = Profile::Linux3_19; // the header's "kernel": which names the functions have
 };
 
 } // namespace rxpath::trace

@@ -12,7 +12,7 @@ namespace rxpath::sim {
 void EndOfRun::operator()() {
   auto& k = sys_->kernel;
   constexpr int64_t kCheckEveryNs = 50'000;
-  sys_->nic_done_sem->acquire();
+  for (int i = 0; i < sys_->producers; ++i) sys_->producer_done_sem->acquire();
   while (!(k.quiescent() && k.in_flight() == k.stranded())) {
     if (k.quiescent() && k.sockets_drained() && k.in_flight() > k.stranded())
       throw std::logic_error("rxpath bug: " + std::to_string(k.in_flight() - k.stranded()) +

@@ -35,8 +35,7 @@ void Nic::operator()() {
     if (due) wake = std::min(wake, *due);
     simgrid::s4u::this_actor::sleep_until(to_seconds(wake));
   }
-  sys_->nic_done = true;
-  sys_->nic_done_sem->release();
+  sys_->producer_done_sem->release();
 }
 
 } // namespace rxpath::sim
