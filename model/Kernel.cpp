@@ -647,6 +647,9 @@ RecvResult Kernel::recv_dequeue(int thread, int64_t now) {
   r.got = true;
   r.skb = s.queue.front();
   s.queue.pop_front();
+  // 6.18 __skb_recv_udp: the reader_queue, refilled by splicing sk_receive_queue when empty.
+  if (s.reader_len == 0) s.reader_len = s.queue.size() + 1;
+  --s.reader_len;
   const auto& cfg = sc_.receivers[thread];
   const int64_t copied = std::min<int64_t>(r.skb.udp_payload, cfg.user_buffer_bytes);
   r.copy_cost = std::llround(sc_.costs.copy_to_user_ns_per_byte * copied);
@@ -704,19 +707,21 @@ bool Kernel::recv_complete(int thread, const Skb& skb, int64_t t_copy, int64_t t
   return ok;
 }
 
-// Frees a dequeued datagram's memory. 3.19 skb_free_datagram_locked: at once. 6.18 skb_consume_udp ->
-// udp_rmem_release (net/ipv4/udp.c): the freed truesize accumulates in forward_deficit and leaves
-// sk_rmem_alloc only once it reaches forward_threshold (sk_rcvbuf / 4) or the queue runs empty
-// (simplified: one queue stands for 6.18's sk_receive_queue + reader_queue pair).
+// Frees a dequeued datagram's memory. 3.19 skb_free_datagram_locked: at once. 6.18
+// __skb_recv_udp -> udp_skb_destructor -> udp_rmem_release (net/ipv4/udp.c): the freed truesize
+// accumulates in forward_deficit and leaves sk_rmem_alloc only once it reaches forward_threshold
+// (sk_rcvbuf / 4) or the reader_queue is empty; a release also splices sk_receive_queue into the
+// reader_queue.
 void Kernel::uncharge(Socket& s, int64_t truesize) {
   if (!sc_.linux6()) {
     s.rmem_alloc -= truesize;
     return;
   }
   s.forward_deficit += truesize;
-  if (s.forward_deficit < (s.rcvbuf >> 2) && !s.queue.empty()) return;
+  if (s.forward_deficit < (s.rcvbuf >> 2) && s.reader_len > 0) return;
   s.rmem_alloc -= s.forward_deficit;
   s.forward_deficit = 0;
+  s.reader_len = s.queue.size();
 }
 
 // release_sock / __release_sock (net/core/sock.c): sk_backlog_rcv = __udp_queue_rcv_skb for each

@@ -68,6 +68,7 @@ struct Socket {
   std::deque<Skb> queue; // sk_receive_queue
   int64_t rmem_alloc = 0;
   int64_t forward_deficit = 0; // 6.18: freed but not yet uncharged (udp_rmem_release)
+  size_t reader_len = 0;       // 6.18: the front of `queue` already spliced to the reader_queue
   std::deque<Skb> backlog;     // sk_backlog
   int64_t backlog_len = 0;
   bool owned_by_user = false;

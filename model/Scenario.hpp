@@ -126,7 +126,7 @@ struct ReceiverConfig {
   int64_t lock_hold_ns = 0;
 };
 
-// CPU cost of each stage, in ns. Defaults and their sources: docs/scenarios.md#costs.
+// CPU cost of each stage, in ns. Defaults and their sources: docs/calibration.md.
 struct Costs {
   int64_t hardirq_ns = 1000;
   int64_t ipi_ns = 600;

@@ -273,7 +273,7 @@ void visit_scenario(Schema& s, Scenario& sc) {
   s.object("netfilter", sc.netfilter, "iptables-style rules.", visit_netfilter);
   s.array("sockets", sc.sockets, "UDP sockets: socket() then bind() (and connect()).", visit_socket);
   s.array("receivers", sc.receivers, "Threads looping on recvfrom().", visit_receiver);
-  s.object("costs", sc.costs, "CPU cost of each stage (docs/scenarios.md#costs).", visit_costs);
+  s.object("costs", sc.costs, "CPU cost of each stage (docs/calibration.md).", visit_costs);
 }
 
 // Checks that involve several parts of the scenario.

@@ -147,3 +147,32 @@ TEST_CASE("compare: a larger rcvbuf turns drops into deliveries and adds socket 
   CHECK(e.exit_code == 2);
   CHECK_THAT(e.err, Catch::Contains("scenario.traffic: not the same traffic"));
 }
+
+TEST_CASE("calibrate: recovers a receive cost from the deliveries it caused", "[cli]") {
+  const std::string setup = test::scenario("loopback") +
+                            " --set traffic.0.count=4000 --set traffic.0.rate_pps=50000 "
+                            "--set receivers.0.app_work_ns=40000 --set sockets.0.so_rcvbuf_bytes=65536";
+  // The "measurement": the model itself with a known recvmsg cost.
+  auto truth =
+      test::run_rxpath("run " + setup + " --set costs.recvmsg_ns=3000 --no-trace -q --result-json t.json");
+  REQUIRE(truth.exit_code == 0);
+  const auto delivered =
+      nlohmann::json::parse(test::read_file(truth.dir + "/t.json"))["delivered"].get<int64_t>();
+  std::string sets = setup.substr(setup.find(' '));
+  auto fit = test::run_rxpath("calibrate " + test::scenario("loopback") + sets +
+                              " --fit costs.recvmsg_ns:delivered=" + std::to_string(delivered) +
+                              " --max 10000 -o " + truth.dir + "/fragment.json");
+  INFO(fit.err);
+  REQUIRE(fit.exit_code == 0);
+  const auto fragment = nlohmann::json::parse(test::read_file(truth.dir + "/fragment.json"));
+  const int64_t fitted = fragment["costs"]["recvmsg_ns"];
+  CHECK(std::abs(fitted - 3000) < 100); // deliveries change by one per ~10 ns of cost here
+
+  auto bad = test::run_rxpath("calibrate " + test::scenario("loopback") + " --fit costs.recvmsg_ns=3");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("expected KEY:METRIC=VALUE"));
+  auto unknown =
+      test::run_rxpath("calibrate " + test::scenario("loopback") + " --fit costs.nope_ns:delivered=3");
+  CHECK(unknown.exit_code == 2);
+  CHECK_THAT(unknown.err, Catch::Contains("costs.nope_ns"));
+}

@@ -1,5 +1,7 @@
 #include "Sweep.hpp"
 
+#include "Spawn.hpp"
+
 #include "model/ScenarioLoader.hpp"
 #include "model/Sweep.hpp"
 
@@ -152,15 +154,7 @@ int sweep(const SweepOptions& o) {
         args.push_back("--set");
         args.push_back(k + "=" + v);
       }
-      const pid_t pid = fork();
-      if (pid == 0) {
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-      }
-      running[pid] = next++;
+      running[spawn(std::move(args))] = next++;
     }
     int status = 0;
     const pid_t pid = wait(&status);

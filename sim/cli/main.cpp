@@ -1,4 +1,5 @@
 // rxpath: run, validate and summarise scenarios of the Linux UDP receive path.
+#include "cli/Calibrate.hpp"
 #include "cli/Compare.hpp"
 #include "cli/Summary.hpp"
 #include "cli/Sweep.hpp"
@@ -188,6 +189,17 @@ int main(int argc, char** argv) {
   exp->add_option("--snaplen", pcap.snaplen, "pcap: bytes kept of each frame (headers need 42)")
       ->check(CLI::Range(42, 65535));
 
+  cli::CalibrateOptions cal;
+  auto* calib =
+      app.add_subcommand("calibrate", "Fit cost parameters to measured totals; print a scenario fragment");
+  calib->add_option("SCENARIO", cal.scenario, "Scenario file of the measured setup")->required();
+  calib->add_option("--fit", cal.fits, "KEY:METRIC=VALUE, e.g. costs.recvmsg_ns:delivered=9322 (repeatable)")
+      ->required();
+  calib->add_option("--set", cal.sets, "Fixed override of the measured setup: KEY=VALUE");
+  calib->add_option("--min", cal.lo, "Smallest value tried for each fitted key (default 0)");
+  calib->add_option("--max", cal.hi, "Largest value tried for each fitted key (default 100000)");
+  calib->add_option("-o,--output", cal.out, "Write the fragment here instead of stdout");
+
   // Charts need Qt, which the simulator does not link: `plot` runs rxpath-plot from the viewer's build.
   auto* plot = app.add_subcommand(
       "plot", "Latency CDFs and latency-vs-parameter charts as PNG/SVG (runs rxpath-plot)");
@@ -224,6 +236,11 @@ int main(int argc, char** argv) {
       return cli::sweep(sw);
     }
     if (*merge) return cli::merge(merge_out, merge_in);
+    if (*calib) {
+      if (cal.lo < 0 || cal.hi <= cal.lo) return bad_input("calibrate: expected 0 <= --min < --max");
+      cal.self = fs::read_symlink("/proc/self/exe").string();
+      return cli::calibrate(cal);
+    }
     if (*cmp) return cli::compare(std::cout, cmp_a, cmp_b);
     if (*validate) {
       auto ls = model::load_scenario(scenario, overrides(sets));
