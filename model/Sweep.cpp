@@ -63,6 +63,7 @@ const std::vector<std::pair<std::string, std::string>>& sweep_metrics() {
                                                                   {"dropped", ""},
                                                                   {"throughput_pps", "kpps"},
                                                                   {"time_squeeze", ""},
+                                                                  {"interrupts_per_s", ""},
                                                                   {"cpu_hardirq_share", "%"},
                                                                   {"cpu_softirq_share", "%"},
                                                                   {"cpu_ksoftirqd_share", "%"},
@@ -91,6 +92,9 @@ nlohmann::json run_result(const StatsResult& s, const nlohmann::json& end) {
   int64_t squeeze = 0;
   for (const auto& row : end["softnet_stat"]) squeeze += row["time_squeeze"].get<int64_t>();
   r["time_squeeze"] = squeeze;
+  const double seconds = static_cast<double>(end["t"].get<int64_t>()) / 1e9;
+  r["interrupts_per_s"] =
+      seconds > 0 ? static_cast<double>(end["nic"]["interrupts"].get<int64_t>()) / seconds : 0.0;
   // Each context's share of all CPUs' time.
   const double total =
       static_cast<double>(end["t"].get<int64_t>()) * static_cast<double>(end["cpu_time_ns"].size());

@@ -23,5 +23,6 @@ for s in budget weight rcvbuf; do
   build/rxpath plot "$out/$s.json" --kind params -o "docs/images/study-$s-latency.png"
   build/rxpath plot "$out/$s.json" --kind drops -o "docs/images/study-$s-drops.png"
 done
-build/rxpath plot "$out/rcvbuf.json" --kind cdf -o docs/images/study-rcvbuf-cdf.png
+build/rxpath plot "$out/rcvbuf.json" --kind cdf --where traffic.0.rate_pps=350000 \
+    --title "Latency CDF at 350 kpps, by SO_RCVBUF" -o docs/images/study-rcvbuf-cdf.png
 echo "Tables: $out/{budget,weight,rcvbuf}.csv; plots: docs/images/study-*.png" >&2

@@ -205,7 +205,7 @@ int main(int argc, char** argv) {
       "plot", "Latency CDFs and latency-vs-parameter charts as PNG/SVG (runs rxpath-plot)");
   plot->prefix_command();
   plot->footer(
-      "Usage: rxpath plot RESULTS.json|TRACE.jsonl... -o FILE.png|FILE.svg [--kind cdf|params|drops]\n"
+      "Usage: rxpath plot RESULTS.json|TRACE.jsonl... -o FILE.png|FILE.svg [--kind params|drops|rate|cdf]\n"
       "See docs/plots.md.");
 
   auto* params = app.add_subcommand("params", "List every scenario parameter with its default and meaning");
