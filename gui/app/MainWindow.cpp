@@ -1,13 +1,16 @@
 #include "MainWindow.hpp"
 
 #include "Selection.hpp"
+#include "compare/CompareWindow.hpp"
 #include "data/TimeFormat.hpp"
 #include "models/PacketModel.hpp"
+#include "sweep/SweepWindow.hpp"
 #include "timeline/TimelineWidget.hpp"
 #include "views/DetailsPanel.hpp"
 #include "views/EventListView.hpp"
 #include "views/StatsView.hpp"
 #include "views/WaterfallDelegate.hpp"
+#include "whatif/WhatIfPanel.hpp"
 
 #include <QApplication>
 #include <QDockWidget>
@@ -144,6 +147,18 @@ void MainWindow::build_actions() {
   open->setIcon(style()->standardIcon(QStyle::SP_DialogOpenButton));
   recent_ = file->addMenu(tr("Open &Recent"));
   fill_recent_menu();
+  file->addAction(tr("Open &sweep results…"), this, [this] {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open sweep results (rxpath sweep -o OUT: OUT.json)"),
+                                     QString(), tr("Sweep results (*.json);;All files (*)"));
+    if (!path.isEmpty()) open_sweep(path);
+  });
+  QAction* cmp = file->addAction(tr("&Compare with…"), this, [this] {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Compare with another trace of the same traffic"), QString(),
+                                     tr("rxpath traces (*.jsonl);;All files (*)"));
+    if (!path.isEmpty()) compare_with(path);
+  });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
 
@@ -165,6 +180,14 @@ void MainWindow::build_actions() {
     sel_->set_marker(0, std::nullopt);
     sel_->set_marker(1, std::nullopt);
   });
+  QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+  QAction* whatif = tools->addAction(tr("&What if…"), this, [this] { what_if(); });
+  whatif->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
+  for (QAction* a : {cmp, whatif}) {
+    a->setEnabled(false);
+    connect(this, &MainWindow::load_finished, a, [this, a] { a->setEnabled(sel_->store() != nullptr); });
+  }
+
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&Mouse and keys"), this, [this] {
     QMessageBox::information(this, tr("Mouse and keys"),
@@ -179,6 +202,54 @@ void MainWindow::build_actions() {
   bar->setObjectName(QStringLiteral("main_toolbar"));
   bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
   for (QAction* a : {open, fit, zin, zout, fpk, prev, next, clear}) bar->addAction(a);
+}
+
+QWidget* MainWindow::open_sweep(const QString& path) {
+  try {
+    auto* w = new SweepWindow(path);
+    w->setAttribute(Qt::WA_DeleteOnClose);
+    w->resize(1400, 900);
+    w->show();
+    return w;
+  } catch (const charts::ChartError& e) {
+    last_error_ = QString::fromUtf8(e.what());
+    last_error_title_ = tr("Not a sweep's results");
+    auto* box = new QMessageBox(QMessageBox::Critical, last_error_title_, last_error_, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("load_error"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    return nullptr;
+  }
+}
+
+CompareWindow* MainWindow::compare_with(const QString& path) {
+  if (!sel_->store()) return nullptr;
+  LoadResult r = TraceLoadJob::load_now(path);
+  if (!r.store) {
+    last_error_ = r.error;
+    last_error_title_ = r.error_title;
+    auto* box = new QMessageBox(QMessageBox::Critical, r.error_title, r.error, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("load_error"));
+    box->setInformativeText(tr("The comparison was not opened; %1 stays open.")
+                                .arg(QFileInfo(QString::fromStdString(sel_->store()->path)).fileName()));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    return nullptr;
+  }
+  auto* w = new CompareWindow(sel_->shared_store(), r.store);
+  w->setAttribute(Qt::WA_DeleteOnClose);
+  w->resize(1600, 1000);
+  w->show();
+  return w;
+}
+
+WhatIfPanel* MainWindow::what_if() {
+  if (!sel_->store()) return nullptr;
+  auto* w = new WhatIfPanel(QString::fromStdString(sel_->store()->path), sel_->store()->header);
+  w->setAttribute(Qt::WA_DeleteOnClose);
+  w->resize(1300, 700);
+  w->show();
+  return w;
 }
 
 void MainWindow::choose_file() {
@@ -200,7 +271,11 @@ void MainWindow::dropEvent(QDropEvent* e) {
   const auto urls = e->mimeData()->urls();
   if (urls.isEmpty() || !urls.front().isLocalFile()) return;
   e->acceptProposedAction();
-  open_trace(urls.front().toLocalFile());
+  const QString path = urls.front().toLocalFile();
+  if (path.endsWith(QLatin1String(".json")))
+    open_sweep(path);
+  else
+    open_trace(path);
 }
 
 void MainWindow::open_trace(const QString& path) {

@@ -16,7 +16,9 @@ class QTableView;
 
 namespace rxpath::view {
 
+class CompareWindow;
 class DetailsPanel;
+class WhatIfPanel;
 class EventListView;
 class PacketModel;
 class Selection;
@@ -36,6 +38,12 @@ public:
   // Loads in this thread (screenshots, tests); false on error (see last_error()).
   bool open_trace_now(const QString& path);
   bool loading() const;
+  // A sweep's results (OUT.json) in their own window; nullptr (and an error dialog) if not one.
+  QWidget* open_sweep(const QString& path);
+  // The open trace and `path` side by side; nullptr (and an error dialog) if `path` cannot be read.
+  CompareWindow* compare_with(const QString& path);
+  // The what-if panel for the open trace.
+  WhatIfPanel* what_if();
 
   QString last_error() const { return last_error_; }
   QString last_error_title() const { return last_error_title_; }

@@ -2,16 +2,54 @@
 
 #include "MainWindow.hpp"
 #include "Selection.hpp"
+#include "compare/CompareWindow.hpp"
+#include "sweep/SweepWindow.hpp"
 #include "timeline/TimelineWidget.hpp"
+#include "whatif/WhatIfPanel.hpp"
 
 #include <QApplication>
+#include <QEventLoop>
 #include <QPixmap>
 
 #include <cstdio>
 
 namespace rxpath::view {
 
+namespace {
+
+int save(QWidget& w, const QString& out) {
+  for (int i = 0; i < 3; ++i) QApplication::processEvents();
+  if (!w.grab().save(out)) {
+    std::fprintf(stderr, "rxpath-view: cannot write %s\n", qPrintable(out));
+    return 2;
+  }
+  return 0;
+}
+
+int sweep_screenshot(const ScreenshotOptions& opt) {
+  try {
+    SweepWindow w(opt.trace);
+    w.resize(opt.size);
+    w.show();
+    for (int i : opt.ticks) {
+      if (i < 0 || i >= static_cast<int>(w.sweep().points.size())) {
+        std::fprintf(stderr, "rxpath-view: --tick %d: the results have %zu points\n", i,
+                     w.sweep().points.size());
+        return 2;
+      }
+      w.tick(i, true);
+    }
+    return save(w, opt.out);
+  } catch (const charts::ChartError& e) {
+    std::fprintf(stderr, "rxpath-view: %s\n", e.what());
+    return 2;
+  }
+}
+
+} // namespace
+
 int take_screenshot(const ScreenshotOptions& opt) {
+  if (opt.trace.endsWith(QLatin1String(".json"))) return sweep_screenshot(opt);
   MainWindow w;
   w.resize(opt.size);
   w.show();
@@ -34,12 +72,50 @@ int take_screenshot(const ScreenshotOptions& opt) {
     w.selection()->select_packet(static_cast<int>(*p), opt.stage);
     if (opt.zoom_packet) w.timeline()->fit_packet();
   }
-  for (int i = 0; i < 3; ++i) QApplication::processEvents();
-  if (!w.grab().save(opt.out)) {
-    std::fprintf(stderr, "rxpath-view: cannot write %s\n", qPrintable(opt.out));
-    return 2;
+  if (!opt.compare.isEmpty()) {
+    CompareWindow* c = w.compare_with(opt.compare);
+    if (!c) {
+      std::fprintf(stderr, "rxpath-view: %s\n", qPrintable(w.last_error()));
+      return 2;
+    }
+    c->resize(opt.size);
+    QApplication::processEvents();
+    if (opt.packet >= 0) {
+      if (auto p = c->selection(0)->store()->packet_index(opt.packet)) {
+        c->selection(0)->select_packet(static_cast<int>(*p), opt.stage);
+        if (opt.zoom_packet) c->timeline(0)->fit_packet();
+      }
+    }
+    return save(*c, opt.out);
   }
-  return 0;
+  if (!opt.what_if.isEmpty()) {
+    WhatIfPanel* panel = w.what_if();
+    panel->resize(opt.size);
+    for (const QString& kv : opt.what_if) {
+      const auto eq = kv.indexOf(QLatin1Char('='));
+      bool ok = eq > 0;
+      const double v = ok ? kv.mid(eq + 1).toDouble(&ok) : 0;
+      if (!ok || !panel->set_field(kv.left(eq), v)) {
+        std::fprintf(stderr, "rxpath-view: --what-if %s: expected KEY=NUMBER with a key of the panel\n",
+                     qPrintable(kv));
+        return 2;
+      }
+    }
+    QEventLoop loop;
+    bool ran = false;
+    QObject::connect(panel, &WhatIfPanel::finished, &loop, [&](bool ok) {
+      ran = ok;
+      loop.quit();
+    });
+    panel->run();
+    loop.exec();
+    if (!ran) {
+      std::fprintf(stderr, "rxpath-view: the what-if run failed: %s\n", qPrintable(panel->status()));
+      return 2;
+    }
+    return save(*panel, opt.out);
+  }
+  return save(w, opt.out);
 }
 
 } // namespace rxpath::view

@@ -1,4 +1,4 @@
-// rxpath-view [TRACE]
+// rxpath-view [TRACE | RESULTS.json] [--compare TRACE2]
 // rxpath-view --screenshot OUT.png TRACE [--packet N] [--stage K] [--tab packets|events|stats]
 // rxpath-view --benchmark TRACE
 #include "Benchmark.hpp"
@@ -37,7 +37,18 @@ int main(int argc, char** argv) {
                            QStringLiteral("With --packet: keep the whole trace in view."));
   QCommandLineOption bench(QStringLiteral("benchmark"),
                            QStringLiteral("Print the load time, memory and redraw times of TRACE and exit."));
-  cli.addOptions({shot, packet, stage, tab, size, whole, bench});
+  QCommandLineOption compare(QStringLiteral("compare"),
+                             QStringLiteral("Open TRACE2 beside TRACE (same traffic, other settings)."),
+                             QStringLiteral("TRACE2"));
+  QCommandLineOption whatif(
+      QStringLiteral("what-if"),
+      QStringLiteral("With --screenshot: run the what-if panel with KEY=VALUE (repeatable)."),
+      QStringLiteral("KEY=VALUE"));
+  QCommandLineOption tick(
+      QStringLiteral("tick"),
+      QStringLiteral("With --screenshot of sweep results: overlay the CDFs of these points."),
+      QStringLiteral("N,M,..."));
+  cli.addOptions({shot, packet, stage, tab, size, whole, bench, compare, whatif, tick});
   cli.process(app);
   const QStringList args = cli.positionalArguments();
 
@@ -69,12 +80,29 @@ int main(int argc, char** argv) {
       return 2;
     }
     opt.tab = cli.value(tab);
+    opt.compare = cli.value(compare);
+    opt.what_if = cli.values(whatif);
+    if (cli.isSet(tick))
+      for (const QString& n : cli.value(tick).split(QLatin1Char(','))) opt.ticks << n.toInt();
     opt.zoom_packet = !cli.isSet(whole);
     return rxpath::view::take_screenshot(opt);
   }
 
   rxpath::view::MainWindow w;
+  if (!args.isEmpty() && args[0].endsWith(QLatin1String(".json"))) {
+    // Sweep results open in their own window; the main window stays for traces.
+    if (!w.open_sweep(args[0])) {
+      std::fprintf(stderr, "rxpath-view: %s\n", qPrintable(w.last_error()));
+      return 2;
+    }
+    return app.exec();
+  }
   w.show();
-  if (!args.isEmpty()) w.open_trace(args[0]);
+  if (!args.isEmpty() && cli.isSet(compare)) {
+    if (!w.open_trace_now(args[0])) return app.exec(); // the error dialog is shown
+    w.compare_with(cli.value(compare));
+  } else if (!args.isEmpty()) {
+    w.open_trace(args[0]);
+  }
   return app.exec();
 }

@@ -247,8 +247,11 @@ Cdf read_trace_cdf(const std::string& path) {
   try {
     trace::TraceReader r(path);
     trace::Event e;
-    while (r.next(e))
+    c.dropped = 0;
+    while (r.next(e)) {
       if (e.kind == trace::Kind::Deliver && e.latency >= 0) c.ns.push_back(static_cast<double>(e.latency));
+      if (e.kind == trace::Kind::Drop) ++c.dropped;
+    }
   } catch (const trace::TraceError& e) {
     throw ChartError(e.what());
   }
@@ -337,7 +340,7 @@ QChart* cdf_chart(const std::vector<Cdf>& cdfs, const QString& title) {
     c->addSeries(line);
   }
   if (c->series().isEmpty()) {
-    c->setTitle(title + QStringLiteral(" — no delivered datagram"));
+    if (!cdfs.empty()) c->setTitle(title + QStringLiteral(" — no delivered datagram"));
     return c;
   }
   QAbstractAxis* x;

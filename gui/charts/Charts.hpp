@@ -24,6 +24,7 @@ struct ChartError : std::runtime_error {
 struct Cdf {
   QString name;
   std::vector<double> p, ns;
+  int64_t dropped = -1; // datagrams dropped, when read from a trace
 };
 
 struct SweepPoint {

@@ -1,0 +1,54 @@
+// Two traces of the same traffic side by side: two timelines on one shared time axis (zooming or
+// panning one moves the other), one packet selection (selecting a packet in one selects the
+// datagram with the same id in the other), and a table of every packet's fate and latency in
+// both, with a filter for the packets whose fate differs.
+#pragma once
+
+#include "data/TraceStore.hpp"
+
+#include <QWidget>
+
+#include <memory>
+
+class QCheckBox;
+class QLabel;
+class QTableWidget;
+
+namespace rxpath::view {
+
+class Selection;
+class TimelineWidget;
+
+class CompareWindow : public QWidget {
+  Q_OBJECT
+public:
+  CompareWindow(std::shared_ptr<const TraceStore> a, std::shared_ptr<const TraceStore> b,
+                QWidget* parent = nullptr);
+
+  Selection* selection(int which) const { return sel_[which]; }
+  TimelineWidget* timeline(int which) const { return timeline_[which]; }
+  QTableWidget* table() const { return table_; }
+  // What differs between the two runs' scenarios, one "key: a → b" per line ("" if nothing).
+  QString differences() const { return diff_; }
+  // Non-empty when the traffic differs: packets with the same id are then not the same datagram.
+  QString warning() const { return warning_; }
+
+private:
+  void fill_table();
+  void apply_filter();
+  void follow(int from); // the other side selects the packet `from` selected
+
+  std::shared_ptr<const TraceStore> store_[2];
+  Selection* sel_[2];
+  TimelineWidget* timeline_[2];
+  QLabel* fate_[2];
+  QTableWidget* table_;
+  QCheckBox* only_diff_;
+  QString diff_, warning_;
+  bool syncing_ = false;
+};
+
+// The scenario keys whose values differ ("sysctl.net.core.netdev_budget: 300 → 16").
+QStringList scenario_differences(const nlohmann::json& a, const nlohmann::json& b);
+
+} // namespace rxpath::view

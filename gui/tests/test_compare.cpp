@@ -1,0 +1,146 @@
+// Comparing runs in the viewer: two traces side by side, a sweep's results, and the what-if panel
+// re-running the open trace's scenario. Traces come from the real rxpath.
+#include "app/MainWindow.hpp"
+#include "app/Selection.hpp"
+#include "compare/CompareWindow.hpp"
+#include "sweep/SweepWindow.hpp"
+#include "timeline/TimelineWidget.hpp"
+#include "whatif/WhatIfPanel.hpp"
+
+#include <QChart>
+#include <QCheckBox>
+#include <QChartView>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QtTest>
+
+#include <fstream>
+
+using namespace rxpath::view;
+
+namespace {
+
+const QString kRxpath = QStringLiteral(RXPATH_BINARY_DIR "/rxpath");
+const QString kScenario = QStringLiteral(RXPATH_SOURCE_DIR "/scenarios/rcvbuf-overflow.json");
+
+void run_rxpath(const QStringList& args) {
+  QProcess p;
+  p.start(kRxpath, args);
+  QVERIFY(p.waitForFinished(120000));
+  QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+}
+
+// The same traffic twice: B with a socket buffer large enough that nothing is dropped.
+void two_traces(const QTemporaryDir& dir) {
+  run_rxpath({"run", kScenario, "-q", "-o", dir.filePath("a.jsonl"), "--set", "traffic.0.count=2000"});
+  run_rxpath({"run", kScenario, "-q", "-o", dir.filePath("b.jsonl"), "--set", "traffic.0.count=2000", "--set",
+          "sockets.server.so_rcvbuf_bytes=400000", "--set", "net.core.rmem_max=1000000"});
+}
+
+} // namespace
+
+class TestCompare : public QObject {
+  Q_OBJECT
+private slots:
+  void two_traces_share_the_axis_and_the_packet() {
+    QTemporaryDir dir;
+    two_traces(dir);
+    MainWindow w;
+    QVERIFY(w.open_trace_now(dir.filePath("a.jsonl")));
+    CompareWindow* c = w.compare_with(dir.filePath("b.jsonl"));
+    QVERIFY(c);
+    QVERIFY(c->warning().isEmpty());
+    QVERIFY(c->differences().contains(QStringLiteral("so_rcvbuf_bytes: 0 → 400000")));
+    // Zooming A moves B to the same range.
+    c->timeline(0)->set_range(1e6, 2e6);
+    QCOMPARE(c->timeline(1)->geometry_model().start(), c->timeline(0)->geometry_model().start());
+    QCOMPARE(c->timeline(1)->geometry_model().end(), c->timeline(0)->geometry_model().end());
+    QVERIFY(std::abs(c->timeline(0)->geometry_model().start() - 1e6) < 1);
+    // Selecting packet 1500 in B selects packet 1500 in A.
+    const auto idx = c->selection(1)->store()->packet_index(1500);
+    QVERIFY(idx);
+    c->selection(1)->select_packet(static_cast<int>(*idx));
+    QVERIFY(c->selection(0)->packet_record());
+    QCOMPARE(c->selection(0)->packet_record()->id, 1500);
+    // A dropped what B delivered: the table has every packet, and the filter shows those.
+    QTableWidget* t = c->table();
+    QCOMPARE(t->rowCount(), 2000);
+    int differ = 0;
+    for (int r = 0; r < t->rowCount(); ++r)
+      differ += t->item(r, 1)->text().startsWith(QLatin1String("dropped SOCKET_RCVBUFF")) &&
+                t->item(r, 2)->text().startsWith(QLatin1String("delivered"));
+    QVERIFY(differ > 100);
+    c->findChild<QCheckBox*>()->setChecked(true);
+    int shown = 0;
+    for (int r = 0; r < t->rowCount(); ++r) shown += !t->isRowHidden(r);
+    QCOMPARE(shown, differ);
+    delete c;
+  }
+
+  void a_broken_second_trace_leaves_the_first_open() {
+    QTemporaryDir dir;
+    two_traces(dir);
+    std::ofstream(dir.filePath("bad.jsonl").toStdString()) << "{not json\n";
+    MainWindow w;
+    QVERIFY(w.open_trace_now(dir.filePath("a.jsonl")));
+    QVERIFY(!w.compare_with(dir.filePath("bad.jsonl")));
+    QVERIFY(w.last_error().contains(QStringLiteral("bad.jsonl")));
+    QVERIFY(w.selection()->store());
+    QVERIFY(QString::fromStdString(w.selection()->store()->path).endsWith(QLatin1String("a.jsonl")));
+  }
+
+  void sweep_results_overlay_the_ticked_points() {
+    QTemporaryDir dir;
+    run_rxpath({"sweep", kScenario, "--set", "traffic.0.count=1000", "--set",
+            "sockets.server.so_rcvbuf_bytes=16384,65536,262144", "--set", "net.core.rmem_max=1000000", "-j",
+            "2", "-o", dir.filePath("sw")});
+    SweepWindow s(dir.filePath("sw.json"));
+    QCOMPARE(s.points()->topLevelItemCount(), 3);
+    QCOMPARE(s.cdf_view()->chart()->series().size(), 0);
+    s.tick(0, true);
+    s.tick(2, true);
+    QCOMPARE(s.cdf_view()->chart()->series().size(), 2);
+    s.tick(0, false);
+    QCOMPARE(s.cdf_view()->chart()->series().size(), 1);
+  }
+
+  void what_if_reruns_with_the_changes_and_overlays_the_cdf() {
+    QTemporaryDir dir;
+    two_traces(dir);
+    MainWindow w;
+    QVERIFY(w.open_trace_now(dir.filePath("a.jsonl")));
+    WhatIfPanel* p = w.what_if();
+    QVERIFY(p);
+    QVERIFY(p->set_arguments().isEmpty()); // nothing changed yet
+    QVERIFY(p->set_field(QStringLiteral("sockets.server.so_rcvbuf_bytes"), 400000));
+    QVERIFY(p->set_field(QStringLiteral("net.core.rmem_max"), 1000000));
+    QCOMPARE(p->set_arguments(), QStringList({"--set", "net.core.rmem_max=1000000", "--set",
+                                              "sockets.server.so_rcvbuf_bytes=400000"}));
+    p->set_rxpath_binary(kRxpath); // the test runs from its own directory, not rxpath-view's
+    QSignalSpy done(p, &WhatIfPanel::finished);
+    p->run();
+    QVERIFY(done.size() == 1 || done.wait(120000));
+    QCOMPARE(done.takeFirst().at(0).toBool(), true);
+    QCOMPARE(p->cdf_view()->chart()->series().size(), 2);
+    // The same numbers as b.jsonl, run with the same settings from the command line.
+    const auto b = rxpath::charts::read_trace_cdf(dir.filePath("b.jsonl").toStdString());
+    QCOMPARE(p->summary()->item(1, 2)->text().toLongLong(), static_cast<qlonglong>(b.ns.size()));
+    QCOMPARE(p->summary()->item(1, 3)->text().toLongLong(), static_cast<qlonglong>(b.dropped));
+    QVERIFY(p->summary()->item(0, 3)->text().toInt() > b.dropped); // the larger buffer dropped fewer
+    QVERIFY(QFile::exists(p->new_trace()));
+
+    // A run that cannot start says so.
+    p->set_rxpath_binary(dir.filePath("no-such-rxpath"));
+    p->run();
+    QCOMPARE(done.size(), 1);
+    QCOMPARE(done.takeFirst().at(0).toBool(), false);
+    QVERIFY(p->status().contains(QStringLiteral("Cannot start")));
+    delete p;
+  }
+};
+
+QTEST_MAIN(TestCompare)
+#include "test_compare.moc"
