@@ -10,8 +10,8 @@ QString qstr(std::string_view s) {
   return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
 }
 
-QString function_name(const StoredEvent& e) {
-  QString n = qstr(trace::to_string(e.fn));
+QString function_name(const TraceStore& s, const StoredEvent& e) {
+  QString n = QString::fromStdString(s.function(e.fn).name);
   if (e.hook != trace::Hook::None) n += QStringLiteral(" (%1)").arg(qstr(trace::to_string(e.hook)));
   return n;
 }
@@ -40,8 +40,8 @@ QString state_fields(const StoredEvent& e) {
 
 QString event_tooltip(const TraceStore& s, uint32_t i) {
   const StoredEvent& e = s.events[i];
-  QString html =
-      QStringLiteral("<b>%1</b> &nbsp;<i>%2</i><br>").arg(function_name(e), qstr(trace::to_string(e.kind)));
+  QString html = QStringLiteral("<b>%1</b> &nbsp;<i>%2</i><br>")
+                     .arg(function_name(s, e), qstr(trace::to_string(e.kind)));
   html += QStringLiteral("t = %1").arg(format_ns(static_cast<double>(e.t)));
   if (e.is_span())
     html += QStringLiteral(" … %1 (%2)")

@@ -8,7 +8,9 @@
 namespace rxpath::view {
 
 QString qstr(std::string_view s);
-QString function_name(const StoredEvent& e); // with the netfilter hook: "nf_hook_slow (LOCAL_IN)"
+// The name the trace's kernel version gives the function (from the header), with the netfilter
+// hook: "nf_hook_slow (LOCAL_IN)".
+QString function_name(const TraceStore& s, const StoredEvent& e);
 // "ring=3 rmem=1216/212992 qlen=1 …": the state fields the event carries.
 QString state_fields(const StoredEvent& e);
 // Several lines (HTML) for a tooltip.

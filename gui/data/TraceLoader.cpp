@@ -125,6 +125,7 @@ void TraceLoader::read_header(TraceStore& s) {
       if (!j.is_object()) continue;
       if (auto fn = trace::fn_from_name(str_or(j, "name", ""))) {
         auto& dst = s.functions[static_cast<size_t>(*fn)];
+        dst.name = str_or(j, "name", dst.name); // the trace's kernel version's name
         dst.file = str_or(j, "file", dst.file);
         dst.summary = str_or(j, "summary", dst.summary);
       }

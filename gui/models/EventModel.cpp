@@ -77,7 +77,7 @@ QVariant EventModel::data(const QModelIndex& index, int role) const {
   case Kind:
     return qstr(trace::to_string(e.kind));
   case Function:
-    return function_name(e);
+    return function_name(*store_, e);
   case Packet:
     return e.pkt >= 0 ? QVariant(e.pkt) : QVariant();
   case Reason:

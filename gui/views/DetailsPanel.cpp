@@ -73,7 +73,7 @@ void DetailsPanel::refresh() {
     packet_->setText(tr("— (not a packet's stage)"));
   }
   const FunctionInfo& fi = s->function(e.fn);
-  QString fn = function_name(e);
+  QString fn = function_name(*s, e);
   if (e.kind == trace::Kind::Drop) fn += tr("  — DROP: %1").arg(qstr(trace::to_string(e.reason)));
   function_->setText(fn);
   file_->setText(fi.file.empty() ? tr("(hardware / application)") : QString::fromStdString(fi.file));
