@@ -140,7 +140,8 @@ void Schema::choice(const char* key, std::string& v, const std::vector<std::stri
   if (!reading()) return doc(key, "string", "\"" + v + "\"", all, desc);
   if (const auto* j = find(key, "string", desc)) {
     // A number that spells an option is that option (`--set kernel=6.18` arrives as a number).
-    const bool spelled = j->is_number() && std::find(options.begin(), options.end(), j->dump()) != options.end();
+    const bool spelled =
+        j->is_number() && std::find(options.begin(), options.end(), j->dump()) != options.end();
     if (!j->is_string() && !spelled) fail(key, "expected one of " + all + ", found " + type_name(*j));
     v = spelled ? j->dump() : j->get<std::string>();
     if (std::find(options.begin(), options.end(), v) == options.end())

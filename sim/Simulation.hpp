@@ -15,7 +15,7 @@
 namespace rxpath::sim {
 
 struct RunOptions {
-  std::optional<std::string> trace_path; // no trace when empty
+  std::optional<std::string> trace_path;       // no trace when empty
   enum class Progress { Off, Human, Machine }; // see Progress in Simulation.cpp
   Progress progress = Progress::Off;
 };

@@ -99,10 +99,9 @@ TEST_CASE("a bad --set names the key", "[scenario][errors]") {
 }
 
 TEST_CASE("every shipped scenario is valid", "[scenario]") {
-  for (const char* name :
-       {"walkthrough", "default", "rcvbuf-overflow", "napi-budget-flood", "rps-backlog", "no-socket",
-        "bad-checksum", "netfilter-drop", "two-receivers", "napi-off", "flood-1m", "fragments", "livelock",
-        "study-budget-rcvbuf", "loopback"}) {
+  for (const char* name : {"walkthrough", "default", "rcvbuf-overflow", "napi-budget-flood", "rps-backlog",
+                           "no-socket", "bad-checksum", "netfilter-drop", "two-receivers", "napi-off",
+                           "flood-1m", "fragments", "livelock", "study-budget-rcvbuf", "loopback"}) {
     INFO(name);
     CHECK_NOTHROW(load_scenario(std::string(RXPATH_SOURCE_DIR) + "/scenarios/" + name + ".json"));
   }

@@ -10,8 +10,9 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QScrollArea>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
-#include <QTableWidget>
+#include <QTableView>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -52,6 +53,90 @@ QString fate_text(const PacketRecord* p) {
   }
   return QObject::tr("in flight");
 }
+
+// One row per packet id in either trace: its fate and latency in A and B. Rows are only (id, the
+// two records): the text is made when a view asks for it, so a comparison of millions of packets
+// stays small.
+class CompareModel : public QAbstractTableModel {
+public:
+  CompareModel(const TraceStore& a, const TraceStore& b, QObject* parent)
+      : QAbstractTableModel(parent), s_{&a, &b} {
+    std::vector<int64_t> ids;
+    for (const auto* st : s_)
+      for (const auto& p : st->packets) ids.push_back(p.id);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    rows_.reserve(ids.size());
+    for (int64_t id : ids) {
+      Row r{id, {nullptr, nullptr}};
+      for (int i = 0; i < 2; ++i)
+        if (auto idx = s_[i]->packet_index(id)) r.p[i] = &s_[i]->packets[*idx];
+      rows_.push_back(r);
+    }
+  }
+  int rowCount(const QModelIndex& parent = {}) const override {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+  }
+  int columnCount(const QModelIndex& parent = {}) const override { return parent.isValid() ? 0 : 6; }
+  QVariant headerData(int section, Qt::Orientation o, int role) const override {
+    if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    static const char* names[] = {"packet",        "fate in A",     "fate in B",
+                                  "latency A, µs", "latency B, µs", "B − A, µs"};
+    return QObject::tr(names[section]);
+  }
+  QVariant data(const QModelIndex& idx, int role) const override {
+    const Row& r = rows_[static_cast<size_t>(idx.row())];
+    if (role == kDiffersRole) return r.differs();
+    if (role != Qt::DisplayRole) return {};
+    auto latency = [](const PacketRecord* p) -> QVariant {
+      return p && p->fate == Fate::Delivered ? QVariant(static_cast<double>(p->latency) / 1e3) : QVariant();
+    };
+    switch (idx.column()) {
+    case 0:
+      return static_cast<qlonglong>(r.id);
+    case 1:
+    case 2:
+      return fate_text(r.p[idx.column() - 1]);
+    case 3:
+    case 4:
+      return latency(r.p[idx.column() - 3]);
+    default: {
+      const QVariant a = latency(r.p[0]), b = latency(r.p[1]);
+      return a.isValid() && b.isValid() ? QVariant(b.toDouble() - a.toDouble()) : QVariant();
+    }
+    }
+  }
+  static constexpr int kDiffersRole = Qt::UserRole + 1;
+
+private:
+  struct Row {
+    int64_t id;
+    const PacketRecord* p[2];
+    bool differs() const {
+      return !p[0] || !p[1] || p[0]->fate != p[1]->fate || p[0]->reason != p[1]->reason;
+    }
+  };
+  const TraceStore* s_[2];
+  std::vector<Row> rows_;
+};
+
+// "Only packets whose fate differs".
+class DiffersFilter : public QSortFilterProxyModel {
+public:
+  using QSortFilterProxyModel::QSortFilterProxyModel;
+  void set_only_differing(bool on) {
+    only_ = on;
+    invalidateFilter();
+  }
+
+protected:
+  bool filterAcceptsRow(int row, const QModelIndex& parent) const override {
+    return !only_ || sourceModel()->index(row, 0, parent).data(CompareModel::kDiffersRole).toBool();
+  }
+
+private:
+  bool only_ = false;
+};
 
 } // namespace
 
@@ -127,9 +212,12 @@ CompareWindow::CompareWindow(std::shared_ptr<const TraceStore> a, std::shared_pt
   lv->setContentsMargins(0, 0, 0, 0);
   only_diff_ = new QCheckBox(tr("Only packets whose fate differs"));
   lv->addWidget(only_diff_);
-  table_ = new QTableWidget(0, 6);
-  table_->setHorizontalHeaderLabels(
-      {tr("packet"), tr("fate in A"), tr("fate in B"), tr("latency A"), tr("latency B"), tr("B − A")});
+  auto* filter = new DiffersFilter(this);
+  filter->setSourceModel(new CompareModel(*store_[0], *store_[1], this));
+  table_ = new QTableView;
+  table_->setModel(filter);
+  table_->setSortingEnabled(true);
+  table_->sortByColumn(0, Qt::AscendingOrder);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->verticalHeader()->hide();
@@ -137,10 +225,9 @@ CompareWindow::CompareWindow(std::shared_ptr<const TraceStore> a, std::shared_pt
   lv->addWidget(table_, 1);
   split->addWidget(lower);
   split->setSizes({400, 400, 250});
-  fill_table();
-  connect(only_diff_, &QCheckBox::toggled, this, &CompareWindow::apply_filter);
-  connect(table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
-    const int64_t id = table_->item(row, 0)->data(Qt::DisplayRole).toLongLong();
+  connect(only_diff_, &QCheckBox::toggled, filter, &DiffersFilter::set_only_differing);
+  connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& idx) {
+    const int64_t id = idx.siblingAtColumn(0).data().toLongLong();
     for (int i = 0; i < 2; ++i)
       if (auto p = store_[i]->packet_index(id)) {
         sel_[i]->select_packet(static_cast<int>(*p));
@@ -168,49 +255,6 @@ void CompareWindow::follow(int from) {
   syncing_ = true;
   if (q) sel_[other]->select_packet(static_cast<int>(q - store_[other]->packets.data()));
   syncing_ = false;
-}
-
-void CompareWindow::fill_table() {
-  std::vector<int64_t> ids;
-  for (int i = 0; i < 2; ++i)
-    for (const auto& p : store_[i]->packets) ids.push_back(p.id);
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  table_->setSortingEnabled(false);
-  table_->setRowCount(static_cast<int>(ids.size()));
-  for (size_t r = 0; r < ids.size(); ++r) {
-    const PacketRecord* p[2] = {nullptr, nullptr};
-    for (int i = 0; i < 2; ++i)
-      if (auto idx = store_[i]->packet_index(ids[r])) p[i] = &store_[i]->packets[*idx];
-    auto num = [](double v) {
-      auto* it = new QTableWidgetItem;
-      it->setData(Qt::DisplayRole, v);
-      return it;
-    };
-    const int row = static_cast<int>(r);
-    table_->setItem(row, 0, num(static_cast<double>(ids[r])));
-    for (int i = 0; i < 2; ++i) {
-      table_->setItem(row, 1 + i, new QTableWidgetItem(fate_text(p[i])));
-      const bool delivered = p[i] && p[i]->fate == Fate::Delivered;
-      table_->setItem(row, 3 + i,
-                      delivered ? num(static_cast<double>(p[i]->latency) / 1e3) : new QTableWidgetItem);
-    }
-    const bool both = p[0] && p[1] && p[0]->fate == Fate::Delivered && p[1]->fate == Fate::Delivered;
-    table_->setItem(
-        row, 5, both ? num(static_cast<double>(p[1]->latency - p[0]->latency) / 1e3) : new QTableWidgetItem);
-    const bool differs = !p[0] || !p[1] || p[0]->fate != p[1]->fate || p[0]->reason != p[1]->reason;
-    table_->item(row, 0)->setData(Qt::UserRole, differs);
-  }
-  table_->setSortingEnabled(true);
-  table_->sortByColumn(0, Qt::AscendingOrder);
-  table_->horizontalHeaderItem(3)->setText(tr("latency A, µs"));
-  table_->horizontalHeaderItem(4)->setText(tr("latency B, µs"));
-  table_->horizontalHeaderItem(5)->setText(tr("B − A, µs"));
-}
-
-void CompareWindow::apply_filter() {
-  for (int r = 0; r < table_->rowCount(); ++r)
-    table_->setRowHidden(r, only_diff_->isChecked() && !table_->item(r, 0)->data(Qt::UserRole).toBool());
 }
 
 } // namespace rxpath::view

@@ -12,7 +12,7 @@
 
 class QCheckBox;
 class QLabel;
-class QTableWidget;
+class QTableView;
 
 namespace rxpath::view {
 
@@ -27,22 +27,21 @@ public:
 
   Selection* selection(int which) const { return sel_[which]; }
   TimelineWidget* timeline(int which) const { return timeline_[which]; }
-  QTableWidget* table() const { return table_; }
+  // One row per packet id in either trace (id, fate in A, fate in B, latency A, B, B − A).
+  QTableView* table() const { return table_; }
   // What differs between the two runs' scenarios, one "key: a → b" per line ("" if nothing).
   QString differences() const { return diff_; }
   // Non-empty when the traffic differs: packets with the same id are then not the same datagram.
   QString warning() const { return warning_; }
 
 private:
-  void fill_table();
-  void apply_filter();
   void follow(int from); // the other side selects the packet `from` selected
 
   std::shared_ptr<const TraceStore> store_[2];
   Selection* sel_[2];
   TimelineWidget* timeline_[2];
   QLabel* fate_[2];
-  QTableWidget* table_;
+  QTableView* table_;
   QCheckBox* only_diff_;
   QString diff_, warning_;
   bool syncing_ = false;

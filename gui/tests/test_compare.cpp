@@ -8,10 +8,11 @@
 #include "whatif/WhatIfPanel.hpp"
 
 #include <QChart>
-#include <QCheckBox>
 #include <QChartView>
+#include <QCheckBox>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTreeWidget>
@@ -37,7 +38,7 @@ void run_rxpath(const QStringList& args) {
 void two_traces(const QTemporaryDir& dir) {
   run_rxpath({"run", kScenario, "-q", "-o", dir.filePath("a.jsonl"), "--set", "traffic.0.count=2000"});
   run_rxpath({"run", kScenario, "-q", "-o", dir.filePath("b.jsonl"), "--set", "traffic.0.count=2000", "--set",
-          "sockets.server.so_rcvbuf_bytes=400000", "--set", "net.core.rmem_max=1000000"});
+              "sockets.server.so_rcvbuf_bytes=400000", "--set", "net.core.rmem_max=1000000"});
 }
 
 } // namespace
@@ -66,17 +67,15 @@ private slots:
     QVERIFY(c->selection(0)->packet_record());
     QCOMPARE(c->selection(0)->packet_record()->id, 1500);
     // A dropped what B delivered: the table has every packet, and the filter shows those.
-    QTableWidget* t = c->table();
+    QAbstractItemModel* t = c->table()->model();
     QCOMPARE(t->rowCount(), 2000);
     int differ = 0;
     for (int r = 0; r < t->rowCount(); ++r)
-      differ += t->item(r, 1)->text().startsWith(QLatin1String("dropped SOCKET_RCVBUFF")) &&
-                t->item(r, 2)->text().startsWith(QLatin1String("delivered"));
+      differ += t->index(r, 1).data().toString().startsWith(QLatin1String("dropped SOCKET_RCVBUFF")) &&
+                t->index(r, 2).data().toString().startsWith(QLatin1String("delivered"));
     QVERIFY(differ > 100);
     c->findChild<QCheckBox*>()->setChecked(true);
-    int shown = 0;
-    for (int r = 0; r < t->rowCount(); ++r) shown += !t->isRowHidden(r);
-    QCOMPARE(shown, differ);
+    QCOMPARE(t->rowCount(), differ);
     delete c;
   }
 
@@ -95,8 +94,8 @@ private slots:
   void sweep_results_overlay_the_ticked_points() {
     QTemporaryDir dir;
     run_rxpath({"sweep", kScenario, "--set", "traffic.0.count=1000", "--set",
-            "sockets.server.so_rcvbuf_bytes=16384,65536,262144", "--set", "net.core.rmem_max=1000000", "-j",
-            "2", "-o", dir.filePath("sw")});
+                "sockets.server.so_rcvbuf_bytes=16384,65536,262144", "--set", "net.core.rmem_max=1000000",
+                "-j", "2", "-o", dir.filePath("sw")});
     SweepWindow s(dir.filePath("sw.json"));
     QCOMPARE(s.points()->topLevelItemCount(), 3);
     QCOMPARE(s.cdf_view()->chart()->series().size(), 0);

@@ -271,8 +271,8 @@ int main(int argc, char** argv) {
     uname_buf[std::strcspn(uname_buf, "\n")] = 0;
   }
   if (check && std::string(uname_buf).rfind(kernel, 0) != 0) {
-    std::cout << "rxpath-kernel-compare: skipped: this machine runs Linux " << uname_buf << ", not the model's "
-              << kernel << " profile; run without --check to see both side by side\n";
+    std::cout << "rxpath-kernel-compare: skipped: this machine runs Linux " << uname_buf
+              << ", not the model's " << kernel << " profile; run without --check to see both side by side\n";
     return kSkipped;
   }
   const fs::path dir = fs::temp_directory_path() / ("rxpath-kernel-compare." + std::to_string(getpid()));
