@@ -245,7 +245,7 @@ CompareWindow* MainWindow::compare_with(const QString& path) {
 
 WhatIfPanel* MainWindow::what_if() {
   if (!sel_->store()) return nullptr;
-  auto* w = new WhatIfPanel(QString::fromStdString(sel_->store()->path), sel_->store()->header);
+  auto* w = new WhatIfPanel(*sel_->store());
   w->setAttribute(Qt::WA_DeleteOnClose);
   w->resize(1300, 700);
   w->show();

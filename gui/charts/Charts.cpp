@@ -241,23 +241,31 @@ Sweep read_sweep(const std::string& path) {
   return s;
 }
 
-Cdf read_trace_cdf(const std::string& path) {
+Cdf make_cdf(QString name, std::vector<double> ns, int64_t dropped) {
   Cdf c;
-  c.name = QString::fromStdString(std::filesystem::path(path).filename().string());
+  c.name = std::move(name);
+  c.ns = std::move(ns);
+  c.dropped = dropped;
+  std::sort(c.ns.begin(), c.ns.end());
+  for (size_t i = 0; i < c.ns.size(); ++i) c.p.push_back(static_cast<double>(i + 1) / c.ns.size());
+  return c;
+}
+
+Cdf read_trace_cdf(const std::string& path) {
+  std::vector<double> ns;
+  int64_t dropped = 0;
   try {
     trace::TraceReader r(path);
     trace::Event e;
-    c.dropped = 0;
     while (r.next(e)) {
-      if (e.kind == trace::Kind::Deliver && e.latency >= 0) c.ns.push_back(static_cast<double>(e.latency));
-      if (e.kind == trace::Kind::Drop) ++c.dropped;
+      if (e.kind == trace::Kind::Deliver && e.latency >= 0) ns.push_back(static_cast<double>(e.latency));
+      if (e.kind == trace::Kind::Drop) ++dropped;
     }
   } catch (const trace::TraceError& e) {
     throw ChartError(e.what());
   }
-  std::sort(c.ns.begin(), c.ns.end());
-  for (size_t i = 0; i < c.ns.size(); ++i) c.p.push_back(static_cast<double>(i + 1) / c.ns.size());
-  return c;
+  return make_cdf(QString::fromStdString(std::filesystem::path(path).filename().string()), std::move(ns),
+                  dropped);
 }
 
 std::vector<QChart*> latency_charts(const Sweep& s) {

@@ -43,6 +43,9 @@ struct Sweep {
   std::vector<SweepPoint> points;
 };
 
+// The CDF of these latencies (ns, any order).
+Cdf make_cdf(QString name, std::vector<double> ns, int64_t dropped = -1);
+
 // `rxpath sweep -o OUT` / `rxpath merge` results (OUT.json).
 Sweep read_sweep(const std::string& path);
 // The delivered datagrams' latencies of an rxpath trace.

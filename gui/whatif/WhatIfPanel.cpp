@@ -44,11 +44,18 @@ double WhatIfPanel::Field::value() const {
   return static_cast<QDoubleSpinBox*>(editor)->value();
 }
 
-WhatIfPanel::WhatIfPanel(const QString& trace, const nlohmann::json& header, QWidget* parent)
-    : QWidget(parent), trace_(trace),
+WhatIfPanel::WhatIfPanel(const TraceStore& trace, QWidget* parent)
+    : QWidget(parent), trace_(QString::fromStdString(trace.path)),
       rxpath_(QCoreApplication::applicationDirPath() + QStringLiteral("/rxpath")),
-      scenario_(header.value("scenario", nlohmann::json::object())) {
-  setWindowTitle(tr("What if… — %1 — rxpath-view").arg(QFileInfo(trace).fileName()));
+      scenario_(trace.header.value("scenario", nlohmann::json::object())) {
+  setWindowTitle(tr("What if… — %1 — rxpath-view").arg(QFileInfo(trace_).fileName()));
+  std::vector<double> ns;
+  int64_t dropped = 0;
+  for (const auto& p : trace.packets) {
+    if (p.fate == Fate::Delivered && p.latency >= 0) ns.push_back(static_cast<double>(p.latency));
+    dropped += p.fate == Fate::Dropped;
+  }
+  before_ = charts::make_cdf(tr("this trace"), std::move(ns), dropped);
   auto* layout = new QHBoxLayout(this);
   auto* left = new QVBoxLayout;
   layout->addLayout(left);
@@ -238,10 +245,6 @@ void WhatIfPanel::on_finished(int code, QProcess::ExitStatus st) {
   }
   progress_->setValue(1000);
   try {
-    if (before_.p.empty()) {
-      before_ = charts::read_trace_cdf(trace_.toStdString());
-      before_.name = tr("this trace");
-    }
     charts::Cdf after = charts::read_trace_cdf(new_trace_.toStdString());
     after.name =
         tr("what if: %1").arg(set_arguments().join(QLatin1Char(' ')).remove(QStringLiteral("--set ")));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "charts/Charts.hpp"
+#include "data/TraceStore.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -25,8 +26,8 @@ namespace rxpath::view {
 class WhatIfPanel : public QWidget {
   Q_OBJECT
 public:
-  // `trace`: the open trace's file; `header`: its header (with the resolved scenario).
-  WhatIfPanel(const QString& trace, const nlohmann::json& header, QWidget* parent = nullptr);
+  // For the open trace: its header's resolved scenario, its delivered latencies for the "before" CDF.
+  explicit WhatIfPanel(const TraceStore& trace, QWidget* parent = nullptr);
   ~WhatIfPanel() override;
 
   // One "--set KEY=VALUE" per field whose value differs from the trace's scenario.
