@@ -5,6 +5,8 @@
 //   rxpath-plot TRACE.jsonl... -o FILE.png|svg
 #include "charts/Charts.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <QApplication>
 #include <QChart>
 
@@ -33,57 +35,37 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 int main(int argc, char** argv) {
   // Headless unless a display was asked for.
   if (!std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
-  std::vector<std::string> inputs;
+  std::vector<std::string> inputs, wheres;
   std::string out, kind, title;
-  std::vector<std::pair<std::string, std::string>> where; // --where KEY=VALUE: only those points
   int width = 900, height = 420;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&](const char* what) -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(a + ": expected " + what);
-      return argv[++i];
-    };
-    try {
-      if (a == "-o" || a == "--output") {
-        out = value("an output file");
-      } else if (a == "--kind") {
-        kind = value("params, drops, rate or cdf");
-        if (kind != "params" && kind != "drops" && kind != "rate" && kind != "cdf")
-          return usage_error("--kind " + kind + ": expected params, drops, rate or cdf");
-      } else if (a == "--where") {
-        const std::string w = value("KEY=VALUE");
-        const auto eq = w.find('=');
-        if (eq == std::string::npos || eq == 0) return usage_error("--where " + w + ": expected KEY=VALUE");
-        where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
-      } else if (a == "--title") {
-        title = value("a title");
-      } else if (a == "--width" || a == "--height") {
-        const std::string v = value("a size in pixels");
-        char* end = nullptr;
-        const long n = std::strtol(v.c_str(), &end, 10);
-        if (*end || n < 100 || n > 10000) return usage_error(a + " " + v + ": expected 100 to 10000 pixels");
-        (a == "--width" ? width : height) = static_cast<int>(n);
-      } else if (a == "-h" || a == "--help") {
-        std::printf(
-            "rxpath plot RESULTS.json|TRACE.jsonl... -o FILE.png|FILE.svg [--kind params|drops|rate|cdf]\n"
-            "  RESULTS.json (rxpath sweep -o): latency against the first swept key (params, the default),\n"
-            "  delivered and drops against it (drops), delivered and interrupt rates with a line per value\n"
-            "  of the second key (rate), or the points' latency CDFs (cdf).\n"
-            "  TRACE.jsonl...: the delivered datagrams' latency CDFs, one line per trace.\n");
-        return 0;
-      } else if (!a.empty() && a[0] == '-') {
-        return usage_error("unknown option " + a);
-      } else {
-        inputs.push_back(a);
-      }
-    } catch (const std::invalid_argument& e) {
-      return usage_error(e.what());
-    }
+  CLI::App cli{"rxpath plot: latency CDFs and latency-vs-parameter charts as PNG or SVG (docs/plots.md)"};
+  cli.add_option("INPUT", inputs,
+                 "A sweep's RESULTS.json (rxpath sweep -o), or traces (.jsonl): their latency CDFs")
+      ->required();
+  cli.add_option("-o,--output", out, "FILE.png or FILE.svg")->required();
+  cli.add_option("--kind", kind,
+                 "RESULTS.json: params (latency against the first swept key, the default), drops, rate "
+                 "(delivered and interrupt rates, a line per value of the other keys) or cdf")
+      ->check(CLI::IsMember({"params", "drops", "rate", "cdf"}));
+  cli.add_option("--where", wheres, "KEY=VALUE: only the points with this value of a swept key");
+  cli.add_option("--title", title, "Title of the (first) chart");
+  cli.add_option("--width", width, "Pixels of each chart")->check(CLI::Range(100, 10000));
+  cli.add_option("--height", height, "Pixels of each chart")->check(CLI::Range(100, 10000));
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return usage_error(e.what());
   }
-  if (out.empty()) return usage_error("-o FILE.png|FILE.svg is required");
+  std::vector<std::pair<std::string, std::string>> where;
+  for (const auto& w : wheres) {
+    const auto eq = w.find('=');
+    if (eq == std::string::npos || eq == 0) return usage_error("--where " + w + ": expected KEY=VALUE");
+    where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
+  }
   if (!ends_with(out, ".png") && !ends_with(out, ".svg"))
     return usage_error("-o " + out + ": expected a file name ending in .png or .svg");
-  if (inputs.empty()) return usage_error("expected a sweep's RESULTS.json or one or more traces");
 
   QApplication app(argc, argv);
   using namespace rxpath::charts;
