@@ -27,7 +27,7 @@ DetailsPanel::DetailsPanel(Selection* selection, QWidget* parent) : QWidget(pare
   file_ = label(tr("Source"), "file");
   context_ = label(tr("Context"), "context");
   time_ = label(tr("Time"), "time");
-  since_ = label(tr("Since NIC"), "since");
+  since_ = label(tr("Since arrival"), "since"); // at the NIC, or a loopback sender's sendto()
   state_ = label(tr("State"), "state");
   summary_ = label(tr("What it does"), "summary");
   QFont mono = state_->font();

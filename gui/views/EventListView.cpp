@@ -91,8 +91,10 @@ void EventListView::on_store_changed() {
   ctx_->clear();
   reason_->clear();
   fn_->addItem(tr("any function"), -1);
-  for (int f = 0; f < static_cast<int>(trace::Fn::Count_); ++f)
-    fn_->addItem(qstr(trace::to_string(static_cast<trace::Fn>(f))), f);
+  for (int f = 0; f < static_cast<int>(trace::Fn::Count_); ++f) // by the trace's kernel version's names
+    fn_->addItem(s ? QString::fromStdString(s->function(static_cast<trace::Fn>(f)).name)
+                   : qstr(trace::to_string(static_cast<trace::Fn>(f))),
+                 f);
   cpu_->addItem(tr("any CPU"), -2);
   cpu_->addItem(tr("NIC"), -1);
   for (int c = 0; s && c < s->cpus; ++c) cpu_->addItem(tr("CPU %1").arg(c), c);
