@@ -96,9 +96,9 @@ double StatsResult::throughput_pps() const {
 Stats::Times& Stats::at(int64_t pkt) {
   if (pkt >= static_cast<int64_t>(pkts_.size())) {
     pkts_.resize(static_cast<size_t>(pkt) + 1);
-    outcomes_.resize(static_cast<size_t>(pkt) + 1);
+    if (keep_outcomes_) outcomes_.resize(static_cast<size_t>(pkt) + 1);
   }
-  outcomes_[static_cast<size_t>(pkt)].seen = true;
+  outcome(pkt).seen = true;
   return pkts_[static_cast<size_t>(pkt)];
 }
 
@@ -146,7 +146,7 @@ void Stats::emit(const trace::Event& e) {
       note_arrival(t, e.t); // missed at the ring: it arrived all the same
     ++t.fates;
     ++r_.dropped[static_cast<size_t>(e.reason)];
-    outcomes_[static_cast<size_t>(e.pkt)].reason = e.reason;
+    outcome(e.pkt).reason = e.reason;
     break;
   }
   case Kind::Deliver: {
@@ -154,7 +154,7 @@ void Stats::emit(const trace::Event& e) {
     ++t.fates;
     ++r_.delivered;
     r_.last_delivery_ns = std::max(r_.last_delivery_ns, e.t);
-    PacketOutcome& o = outcomes_[static_cast<size_t>(e.pkt)];
+    PacketOutcome& o = outcome(e.pkt);
     o.delivered = true;
     o.latency = e.latency >= 0 ? e.latency : e.t - t.arrival;
     latency_.push_back(o.latency);

@@ -52,9 +52,12 @@ struct PacketOutcome {
 
 class Stats final : public EventSink {
 public:
+  // keep_outcomes: remember every packet's fate and latency split (for comparing two runs; ~56
+  // bytes per datagram, which a plain run does not need).
+  explicit Stats(bool keep_outcomes = false) : keep_outcomes_(keep_outcomes) {}
   void emit(const trace::Event& e) override;
   StatsResult result();
-  // By packet id (for comparing two runs of the same traffic).
+  // By packet id (for comparing two runs of the same traffic); empty unless keep_outcomes.
   const std::vector<PacketOutcome>& outcomes() const { return outcomes_; }
 
 private:
@@ -65,7 +68,12 @@ private:
   Times& at(int64_t pkt);
   void note_arrival(Times& t, int64_t when);
   std::vector<Times> pkts_;
+  bool keep_outcomes_;
   std::vector<PacketOutcome> outcomes_;
+  PacketOutcome scratch_; // where outcomes go when they are not kept
+  PacketOutcome& outcome(int64_t pkt) {
+    return keep_outcomes_ ? outcomes_[static_cast<size_t>(pkt)] : scratch_;
+  }
   std::vector<int64_t> latency_;
   std::array<std::vector<int64_t>, static_cast<size_t>(Part::Count_)> parts_;
   StatsResult r_;

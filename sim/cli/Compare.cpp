@@ -13,7 +13,7 @@ namespace {
 
 struct Loaded {
   nlohmann::json header, end;
-  model::Stats stats;
+  model::Stats stats{/*keep_outcomes=*/true};
 };
 
 void load(const std::string& path, Loaded& l) {
