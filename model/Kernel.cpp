@@ -564,39 +564,42 @@ bool Kernel::socket_enqueue(Socket& s, Skb& skb, int cpu, Ctx ctx, int64_t t, Fn
       ++ss.drops;
       return drop(DropReason::SocketRcvbuff, Fn::SockQueueRcvSkb);
     }
-  } else if (fn == Fn::UdpQueueRcvSkb) {
-    // sk_rcvqueues_full (include/net/sock.h): backlog.len + rmem_alloc > rcvbuf; this skb's own
-    // truesize is not counted, so one datagram may overshoot.
-    if (s.backlog_len + s.rmem_alloc > s.rcvbuf) {
+  } else {
+    // 3.19 udp_queue_rcv_skb, then sock_queue_rcv_skb (net/core/sock.c).
+    if (fn == Fn::UdpQueueRcvSkb) {
+      // sk_rcvqueues_full (include/net/sock.h): backlog.len + rmem_alloc > rcvbuf; this skb's own
+      // truesize is not counted, so one datagram may overshoot.
+      if (s.backlog_len + s.rmem_alloc > s.rcvbuf) {
+        ++c_[UdpMib::RcvbufErrors];
+        ++c_[UdpMib::InErrors];
+        ++ss.drops;
+        return drop(DropReason::SocketRcvbuff, Fn::UdpQueueRcvSkb);
+      }
+      if (s.owned_by_user) {
+        // sk_add_backlog: the thread owning the socket processes it in release_sock.
+        s.backlog.push_back(skb);
+        s.backlog_len += skb.truesize;
+        ++ss.backlog;
+        Event e = ev(Kind::Stage, Fn::SkAddBacklog, cpu, ctx, t, &skb);
+        e.sock = s.index;
+        e.rmem = s.rmem_alloc;
+        e.rcvbuf = s.rcvbuf;
+        sink_.emit(e);
+        return false;
+      }
+    }
+    // sock_queue_rcv_skb: rmem_alloc >= rcvbuf -> -ENOMEM (RcvbufErrors and InErrors in
+    // __udp_queue_rcv_skb); sk_filter; then skb_set_owner_r and __skb_queue_tail below.
+    if (s.rmem_alloc >= s.rcvbuf) {
       ++c_[UdpMib::RcvbufErrors];
       ++c_[UdpMib::InErrors];
       ++ss.drops;
-      return drop(DropReason::SocketRcvbuff, Fn::UdpQueueRcvSkb);
+      return drop(DropReason::SocketRcvbuff, Fn::SockQueueRcvSkb);
     }
-    if (s.owned_by_user) {
-      // sk_add_backlog: the thread owning the socket processes it in release_sock.
-      s.backlog.push_back(skb);
-      s.backlog_len += skb.truesize;
-      ++ss.backlog;
-      Event e = ev(Kind::Stage, Fn::SkAddBacklog, cpu, ctx, t, &skb);
-      e.sock = s.index;
-      e.rmem = s.rmem_alloc;
-      e.rcvbuf = s.rcvbuf;
-      sink_.emit(e);
-      return false;
+    if (s.cfg->has_filter && !matches(s.cfg->filter_accept, skb)) {
+      ++c_[UdpMib::InErrors];
+      return drop(DropReason::SocketFilter, Fn::SockQueueRcvSkb);
     }
-  }
-  // sock_queue_rcv_skb (net/core/sock.c): rmem_alloc >= rcvbuf -> -ENOMEM (RcvbufErrors and
-  // InErrors in __udp_queue_rcv_skb); sk_filter; skb_set_owner_r; __skb_queue_tail.
-  if (!sc_.linux6() && s.rmem_alloc >= s.rcvbuf) {
-    ++c_[UdpMib::RcvbufErrors];
-    ++c_[UdpMib::InErrors];
-    ++ss.drops;
-    return drop(DropReason::SocketRcvbuff, Fn::SockQueueRcvSkb);
-  }
-  if (!sc_.linux6() && s.cfg->has_filter && !matches(s.cfg->filter_accept, skb)) {
-    ++c_[UdpMib::InErrors];
-    return drop(DropReason::SocketFilter, Fn::SockQueueRcvSkb);
   }
   s.rmem_alloc += skb.truesize;
   s.queue.push_back(skb);

@@ -71,7 +71,7 @@ TEST_CASE("validate checks without running", "[cli]") {
   CHECK(files_in(r.dir) == 0);
 }
 
-TEST_CASE("the summary shows latency, drops and Linux's counters; `summary TRACE` repeats it", "[cli]") {
+TEST_CASE("the summary shows latency, drops and Linux's counters, and `summary TRACE` repeats it", "[cli]") {
   auto r =
       test::run_rxpath("run " + test::scenario("rcvbuf-overflow") + " -o t.jsonl --set traffic.0.count=3000");
   REQUIRE(r.exit_code == 0);

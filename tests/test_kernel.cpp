@@ -123,7 +123,7 @@ TEST_CASE("sk_data_ready wakes one exclusive waiter, first come first served", "
   CHECK(b.receive_one(10'000) == 1);
 }
 
-TEST_CASE("no socket on the port: NoPorts; with a bad checksum: InCsumErrors instead", "[kernel][udp]") {
+TEST_CASE("no socket on the port: NoPorts, or with a bad checksum InCsumErrors instead", "[kernel][udp]") {
   Bench b(R"({"traffic": [{"pattern": "list", "times_ns": [0], "dst": "10.0.0.1:7"},
                           {"pattern": "list", "times_ns": [500], "dst": "10.0.0.1:7", "bad_checksum_ratio": 1}],
              "sockets": [{"name": "s", "bind": "0.0.0.0:9000"}], "receivers": [{"socket": "s"}]})");
@@ -174,7 +174,7 @@ TEST_CASE("netfilter: rules in order, the first match decides", "[kernel][netfil
   CHECK(b.k->socket(0).queue.front().saddr == (10u << 24 | 8));
 }
 
-TEST_CASE("ip_defrag holds fragments until the datagram is whole; truesizes add up", "[kernel][ip]") {
+TEST_CASE("ip_defrag holds fragments until the datagram is whole, and truesizes add up", "[kernel][ip]") {
   Bench b(
       R"({"nic": {"ring_size": 8}, "traffic": [{"pattern": "list", "times_ns": [0], "payload_bytes": 4000}],
              "sockets": [{"name": "s"}], "receivers": [{"socket": "s"}]})");

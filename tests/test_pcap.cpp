@@ -111,7 +111,7 @@ TEST_CASE("export --format pcap: one record per frame at its NIC arrival, header
   CHECK_FALSE(test::file_exists(r.dir + "/n.pcap.tmp"));
 }
 
-TEST_CASE("export --format pcap: fragments carry their offsets; tshark reads the file if installed",
+TEST_CASE("export --format pcap: fragments carry their offsets, and tshark reads the file if installed",
           "[cli]") {
   auto r = test::run_rxpath("run " + test::scenario("fragments") + " --set traffic.0.count=50 -o f.jsonl -q");
   REQUIRE(r.exit_code == 0);
