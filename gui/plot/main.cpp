@@ -10,7 +10,6 @@
 #include <QApplication>
 #include <QChart>
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -75,24 +74,14 @@ int main(int argc, char** argv) {
     if (sweep) {
       if (inputs.size() > 1) return usage_error("one sweep results file at a time");
       Sweep s = read_sweep(inputs[0]);
-      for (const auto& [k, v] : where) {
-        const auto key = std::find(s.keys.begin(), s.keys.end(), k);
-        if (key == s.keys.end()) throw ChartError(inputs[0] + ": axes: --where " + k + ": not a swept key");
-        const auto i = static_cast<size_t>(key - s.keys.begin());
-        std::erase_if(s.points, [&](const SweepPoint& p) { return p.values[i] != v; });
-        for (auto& p : s.points) {
-          p.fixed.resize(s.keys.size());
-          p.fixed[i] = true;
-          p.cdf.name = p.label(); // without the fixed key
-        }
-      }
+      for (const auto& [k, v] : where) s.where(k, v);
       if (kind == "cdf") {
         std::vector<Cdf> cdfs;
         for (const auto& p : s.points)
           if (p.ok && !p.cdf.ns.empty()) cdfs.push_back(p.cdf);
         if (cdfs.empty())
-          throw ChartError(inputs[0] +
-                           ": points[].latency_cdf: no point has one (re-run the sweep with this rxpath)");
+          throw ChartError(inputs[0] + ": points[].latency_cdf: no finished point has a latency CDF (results "
+                                       "of an rxpath older than the key, or nothing delivered)");
         charts.push_back(
             cdf_chart(cdfs, title.empty() ? QStringLiteral("Latency CDF") : QString::fromStdString(title)));
       } else {

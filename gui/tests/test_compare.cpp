@@ -131,6 +131,21 @@ private slots:
     QVERIFY(p->summary()->item(0, 3)->text().toInt() > b.dropped); // the larger buffer dropped fewer
     QVERIFY(QFile::exists(p->new_trace()));
 
+    // A refused value: rxpath's message (without its progress lines), and the CDFs stay.
+    const QString fake = dir.filePath("fake-rxpath");
+    std::ofstream(fake.toStdString())
+        << "#!/bin/sh\necho 'progress 0.5' >&2\n"
+           "echo 'scenario.json: nic.ring_size: expected at most 4096' >&2\nexit 2\n";
+    QFile::setPermissions(fake, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    p->set_rxpath_binary(fake);
+    p->run();
+    QVERIFY(done.wait(60000));
+    QCOMPARE(done.takeFirst().at(0).toBool(), false);
+    QVERIFY2(p->status().contains(QStringLiteral("refused")), qPrintable(p->status()));
+    QVERIFY(p->status().contains(QStringLiteral("nic.ring_size: expected at most 4096")));
+    QVERIFY(!p->status().contains(QStringLiteral("progress")));
+    QCOMPARE(p->cdf_view()->chart()->series().size(), 2);
+
     // A run that cannot start says so.
     p->set_rxpath_binary(dir.filePath("no-such-rxpath"));
     p->run();

@@ -31,12 +31,6 @@ double get(const nlohmann::json& j, std::initializer_list<const char*> path, dou
   return at->is_number() ? at->get<double>() : fallback;
 }
 
-double quantile(const charts::Cdf& c, double p) {
-  for (size_t i = 0; i < c.p.size(); ++i)
-    if (c.p[i] >= p) return c.ns[i];
-  return c.ns.empty() ? 0 : c.ns.back();
-}
-
 } // namespace
 
 double WhatIfPanel::Field::value() const {
@@ -120,8 +114,16 @@ WhatIfPanel::WhatIfPanel(const TraceStore& trace, QWidget* parent)
   summary_->setVerticalHeaderLabels({tr("this trace"), tr("what if")});
   summary_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   summary_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  summary_->setMaximumHeight(110);
+  summary_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  summary_->setFixedHeight(summary_->horizontalHeader()->sizeHint().height() +
+                           2 * summary_->verticalHeader()->defaultSectionSize() + 2 * summary_->frameWidth());
   right->addWidget(summary_);
+
+  show_cdfs(nullptr);
+  if (!trace.header.contains("scenario")) {
+    run_->setEnabled(false);
+    status_->setText(tr("This trace's header has no scenario to run again."));
+  }
 
   connect(run_, &QPushButton::clicked, this, &WhatIfPanel::run);
   connect(cancel_, &QPushButton::clicked, this, &WhatIfPanel::cancel);
@@ -201,6 +203,9 @@ void WhatIfPanel::run() {
                    QStringLiteral("-o"),  new_trace_,
                    QStringLiteral("-q"),  QStringLiteral("--progress")};
   args << set_arguments();
+  ran_.clear();
+  for (const QString& a : set_arguments())
+    if (a != QLatin1String("--set")) ran_ << a;
   status_->setText(tr("Running rxpath %1 …").arg(set_arguments().join(QLatin1Char(' '))));
   progress_->setValue(0);
   run_->setEnabled(false);
@@ -224,11 +229,31 @@ void WhatIfPanel::cancel() {
   proc_->deleteLater();
   proc_ = nullptr;
   status_->setText(tr("Cancelled."));
+  progress_->setValue(0);
   run_->setEnabled(true);
   cancel_->setEnabled(false);
 }
 
+void WhatIfPanel::show_cdfs(const charts::Cdf* after) {
+  std::vector<charts::Cdf> cdfs{before_};
+  if (after) cdfs.push_back(*after);
+  QChart* old = cdf_->chart();
+  cdf_->setChart(charts::cdf_chart(cdfs, tr("Latency CDF of the delivered datagrams")));
+  delete old;
+  for (int r = 0; r < static_cast<int>(cdfs.size()); ++r) {
+    const auto& c = cdfs[static_cast<size_t>(r)];
+    const auto us = [&](double p) { return tr("%1 µs").arg(charts::quantile(c, p) / 1e3, 0, 'f', 1); };
+    summary_->setItem(r, 0, new QTableWidgetItem(us(0.5)));
+    summary_->setItem(r, 1, new QTableWidgetItem(us(0.99)));
+    summary_->setItem(r, 2, new QTableWidgetItem(QString::number(c.ns.size())));
+    summary_->setItem(r, 3, new QTableWidgetItem(QString::number(c.dropped)));
+    for (int col = 0; col < 4; ++col)
+      summary_->item(r, col)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+  }
+}
+
 void WhatIfPanel::on_finished(int code, QProcess::ExitStatus st) {
+  stderr_ += QString::fromUtf8(proc_->readAllStandardError());
   proc_->deleteLater();
   proc_ = nullptr;
   run_->setEnabled(true);
@@ -236,10 +261,10 @@ void WhatIfPanel::on_finished(int code, QProcess::ExitStatus st) {
   if (st != QProcess::NormalExit || code != 0) {
     QStringList lines = stderr_.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     lines.removeIf([](const QString& l) { return l.startsWith(QLatin1String("progress ")); });
-    status_->setText(tr("The run failed (exit %1)%2:\n%3")
-                         .arg(code)
-                         .arg(code == 2 ? tr(", a value was refused") : QString())
-                         .arg(lines.join(QLatin1Char('\n'))));
+    const QString how = st != QProcess::NormalExit ? tr("rxpath crashed")
+                        : code == 2                ? tr("rxpath refused the input (exit 2)")
+                                                   : tr("rxpath failed (exit %1)").arg(code);
+    status_->setText(how + QStringLiteral(":\n") + lines.join(QLatin1Char('\n')));
     emit finished(false);
     return;
   }
@@ -247,19 +272,8 @@ void WhatIfPanel::on_finished(int code, QProcess::ExitStatus st) {
   try {
     charts::Cdf after = charts::read_trace_cdf(new_trace_.toStdString());
     after.name =
-        tr("what if: %1").arg(set_arguments().join(QLatin1Char(' ')).remove(QStringLiteral("--set ")));
-    if (after.name.endsWith(QLatin1String(": "))) after.name = tr("what if: no change");
-    QChart* old = cdf_->chart();
-    cdf_->setChart(charts::cdf_chart({before_, after}, tr("Latency CDF")));
-    delete old;
-    const charts::Cdf* rows[] = {&before_, &after};
-    for (int r = 0; r < 2; ++r) {
-      const auto& c = *rows[r];
-      summary_->setItem(r, 0, new QTableWidgetItem(tr("%1 µs").arg(quantile(c, 0.5) / 1e3, 0, 'f', 1)));
-      summary_->setItem(r, 1, new QTableWidgetItem(tr("%1 µs").arg(quantile(c, 0.99) / 1e3, 0, 'f', 1)));
-      summary_->setItem(r, 2, new QTableWidgetItem(QString::number(c.ns.size())));
-      summary_->setItem(r, 3, new QTableWidgetItem(QString::number(c.dropped)));
-    }
+        ran_.isEmpty() ? tr("what if: no change") : tr("what if: %1").arg(ran_.join(QLatin1Char(' ')));
+    show_cdfs(&after);
     status_->setText(
         tr("Done. The new trace is %1 (open it with File → Open while this panel is open).").arg(new_trace_));
     emit finished(true);

@@ -59,6 +59,8 @@ private:
   void add_field(const QString& label, const QString& key, double value, double min, double max,
                  bool integer);
   void on_finished(int code, QProcess::ExitStatus status);
+  // The open trace's CDF, and the what-if run's if there is one; the table rows of both.
+  void show_cdfs(const charts::Cdf* after);
 
   QString trace_, rxpath_, new_trace_;
   nlohmann::json scenario_;
@@ -71,6 +73,7 @@ private:
   QChartView* cdf_;
   QTableWidget* summary_;
   QString stderr_;
+  QStringList ran_; // KEY=VALUE of the last run
   charts::Cdf before_;
 };
 
