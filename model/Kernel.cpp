@@ -224,6 +224,7 @@ bool Kernel::driver_rx(int cpu, Ctx ctx, int64_t now, Path& p) {
   p.clear();
   p.skb = ring_.front();
   ring_.pop_front();
+  ++in_hand_;
   p.cpu = cpu;
   p.ctx = ctx;
   const Costs& k = sc_.costs;
@@ -285,6 +286,7 @@ void Kernel::lo_xmit(int source, int64_t now, Path& p) {
   const auto& cfg = sc_.traffic[static_cast<size_t>(source)];
   p.clear();
   lo_traffic_[static_cast<size_t>(source)].pop(p.skb);
+  ++in_hand_;
   Skb& skb = p.skb;
   skb.pkt = static_cast<int64_t>(fated_.size()); // ids in send order across all senders
   skb.arrival_ns = skb.first_arrival_ns = now;
@@ -319,6 +321,7 @@ bool Kernel::backlog_rx(int cpu, Ctx ctx, Path& p) {
   p.clear();
   p.skb = sd.process_queue.front();
   sd.process_queue.pop_front();
+  ++in_hand_;
   p.cpu = cpu;
   p.ctx = ctx;
   Event& e = stage_ev(p, Fn::ProcessBacklog, sc_.costs.process_backlog_ns);
@@ -491,6 +494,7 @@ int Kernel::udp_lookup(const Skb& skb) const {
 }
 
 int Kernel::finish(Path& p, int64_t now) {
+  --in_hand_;
   Skb& skb = p.skb;
   int wake = -1;
   if (p.outcome == Outcome::Backlog) {
@@ -650,6 +654,7 @@ RecvResult Kernel::recv_dequeue(int thread, int64_t now) {
   r.got = true;
   r.skb = s.queue.front();
   s.queue.pop_front();
+  ++in_hand_;
   // 6.18 __skb_recv_udp: the reader_queue, refilled by splicing sk_receive_queue when empty.
   if (s.reader_len == 0) s.reader_len = s.queue.size() + 1;
   --s.reader_len;
@@ -678,6 +683,7 @@ bool Kernel::recv_complete(int thread, const Skb& skb, int64_t t_copy, int64_t t
   Socket& s = sockets_[thread_socket_[thread]];
   const int cpu = thread_cpu_[thread];
   const auto& cfg = sc_.receivers[thread];
+  --in_hand_;
   uncharge(s, skb.truesize);
   Event e = ev(Kind::Deliver, Fn::SkbCopyDatagramMsg, cpu, Ctx::Process, t_copy, &skb);
   e.sock = s.index;
@@ -764,7 +770,7 @@ bool Kernel::sockets_drained() const {
 }
 
 bool Kernel::quiescent() const {
-  if (!ring_.empty()) return false;
+  if (!ring_.empty() || in_hand_ > 0) return false;
   for (const auto& sd : sd_)
     if (!sd.poll_list.empty() || !sd.input_pkt_queue.empty() || !sd.process_queue.empty() ||
         sd.net_rx_pending || sd.backlog_scheduled || !sd.rps_ipi_list.empty())

@@ -158,6 +158,9 @@ public:
 
   // ---- end of the run
   int64_t in_flight() const { return in_flight_; }
+  // Skbs an execution has taken (a path being run, a datagram being copied to user space): they
+  // are in no queue, so quiescent() must wait for them.
+  int64_t in_hand() const { return in_hand_; }
   // Datagrams that can never leave: queued on sockets nobody reads, or fragments waiting for
   // reassembly.
   int64_t stranded() const;
@@ -167,7 +170,7 @@ public:
   void close_all(int64_t now);
   // Every socket that has a reader has an empty queue and backlog.
   bool sockets_drained() const;
-  // Nothing left to do: ring, backlogs and poll lists empty, no softirq pending.
+  // Nothing left to do: ring, backlogs and poll lists empty, no softirq pending, no skb in hand.
   bool quiescent() const;
 
 private:
@@ -211,6 +214,7 @@ private:
   std::map<int64_t, FragQueue> frag_queues_; // by datagram id
   std::vector<bool> fated_;                  // datagram already delivered or dropped
   int64_t in_flight_ = 0;                    // datagrams arrived without a fate yet
+  int64_t in_hand_ = 0;                      // skbs taken by an execution that has not ended
   std::mt19937_64 rps_hash_salt_;
 };
 

@@ -80,7 +80,8 @@ Event TraceReader::parse_event(const nlohmann::json& j, const std::string& where
   e.thread = get_int(j, "thread", where, false);
   e.bytes = get_int(j, "bytes", where, false);
   e.latency = get_int(j, "latency", where, false);
-  if (e.kind == Kind::Drop)
+  // A drop has its reason; so has an instant for a fragment dropped after its datagram's fate.
+  if (e.kind == Kind::Drop || j.contains("reason"))
     e.reason = get_enum<DropReason>(j, "reason", where, drop_reason_from_string, "a drop reason");
   if (auto h = j.find("hook"); h != j.end()) {
     if (*h == "PRE_ROUTING")

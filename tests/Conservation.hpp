@@ -1,0 +1,13 @@
+// Nothing is lost: every datagram that reached the NIC (or a loopback sendto) ends delivered or
+// dropped with a reason, exactly once, and the trace, the run's ledger and the kernel's own
+// counters agree. Shared by the shipped-scenario tests and the property tests.
+#pragma once
+
+#include "RunRxpath.hpp"
+
+namespace rxpath::test {
+
+// Checks `t` with Catch2 assertions (CHECK, so every disagreement is reported).
+void check_conservation(const Trace& t);
+
+} // namespace rxpath::test

@@ -1,0 +1,158 @@
+#include "ScenarioGen.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace rxpath::test {
+
+using nlohmann::json;
+
+namespace {
+
+struct Pick {
+  std::mt19937_64& rng;
+  int64_t in(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); }
+  double real(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); }
+  bool chance(double p) { return std::bernoulli_distribution(p)(rng); }
+  template <typename T>
+  const T& one(const std::vector<T>& v) {
+    return v[static_cast<size_t>(in(0, v.size() - 1))];
+  }
+};
+
+json match(Pick& p, const std::vector<int64_t>& ports) {
+  json m = json::object();
+  if (p.chance(0.5)) m["protocol"] = p.one<std::string>({"udp", "tcp", "icmp"});
+  if (p.chance(0.3)) m["src"] = p.one<std::string>({"10.0.0.2", "10.0.0.3", "127.0.0.1"});
+  if (p.chance(0.3)) m["sport"] = p.one<int64_t>({5000, 5001, 40000});
+  if (p.chance(0.5)) m["dport"] = p.one(ports);
+  return m;
+}
+
+} // namespace
+
+json random_scenario(std::mt19937_64& rng) {
+  Pick p{rng};
+  json sc;
+  const bool lo = p.chance(0.25);
+  const bool linux6 = p.chance(0.5);
+  const int64_t cpus = p.in(1, 4);
+  sc["name"] = "random";
+  sc["kernel"] = linux6 ? "6.18" : "3.19";
+  sc["seed"] = p.in(0, int64_t{1} << 62);
+  sc["cpus"] = cpus;
+  sc["ptype_all_tap"] = p.chance(0.1);
+  const std::string addr = lo ? "127.0.0.1" : "10.0.0.1";
+
+  json& sys = sc["sysctl"] = json::object();
+  if (p.chance(0.5)) sys["net.core.netdev_budget"] = p.in(1, 600);
+  if (p.chance(0.3)) sys["net.core.netdev_budget_usecs"] = p.in(5, 4000);
+  if (p.chance(0.5)) sys["net.core.dev_weight"] = p.in(1, 128);
+  if (p.chance(0.4)) sys["net.core.netdev_max_backlog"] = p.in(0, 2000);
+  if (p.chance(0.3)) sys["net.core.rmem_default"] = p.in(256, 400000);
+  if (p.chance(0.3)) sys["net.core.rmem_max"] = p.in(256, 4 << 20);
+  if (p.chance(0.2)) sys["net.ipv4.ip_early_demux"] = p.chance(0.5);
+  sys["net.ipv4.ipfrag_time"] = p.in(1, 2);
+
+  json& nic = sc["nic"] = {{"address", addr}};
+  if (p.chance(0.5)) nic["ring_size"] = p.in(2, 512);
+  if (p.chance(0.3)) nic["rx_usecs"] = p.in(0, 100);
+  if (p.chance(0.3)) nic["rx_frames"] = p.in(0, 32);
+  nic["irq_cpu"] = p.in(0, cpus - 1);
+  nic["napi"] = p.chance(0.8);
+  if (p.chance(0.3)) nic["napi_weight"] = p.in(1, 64);
+  if (p.chance(0.3)) {
+    json rps = json::array();
+    for (int64_t c = 0; c < cpus; ++c)
+      if (p.chance(0.6)) rps.push_back(c);
+    nic["rps_cpus"] = rps;
+  }
+  if (p.chance(0.1)) nic["skb_alloc_fail_ratio"] = p.real(0, 0.05);
+
+  // Sockets on distinct ports, or a SO_REUSEADDR pair on one port.
+  std::vector<int64_t> ports;
+  json& socks = sc["sockets"] = json::array();
+  const int64_t nsock = p.in(1, 3);
+  const bool reuse_pair = nsock >= 2 && p.chance(0.25);
+  for (int64_t i = 0; i < nsock; ++i) {
+    const int64_t port = reuse_pair && i == 1 ? ports[0] : 9000 + i;
+    ports.push_back(port);
+    json s = {{"name", "s" + std::to_string(i)}};
+    const bool specific = reuse_pair ? i == 0 : p.chance(0.3);
+    s["bind"] = (specific ? addr : std::string("0.0.0.0")) + ":" + std::to_string(port);
+    if (reuse_pair && i < 2) s["reuseaddr"] = true;
+    if (p.chance(0.2)) s["connect"] = (lo ? "127.0.0.1" : "10.0.0.2") + std::string(":5000");
+    if (p.chance(0.5)) s["so_rcvbuf_bytes"] = p.chance(0.2) ? p.in(1, 3000) : p.in(1000, 300000);
+    if (p.chance(0.15)) s["filter_accept"] = match(p, ports);
+    socks.push_back(s);
+  }
+
+  // Traffic: about 50 to 2,500 datagrams in all.
+  json& traffic = sc["traffic"] = json::array();
+  const int64_t nsrc = p.in(1, 3);
+  for (int64_t i = 0; i < nsrc; ++i) {
+    json t;
+    const std::string pattern = p.one<std::string>({"constant", "poisson", "burst", "list"});
+    t["pattern"] = pattern;
+    t["rate_pps"] = std::round(p.real(1000, 1.5e6));
+    if (pattern == "list") {
+      json times = json::array();
+      int64_t at = 0;
+      for (int64_t n = p.in(1, 200); n > 0; --n) times.push_back(at += p.in(0, 20000));
+      t["times_ns"] = times;
+    } else if (p.chance(0.2)) {
+      t["duration_ns"] = p.in(10000, 1000000);
+    } else {
+      t["count"] = p.in(0, 800);
+    }
+    if (pattern == "burst") t["burst_frames"] = p.in(1, 64);
+    if (p.chance(0.3)) t["start_ns"] = p.in(0, 50000);
+    t["payload_bytes"] = p.chance(0.2) ? p.in(0, 4000) : p.one<int64_t>({0, 18, 64, 512, 1472});
+    const int64_t dport = p.chance(0.85) ? p.one(ports) : 7777;
+    if (lo) {
+      t["device"] = "lo";
+      t["sender_cpu"] = p.in(0, cpus - 1);
+      t["src"] = "127.0.0.1:" + std::to_string(40000 + i);
+      t["dst"] = "127.0.0.1:" + std::to_string(dport);
+    } else {
+      t["src"] =
+          p.one<std::string>({"10.0.0.2", "10.0.0.3"}) + ":" + std::to_string(p.one<int64_t>({5000, 5001}));
+      t["dst"] = (p.chance(0.95) ? addr : std::string("10.0.0.9")) + ":" + std::to_string(dport);
+      if (p.chance(0.2)) t["mtu_bytes"] = p.in(576, 1500);
+      if (p.chance(0.1)) t["ip_protocol"] = p.one<int64_t>({6, 1});
+      if (p.chance(0.05)) t["ethertype"] = 0x86dd;
+      if (p.chance(0.15)) t["bad_checksum_ratio"] = p.real(0, 0.3);
+      if (p.chance(0.1)) t["bad_ip_checksum_ratio"] = p.real(0, 0.2);
+      if (p.chance(0.1)) t["bad_udp_length_ratio"] = p.real(0, 0.2);
+    }
+    traffic.push_back(t);
+  }
+
+  json& nf = sc["netfilter"] = json::object();
+  for (const char* hook : {"prerouting", "local_in"}) {
+    if (!p.chance(0.2)) continue;
+    json rules = json::array();
+    for (int64_t n = p.in(1, 3); n > 0; --n) {
+      json r = match(p, ports);
+      r["verdict"] = p.chance(0.4) ? "DROP" : "ACCEPT";
+      rules.push_back(r);
+    }
+    nf[hook] = rules;
+  }
+
+  json& recv = sc["receivers"] = json::array();
+  for (int64_t n = p.in(0, 3); n > 0; --n) {
+    json r = {{"socket", "s" + std::to_string(p.in(0, nsock - 1))}, {"cpu", p.in(0, cpus - 1)}};
+    if (p.chance(0.5)) r["app_work_ns"] = p.chance(0.5) ? 0 : p.in(0, 20000);
+    if (p.chance(0.3)) r["app_work_dist"] = "exponential";
+    if (p.chance(0.2)) r["rcvtimeo_us"] = p.in(1, 5000);
+    if (p.chance(0.15)) r["user_buffer_bytes"] = p.in(0, 2000);
+    if (!linux6 && p.chance(0.15)) r["lock_hold_ns"] = p.in(1, 5000);
+    recv.push_back(r);
+  }
+  return sc;
+}
+
+} // namespace rxpath::test
