@@ -3,11 +3,16 @@
 #include "ScenarioLoader.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
+
+#include <sys/stat.h>
 
 namespace rxpath::model {
 namespace {
@@ -15,28 +20,43 @@ namespace {
 constexpr int64_t kMaxI = std::numeric_limits<int32_t>::max();
 constexpr int64_t kMaxNs = int64_t{3600} * 1000 * 1000 * 1000;
 
+// Digits only, no sign, no spaces, no more than `max_digits`: sscanf and stoi accept "+9000",
+// " 0" and "10. 0.0.1", which nobody means as an address.
+std::optional<uint32_t> parse_decimal(std::string_view s, size_t max_digits, uint32_t max) {
+  if (s.empty() || s.size() > max_digits) return std::nullopt;
+  uint32_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<uint32_t>(c - '0');
+  }
+  if (v > max) return std::nullopt;
+  return v;
+}
+
+// A dotted quad, as inet_pton(AF_INET) takes it: four decimal parts 0-255.
 std::optional<uint32_t> parse_ip(const std::string& s) {
-  unsigned a, b, c, d;
-  char extra;
-  if (std::sscanf(s.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4) return std::nullopt;
-  if (a > 255 || b > 255 || c > 255 || d > 255) return std::nullopt;
-  return (a << 24) | (b << 16) | (c << 8) | d;
+  uint32_t addr = 0;
+  size_t start = 0;
+  for (int part = 0; part < 4; ++part) {
+    const size_t dot = part < 3 ? s.find('.', start) : s.size();
+    if (dot == std::string::npos) return std::nullopt;
+    auto v = parse_decimal(std::string_view(s).substr(start, dot - start), 3, 255);
+    if (!v) return std::nullopt;
+    addr = (addr << 8) | *v;
+    start = dot + 1;
+  }
+  return addr;
 }
 
 Endpoint parse_endpoint(const Schema& s, const char* key, const std::string& text) {
   auto colon = text.rfind(':');
-  if (colon == std::string::npos) s.fail(key, "expected \"ADDRESS:PORT\", found \"" + text + "\"");
+  if (colon == std::string::npos) s.fail(key, "expected \"ADDRESS:PORT\", found " + in_quotes(text));
   auto ip = parse_ip(text.substr(0, colon));
-  int port = -1;
-  try {
-    size_t used = 0;
-    port = std::stoi(text.substr(colon + 1), &used);
-    if (used != text.size() - colon - 1) port = -1;
-  } catch (...) {
-  }
-  if (!ip || port < 0 || port > 65535)
-    s.fail(key, "expected \"ADDRESS:PORT\" with an IPv4 address and a port 0…65535, found \"" + text + "\"");
-  return {*ip, static_cast<uint16_t>(port)};
+  auto port = parse_decimal(std::string_view(text).substr(colon + 1), 5, 65535);
+  if (!ip || !port)
+    s.fail(key,
+           "expected \"ADDRESS:PORT\" with an IPv4 address and a port 0…65535, found " + in_quotes(text));
+  return {*ip, static_cast<uint16_t>(*port)};
 }
 
 void visit_sysctl(Schema& s, Sysctl& c) {
@@ -100,7 +120,7 @@ void visit_match(Schema& s, Match& m) {
   m.src_addr.reset();
   if (!m.src_text.empty()) {
     auto ip = parse_ip(m.src_text);
-    if (!ip) s.fail("src", "expected an IPv4 address, found \"" + m.src_text + "\"");
+    if (!ip) s.fail("src", "expected an IPv4 address, found " + in_quotes(m.src_text));
     m.src_addr = *ip;
   }
   m.sport = m.sport_v >= 0 ? std::optional<int64_t>(m.sport_v) : std::nullopt;
@@ -283,7 +303,7 @@ void cross_check(const Schema& root, Scenario& sc) {
   };
   sc.profile = *trace::profile_from_string(sc.kernel);
   auto ip = parse_ip(sc.nic.address);
-  if (!ip) at("nic.address", "expected an IPv4 address, found \"" + sc.nic.address + "\"");
+  if (!ip) at("nic.address", "expected an IPv4 address, found " + in_quotes(sc.nic.address));
   sc.nic.addr = *ip;
   if (sc.nic.irq_cpu >= sc.cpus)
     at("nic.irq_cpu",
@@ -356,27 +376,125 @@ std::string override_path_to_pointer(const nlohmann::json& doc, const std::strin
   const nlohmann::json* cur = &doc;
   std::stringstream ss(key);
   std::string part;
+  auto no_element = [&](const std::string& why) {
+    throw ScenarioError(where, "",
+                        "--set " + key + ": no element " + in_quotes(part) + " in " +
+                            (ptr.empty() ? "/" : ptr) + why);
+  };
   while (std::getline(ss, part, '.')) {
     if (part.empty()) throw ScenarioError(where, "", "--set " + key + ": empty path component");
+    const bool number = std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (cur && cur->is_array()) {
       // An index, or the "name" of an element.
       size_t idx = cur->size();
-      if (std::all_of(part.begin(), part.end(), ::isdigit))
-        idx = std::stoul(part);
-      else
+      if (number) {
+        idx = part.size() <= 9 ? std::stoul(part) : cur->size();
+      } else {
         for (size_t i = 0; i < cur->size(); ++i)
           if ((*cur)[i].is_object() && (*cur)[i].value("name", "") == part) idx = i;
-      if (idx >= cur->size())
-        throw ScenarioError(where, "",
-                            "--set " + key + ": no element \"" + part + "\" in " + (ptr.empty() ? "/" : ptr));
+      }
+      if (idx >= cur->size()) no_element(" (it has " + std::to_string(cur->size()) + ")");
       ptr += "/" + std::to_string(idx);
       cur = &(*cur)[idx];
     } else {
+      // An index into an array the file does not have would make one that long.
+      if (number && !(cur && cur->is_object() && cur->contains(part)))
+        no_element(": that array is not in the file (set the whole array, e.g. KEY='[{...}]')");
       ptr += "/" + part;
       cur = (cur && cur->is_object() && cur->contains(part)) ? &(*cur)[part] : nullptr;
     }
   }
   return ptr;
+}
+
+// The reference path of a JSON pointer (/traffic/0/pattern -> traffic[].pattern), to find the
+// type of the key it sets.
+std::string reference_path(const std::string& ptr) {
+  std::string out;
+  size_t i = 1;
+  while (i <= ptr.size()) {
+    size_t j = ptr.find('/', i);
+    if (j == std::string::npos) j = ptr.size();
+    const std::string tok = ptr.substr(i, j - i);
+    if (!tok.empty() && std::all_of(tok.begin(), tok.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      out += "[]";
+    else
+      out += (out.empty() ? "" : ".") + (tok.find('.') != std::string::npos ? "\"" + tok + "\"" : tok);
+    i = j + 1;
+  }
+  return out;
+}
+
+// JSON's parser checks what a file says; this pass adds what it lets through: a key given twice
+// in one object (the parser keeps the last silently) and nesting deeper than any scenario needs
+// (which would exhaust the stack of recursive code later).
+class StrictJson : public nlohmann::json_sax<nlohmann::json> {
+public:
+  explicit StrictJson(std::string file) : file_(std::move(file)) {}
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return open(true); }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(false); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    auto& top = stack_.back();
+    if (!top.keys.insert(k).second)
+      throw ScenarioError(file_, path(), "the key " + in_quotes(k) + " is given twice in this object");
+    top.last = k;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false; // the DOM parse that follows reports it with its position
+  }
+
+private:
+  static constexpr size_t kMaxDepth = 32;
+  struct Level {
+    bool object;
+    std::set<std::string> keys;
+    std::string last;
+    size_t index = 0;
+  };
+  bool open(bool object) {
+    if (!stack_.empty() && !stack_.back().object) ++stack_.back().index;
+    if (stack_.size() >= kMaxDepth)
+      throw ScenarioError(file_, path(), "nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    stack_.push_back({object, {}, {}, 0});
+    return true;
+  }
+  bool close() {
+    stack_.pop_back();
+    return true;
+  }
+  std::string path() const {
+    std::string p;
+    for (size_t i = 0; i + 1 < stack_.size() + 1 && i < stack_.size(); ++i) {
+      const auto& l = stack_[i];
+      if (i + 1 == stack_.size() && l.object) break; // the object the key is in
+      if (l.object)
+        p += (p.empty() ? "" : ".") + l.last;
+      else
+        p += "[" + std::to_string(l.index == 0 ? 0 : l.index - 1) + "]";
+    }
+    return p;
+  }
+  std::string file_;
+  std::vector<Level> stack_;
+};
+
+bool valid_utf8(const std::string& s) {
+  try {
+    (void)nlohmann::json(s).dump();
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
 }
 
 } // namespace
@@ -407,21 +525,33 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& fi
                                   const std::vector<Override>& overrides, std::optional<int64_t> seed) {
   nlohmann::json doc;
   try {
+    StrictJson strict(file);
+    nlohmann::json::sax_parse(text, &strict, nlohmann::json::input_format_t::json, true,
+                              /*ignore_comments=*/true);
     doc = nlohmann::json::parse(text, nullptr, true, /*ignore_comments=*/true);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range for a number beyond a double (1e400).
     std::string msg = e.what();
-    auto p = msg.find("parse error");
-    throw ScenarioError(file, "", "malformed JSON: " + (p == std::string::npos ? msg : msg.substr(p)));
+    auto p = msg.find("] ");
+    throw ScenarioError(file, "", "malformed JSON: " + (p == std::string::npos ? msg : msg.substr(p + 2)));
   }
   if (!doc.is_object()) throw ScenarioError(file, "", "expected a JSON object at the top level");
+  std::map<std::string, std::string> types;
+  for (const auto& d : scenario_reference()) types[d.path] = d.type;
   for (const auto& o : overrides) {
+    if (!valid_utf8(o.key) || !valid_utf8(o.value))
+      throw ScenarioError("command line", "", "--set " + in_quotes(o.key) + ": not valid UTF-8");
     std::string ptr = override_path_to_pointer(doc, o.key, file);
     nlohmann::json value;
     try {
+      StrictJson strict("--set " + o.key);
+      nlohmann::json::sax_parse(o.value, &strict, nlohmann::json::input_format_t::json, true, false);
       value = nlohmann::json::parse(o.value);
     } catch (const nlohmann::json::exception&) {
       value = o.value; // a bare word: a string
     }
+    // A string key takes the text as written: kernel=6.18 is "6.18", not the number 6.18.
+    if (types[reference_path(ptr)] == "string" && !value.is_string()) value = o.value;
     try {
       doc[nlohmann::json::json_pointer(ptr)] = value;
     } catch (const nlohmann::json::exception&) {
@@ -441,8 +571,20 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& fi
 
 LoadedScenario load_scenario(const std::string& file, const std::vector<Override>& overrides,
                              std::optional<int64_t> seed) {
+  // Only a regular file: a FIFO with no writer would block forever, /dev/zero never ends.
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0)
+    throw ScenarioError(file, "", std::string("cannot open the file: ") + std::strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    throw ScenarioError(file, "",
+                        S_ISDIR(st.st_mode) ? "is a directory (expected a scenario file)"
+                                            : "is not a regular file (expected a scenario file)");
+  constexpr off_t kMaxBytes = 64 << 20;
+  if (st.st_size > kMaxBytes)
+    throw ScenarioError(file, "",
+                        "is " + std::to_string(st.st_size) + " bytes; a scenario is at most 64 MiB");
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw ScenarioError(file, "", "cannot open the file");
+  if (!in) throw ScenarioError(file, "", std::string("cannot open the file: ") + std::strerror(errno));
   std::stringstream ss;
   ss << in.rdbuf();
   return load_scenario_text(ss.str(), file, overrides, seed);

@@ -2,9 +2,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace rxpath::model {
+
+std::string shorten(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut; // not inside a character
+  return std::string(s.substr(0, cut)) + "… (" + std::to_string(s.size()) + " bytes)";
+}
+
+std::string in_quotes(std::string_view s) {
+  return "\"" + shorten(s, 60) + "\"";
+}
 
 Schema::Schema(const nlohmann::json* src, std::string path, const std::string& file)
     : src_(src), path_(std::move(path)), file_(file) {
@@ -25,7 +37,7 @@ std::string Schema::type_name(const nlohmann::json& j) {
   case nlohmann::json::value_t::number_float:
     return "a number (" + j.dump() + ")";
   case nlohmann::json::value_t::string:
-    return "a string (" + j.dump() + ")";
+    return "a string (" + in_quotes(j.get_ref<const std::string&>()) + ")";
   case nlohmann::json::value_t::array:
     return "an array";
   case nlohmann::json::value_t::object:
@@ -88,6 +100,9 @@ void Schema::integer(const char* key, int64_t& v, int64_t lo, int64_t hi, const 
     if (j->is_number_float() && std::floor(j->get<double>()) == j->get<double>() &&
         std::abs(j->get<double>()) < 9e15)
       v = static_cast<int64_t>(j->get<double>());
+    else if (j->is_number_unsigned() && j->get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max()))
+      fail(key, "value " + j->dump() + " is out of range (expected " + std::to_string(lo) + " … " +
+                    std::to_string(hi) + ")");
     else if (j->is_number_integer())
       v = j->get<int64_t>();
     else
@@ -139,13 +154,12 @@ void Schema::choice(const char* key, std::string& v, const std::vector<std::stri
   for (const auto& o : options) all += (all.empty() ? "" : " | ") + o;
   if (!reading()) return doc(key, "string", "\"" + v + "\"", all, desc);
   if (const auto* j = find(key, "string", desc)) {
-    // A number that spells an option is that option (`--set kernel=6.18` arrives as a number).
-    const bool spelled =
-        j->is_number() && std::find(options.begin(), options.end(), j->dump()) != options.end();
-    if (!j->is_string() && !spelled) fail(key, "expected one of " + all + ", found " + type_name(*j));
-    v = spelled ? j->dump() : j->get<std::string>();
+    // A number is not accepted for an option: 6.180 would read as "6.18". (`--set kernel=6.18`
+    // arrives as a string: the loader types --set values by the schema.)
+    if (!j->is_string()) fail(key, "expected one of " + all + " (a string), found " + type_name(*j));
+    v = j->get<std::string>();
     if (std::find(options.begin(), options.end(), v) == options.end())
-      fail(key, "unknown value \"" + v + "\" (expected one of " + all + ")");
+      fail(key, "unknown value " + in_quotes(v) + " (expected one of " + all + ")");
   }
   resolved_[key] = v;
 }

@@ -10,15 +10,23 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rxpath::model {
+
+// `s` cut to `max` bytes (on a UTF-8 boundary) with a note of its full length, so that a message
+// never echoes a 100 MB key whole.
+std::string shorten(std::string_view s, size_t max);
+// `s` in double quotes for a message, shortened to 60 bytes.
+std::string in_quotes(std::string_view s);
 
 // Bad user input in a scenario: names the file, the JSON path and what was expected.
 class ScenarioError : public std::runtime_error {
 public:
   ScenarioError(const std::string& file, const std::string& path, const std::string& what)
-      : std::runtime_error(file + ": " + (path.empty() ? "" : path + ": ") + what) {}
+      : std::runtime_error(shorten(file, 300) + ": " + (path.empty() ? "" : shorten(path, 200) + ": ") +
+                           shorten(what, 2000)) {}
 };
 
 // A row of the scenario reference (docs/scenarios.md, `rxpath params`).

@@ -120,6 +120,8 @@ RunOutput simulate(const model::LoadedScenario& ls, const RunOptions& opt) {
   char arg1[] = "--log=root.thres:critical";
   char* argv[] = {arg0, arg1, nullptr};
   sg4::Engine engine(&argc, argv);
+  // SimGrid installs its own SIGINT handler (a status dump); ours removes partial outputs.
+  trace::install_output_cleanup();
   auto* zone = sg4::create_full_zone("machine");
   std::vector<sg4::Host*> hosts;
   for (int i = 0; i < sc.cpus; ++i) hosts.push_back(zone->create_host("cpu" + std::to_string(i), 1e9));

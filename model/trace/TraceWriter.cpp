@@ -9,17 +9,9 @@
 
 namespace rxpath::trace {
 
-TraceWriter::TraceWriter(std::string path) : path_(std::move(path)), tmp_path_(path_ + ".tmp") {
-  file_ = std::fopen(tmp_path_.c_str(), "wb");
-  if (!file_) throw std::runtime_error(path_ + ": cannot write the trace: " + std::strerror(errno));
+TraceWriter::TraceWriter(const std::string& path, const std::vector<std::string>& inputs)
+    : out_(path, inputs) {
   buf_.reserve(1 << 20);
-}
-
-TraceWriter::~TraceWriter() {
-  if (file_) { // not committed: leave nothing behind
-    std::fclose(file_);
-    std::remove(tmp_path_.c_str());
-  }
 }
 
 void TraceWriter::write_header(nlohmann::json header) {
@@ -92,21 +84,13 @@ void TraceWriter::write_end(const nlohmann::json& end) {
 }
 
 void TraceWriter::flush() {
-  if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size())
-    throw std::runtime_error(path_ + ": write failed: " + std::strerror(errno));
+  out_.write({buf_.data(), buf_.size()});
   buf_.clear();
 }
 
 void TraceWriter::commit() {
   flush();
-  if (std::fclose(file_) != 0) {
-    file_ = nullptr;
-    std::remove(tmp_path_.c_str());
-    throw std::runtime_error(path_ + ": write failed: " + std::strerror(errno));
-  }
-  file_ = nullptr;
-  if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0)
-    throw std::runtime_error(path_ + ": cannot rename " + tmp_path_ + ": " + std::strerror(errno));
+  out_.commit();
 }
 
 } // namespace rxpath::trace

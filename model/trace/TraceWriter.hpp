@@ -1,10 +1,11 @@
 // Streaming writer of the JSON Lines trace (docs/trace-format.md): header, events, end object.
 // Events are formatted by hand into a buffer (no JSON DOM per event), so traces of tens of
-// millions of events stream to disk. The file is written as PATH.tmp and renamed on commit(),
-// so an interrupted run never leaves a half-written trace under the final name.
+// millions of events stream to disk. The file is an OutputFile: written aside and put in place by
+// commit(), so an interrupted run never leaves a half-written trace under the final name.
 #pragma once
 
 #include "Event.hpp"
+#include "OutputFile.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -16,8 +17,8 @@ namespace rxpath::trace {
 
 class TraceWriter {
 public:
-  explicit TraceWriter(std::string path);
-  ~TraceWriter();
+  // `inputs`: files the run read, which the trace must not replace.
+  explicit TraceWriter(const std::string& path, const std::vector<std::string>& inputs = {});
   TraceWriter(const TraceWriter&) = delete;
   TraceWriter& operator=(const TraceWriter&) = delete;
 
@@ -26,11 +27,11 @@ public:
   void write(const Event& e);
   // The final object: {"k":"end", ...counters}.
   void write_end(const nlohmann::json& end);
-  // Flushes and renames PATH.tmp to PATH.
+  // Flushes and puts the trace in place.
   void commit();
 
   uint64_t events_written() const { return events_; }
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return out_.path(); }
 
 private:
   void flush();
@@ -39,9 +40,7 @@ private:
   void field(std::string_view key, int64_t v);
   void field(std::string_view key, std::string_view v);
 
-  std::string path_;
-  std::string tmp_path_;
-  std::FILE* file_ = nullptr;
+  OutputFile out_;
   std::vector<char> buf_;
   uint64_t events_ = 0;
   Profile profile_ = Profile::Linux3_19; // the header's "kernel": which names the functions have

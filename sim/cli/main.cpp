@@ -6,6 +6,7 @@
 #include "model/ScenarioLoader.hpp"
 #include "model/Sweep.hpp"
 #include "model/trace/ChromeExport.hpp"
+#include "model/trace/OutputFile.hpp"
 #include "model/trace/PcapExport.hpp"
 #include "model/trace/TraceReader.hpp"
 #include "sim/Simulation.hpp"
@@ -51,25 +52,24 @@ int cmd_run(RunArgs a) {
   sim::RunOptions opt;
   if (!a.no_trace) {
     if (a.trace.empty()) a.trace = fs::path(a.scenario).stem().string() + ".trace.jsonl";
-    const fs::path dir = fs::path(a.trace).parent_path();
-    if (!dir.empty() && !fs::is_directory(dir))
-      return bad_input("-o " + a.trace + ": the directory " + dir.string() + " does not exist");
+    trace::check_output_path(a.trace, {a.scenario});
     opt.trace_path = a.trace;
   }
+  if (!a.result_json.empty()) trace::check_output_path(a.result_json, {a.scenario});
+  // With the trace on standard output, the summary goes to standard error.
+  std::ostream& report = a.trace == "-" && !a.no_trace ? std::cerr : std::cout;
   opt.progress = a.progress ? sim::RunOptions::Progress::Machine
                  : a.quiet  ? sim::RunOptions::Progress::Off
                             : sim::RunOptions::Progress::Human;
   auto out = sim::simulate(ls, opt);
   if (!a.quiet) {
-    cli::print_summary(std::cout, out.header, out.end, out.stats);
-    if (opt.trace_path) std::cout << "\nTrace: " << *opt.trace_path << " (" << out.events << " events)\n";
+    cli::print_summary(report, out.header, out.end, out.stats);
+    if (opt.trace_path) report << "\nTrace: " << *opt.trace_path << " (" << out.events << " events)\n";
   }
   if (!a.result_json.empty()) { // for `rxpath sweep`: written whole or not at all
-    {
-      std::ofstream os(a.result_json + ".tmp");
-      os << model::run_result(out.stats, out.end).dump() << "\n";
-    }
-    fs::rename(a.result_json + ".tmp", a.result_json);
+    trace::OutputFile f(a.result_json, {a.scenario});
+    f.write(model::run_result(out.stats, out.end).dump() + "\n");
+    f.commit();
   }
   if (out.stats.fate_errors != 0) {
     std::cerr << "rxpath: internal error: " << out.stats.fate_errors
@@ -122,6 +122,7 @@ int cmd_params(bool markdown) {
 } // namespace
 
 int main(int argc, char** argv) {
+  trace::install_output_cleanup();
   CLI::App app{"rxpath: a discrete-event simulator of the Linux UDP receive path (NIC -> recvfrom)"};
   app.require_subcommand(1);
 
@@ -132,7 +133,8 @@ int main(int argc, char** argv) {
   RunArgs ra;
   auto* run = app.add_subcommand("run", "Simulate a scenario, print its summary and write its trace");
   run->add_option("SCENARIO", ra.scenario, "Scenario file (JSON, comments allowed)")->required();
-  run->add_option("-o,--output", ra.trace, "Trace file to write (default: SCENARIO-NAME.trace.jsonl)");
+  run->add_option("-o,--output", ra.trace,
+                  "Trace file to write, - for standard output (default: SCENARIO-NAME.trace.jsonl)");
   run->add_option("--set", ra.sets,
                   "Override a parameter: KEY=VALUE (e.g. net.core.netdev_budget=64, nic.ring_size=512)");
   run->add_option("--seed", ra.seed, "Random seed (overrides the scenario's)");
@@ -268,6 +270,13 @@ int main(int argc, char** argv) {
     return bad_input(e.what());
   } catch (const trace::TraceError& e) {
     return bad_input(e.what());
+  } catch (const trace::OutputError& e) {
+    return bad_input(e.what());
+  } catch (const std::exception& e) {
+    // Not the user's fault: loud, with a distinct exit code; outputs not committed are removed
+    // by their destructors during the unwinding that brought us here.
+    std::cerr << "rxpath: internal error: " << e.what() << "\n";
+    return 70; // EX_SOFTWARE
   }
   return 0;
 }

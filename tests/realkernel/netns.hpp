@@ -1,0 +1,38 @@
+// The real kernel's side of the harness: a fresh network namespace and the counters the kernel keeps
+// in it. Plain Linux calls, no iproute2.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace rxpath::realkernel {
+
+// Moves the calling process into a new network namespace (unshare(CLONE_NEWNET)) and brings its
+// loopback device up (SIOCSIFFLAGS). Call it before starting threads: they inherit the namespace.
+// Returns why not (empty when done).
+std::string enter_fresh_netns();
+
+// The Udp: rows of this namespace's /proc/net/snmp, by column name (the MIBs are per namespace).
+std::map<std::string, int64_t> udp_snmp();
+
+// Dropped packets summed over the CPUs' rows of /proc/net/softnet_stat (its second column). These
+// counters are per CPU, not per namespace: other traffic on the machine counts too.
+int64_t softnet_dropped();
+
+// A sysctl read from /proc/sys (e.g. "net/core/rmem_max"); nothing if it cannot be read.
+std::optional<int64_t> read_sysctl(const std::string& path);
+
+// /proc/sys/kernel/osrelease, e.g. "6.18.44".
+std::string kernel_release();
+
+// What SO_MEMINFO reports for a socket (net/core/sock.c sk_get_meminfo).
+struct SocketMemory {
+  int64_t rmem_alloc = 0; // sk_rmem_alloc: the truesize charged for queued datagrams
+  int64_t rcvbuf = 0;     // sk_rcvbuf
+  int64_t drops = 0;      // sk_drops
+};
+std::optional<SocketMemory> socket_memory(int fd);
+
+} // namespace rxpath::realkernel

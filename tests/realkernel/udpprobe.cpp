@@ -1,0 +1,434 @@
+// rxpath-udpprobe: one UDP experiment through the real kernel, in a fresh network namespace (its
+// loopback device only), printed as one JSON object: the setup as the kernel took it, the datagrams
+// sent and received, the namespace's Udp MIB deltas (/proc/net/snmp) and the timings.
+//
+//   rxpath-udpprobe fill     --rcvbuf B --payload N --count C
+//   rxpath-udpprobe slow     --rcvbuf B --payload N --count C --rate R --work-ns W
+//   rxpath-udpprobe saturate --rcvbuf B --payload N --count C
+//
+// fill: nobody reads while the sender sends back to back; then the receiver drains the queue.
+// slow: the sender keeps R datagrams/s; the receiver busy-works W ns after each datagram.
+// saturate: the sender sends back to back; the receiver reads as fast as it can.
+// Exit codes: 0 done, 1 the experiment failed (socket calls), 2 bad command line, 77 no network
+// namespace can be made here (the reason on stderr).
+#include "netns.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <iostream>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+using rxpath::realkernel::socket_memory;
+using rxpath::realkernel::SocketMemory;
+using rxpath::realkernel::udp_snmp;
+
+constexpr int kSkipped = 77;
+constexpr uint16_t kSenderPort = 40000; // as in scenarios/loopback.json
+
+struct ProbeConfig {
+  std::string mode;
+  int rcvbuf_bytes = 0; // setsockopt(SO_RCVBUF); 0 = not set (net.core.rmem_default)
+  int payload_bytes = 1472;
+  int64_t count = 1000;
+  double rate_pps = 0;  // slow: the sender's pace
+  int64_t work_ns = 0;  // slow: the receiver's busy work per datagram
+  int sender_cpu = 0, receiver_cpu = 1;
+  uint16_t port = 9000;
+  int64_t timeout_ms = 2000; // the receiver gives up after this long without a datagram
+};
+
+// A failed socket call: exit 1 with its message.
+struct ProbeError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+int64_t now_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1'000'000'000 + ts.tv_nsec;
+}
+
+// Time a thread lost while it should have been running, seen as gaps between two clock reads in a
+// busy loop (and, for stalls, as sendto calls that long). On a VM there are two kinds: regular
+// interruptions of tens of µs (the guest's timer ticks, ~1000/s: a steady tax on both CPUs that a
+// calibration absorbs), and stalls of a millisecond or more while the host runs something else
+// (which need not show as steal time in /proc/stat) and that make a timing run meaningless.
+constexpr int64_t kInterruptionNs = 2'000, kStallNs = 100'000;
+
+struct Stalls {
+  int64_t stalled_ns = 0, max_ns = 0, count = 0, interrupted_ns = 0, interruptions = 0;
+  void gap(int64_t ns) {
+    if (ns > kStallNs) {
+      stalled_ns += ns;
+      max_ns = std::max(max_ns, ns);
+      ++count;
+    } else if (ns > kInterruptionNs) {
+      interrupted_ns += ns;
+      ++interruptions;
+    }
+  }
+  void call(int64_t ns) {
+    if (ns > kStallNs) gap(ns);
+  }
+  nlohmann::ordered_json to_json(int64_t span_ns) const {
+    auto share = [&](int64_t ns) { return span_ns > 0 ? static_cast<double>(ns) / static_cast<double>(span_ns) : 0.0; };
+    return {{"stalled_ns", stalled_ns},  {"max_ns", max_ns},
+            {"count", count},            {"fraction", share(stalled_ns)},
+            {"interruptions", interruptions}, {"interrupted_fraction", share(interrupted_ns)}};
+  }
+};
+
+void spin_until(int64_t t, Stalls& st) {
+  for (int64_t prev = now_ns(); prev < t;) {
+    const int64_t cur = now_ns();
+    st.gap(cur - prev);
+    prev = cur;
+  }
+}
+
+// Sleeps while the deadline is far (so an idle sender leaves its CPU alone) and busy-waits the last
+// stretch, where a timer wake-up would be late by tens of µs.
+void wait_until(int64_t t, Stalls& st) {
+  constexpr int64_t kSpinNs = 100'000;
+  if (t - now_ns() > kSpinNs) {
+    const int64_t wake = t - kSpinNs;
+    const timespec ts{static_cast<time_t>(wake / 1'000'000'000), static_cast<long>(wake % 1'000'000'000)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+    }
+  }
+  spin_until(t, st);
+}
+
+// Pins the calling thread; the JSON says whether it could and where the thread ran.
+nlohmann::ordered_json pin(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(static_cast<unsigned>(cpu), &set);
+  const bool pinned = sched_setaffinity(0, sizeof set, &set) == 0;
+  nlohmann::ordered_json j = {{"asked", cpu}, {"pinned", pinned}};
+  if (!pinned) j["error"] = std::strerror(errno);
+  return j;
+}
+
+sockaddr_in loopback(uint16_t port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  return a;
+}
+
+int checked(int rc, const std::string& what) {
+  if (rc < 0) throw ProbeError(what + ": " + std::strerror(errno));
+  return rc;
+}
+
+int int_sockopt(int fd, int name) {
+  int v = 0;
+  socklen_t len = sizeof v;
+  checked(getsockopt(fd, SOL_SOCKET, name, &v, &len), "getsockopt");
+  return v;
+}
+
+struct Sockets {
+  int rx = -1, tx = -1;
+  sockaddr_in dst{};
+  ~Sockets() {
+    if (rx >= 0) close(rx);
+    if (tx >= 0) close(tx);
+  }
+};
+
+void open_sockets(const ProbeConfig& c, Sockets& s) {
+  s.rx = checked(socket(AF_INET, SOCK_DGRAM, 0), "socket (receiver)");
+  s.tx = checked(socket(AF_INET, SOCK_DGRAM, 0), "socket (sender)");
+  if (c.rcvbuf_bytes > 0)
+    checked(setsockopt(s.rx, SOL_SOCKET, SO_RCVBUF, &c.rcvbuf_bytes, sizeof c.rcvbuf_bytes),
+            "setsockopt(SO_RCVBUF)");
+  // The receiver stops waiting now and then to see whether the sender is done.
+  const timeval tv{0, 20'000};
+  checked(setsockopt(s.rx, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), "setsockopt(SO_RCVTIMEO)");
+  s.dst = loopback(c.port);
+  checked(bind(s.rx, reinterpret_cast<const sockaddr*>(&s.dst), sizeof s.dst),
+          "bind(127.0.0.1:" + std::to_string(c.port) + ")");
+  const sockaddr_in src = loopback(kSenderPort);
+  checked(bind(s.tx, reinterpret_cast<const sockaddr*>(&src), sizeof src),
+          "bind(127.0.0.1:" + std::to_string(kSenderPort) + ")");
+}
+
+struct SendResult {
+  int64_t sent = 0, t_first = 0, t_last = 0; // t_last: after the last sendto returned
+  int64_t lateness_max_ns = 0, lateness_sum_ns = 0;
+  int64_t call_max_ns = 0; // the longest sendto (with the NET_RX work it ran on the way out)
+  Stalls stalls;
+  std::map<std::string, int64_t> errors; // by errno name
+};
+
+// Back to back, or paced on an absolute schedule (t0 + i/R) so that the mean rate is R even when
+// one sendto is late.
+SendResult send_all(const ProbeConfig& c, const Sockets& s) {
+  SendResult r;
+  const std::vector<char> buf(static_cast<size_t>(std::max(c.payload_bytes, 1)), 'x');
+  const double period_ns = c.rate_pps > 0 ? 1e9 / c.rate_pps : 0;
+  r.t_first = now_ns();
+  for (int64_t i = 0; i < c.count; ++i) {
+    if (period_ns > 0) {
+      const int64_t due = r.t_first + static_cast<int64_t>(static_cast<double>(i) * period_ns);
+      wait_until(due, r.stalls);
+      const int64_t late = now_ns() - due;
+      r.lateness_max_ns = std::max(r.lateness_max_ns, late);
+      r.lateness_sum_ns += late;
+    }
+    const int64_t t = now_ns();
+    const ssize_t n = sendto(s.tx, buf.data(), static_cast<size_t>(c.payload_bytes), 0,
+                             reinterpret_cast<const sockaddr*>(&s.dst), sizeof s.dst);
+    r.call_max_ns = std::max(r.call_max_ns, now_ns() - t);
+    r.stalls.call(now_ns() - t);
+    if (n == c.payload_bytes)
+      ++r.sent;
+    else
+      ++r.errors[strerrorname_np(errno) ? strerrorname_np(errno) : std::to_string(errno)];
+  }
+  r.t_last = now_ns();
+  return r;
+}
+
+struct ReceiveResult {
+  int64_t received = 0, bytes = 0, t_first = 0, t_last = 0; // t_last: after the last datagram's work
+  int64_t recv_ns_sum = 0, recv_ns_max = 0;                  // recv() calls that returned a datagram
+  Stalls stalls;                                             // seen in the work loop
+  bool timed_out = false;
+};
+
+// Blocking reads until the sender is done and the queue is empty (a 20 ms SO_RCVTIMEO finds no
+// datagram), or until nothing arrived for timeout_ms.
+void receive_loop(const ProbeConfig& c, int fd, const std::atomic<bool>& sender_done, ReceiveResult& r) {
+  std::vector<char> buf(65536);
+  int64_t last_activity = now_ns();
+  for (;;) {
+    const int64_t t_call = now_ns();
+    const ssize_t n = recv(fd, buf.data(), buf.size(), 0);
+    if (n >= 0) {
+      const int64_t t = now_ns();
+      r.recv_ns_sum += t - t_call;
+      r.recv_ns_max = std::max(r.recv_ns_max, t - t_call);
+      if (r.received++ == 0) r.t_first = t;
+      r.bytes += n;
+      if (c.work_ns > 0) spin_until(t + c.work_ns, r.stalls);
+      r.t_last = last_activity = now_ns();
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (sender_done.load()) return;
+      if (now_ns() - last_activity > c.timeout_ms * 1'000'000) {
+        r.timed_out = true;
+        return;
+      }
+    } else if (errno != EINTR) {
+      throw ProbeError(std::string("recv: ") + std::strerror(errno));
+    }
+  }
+}
+
+// Waits until the socket's charge and drops stop changing: the datagrams the sender handed to
+// loopback_xmit may still sit in the CPU's backlog until NET_RX runs.
+SocketMemory settled_memory(int fd) {
+  SocketMemory prev = socket_memory(fd).value_or(SocketMemory{});
+  int stable = 0;
+  for (int i = 0; i < 500 && stable < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const SocketMemory m = socket_memory(fd).value_or(SocketMemory{});
+    stable = m.rmem_alloc == prev.rmem_alloc && m.drops == prev.drops ? stable + 1 : 0;
+    prev = m;
+  }
+  return prev;
+}
+
+double ratio(int64_t a, int64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; }
+
+nlohmann::ordered_json snmp_delta(const std::map<std::string, int64_t>& before,
+                          const std::map<std::string, int64_t>& after) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [name, v] : after) j[name] = v - (before.count(name) ? before.at(name) : 0);
+  return j;
+}
+
+// The namespace's own sysctls where it has them (rmem_*, wmem_*), else the host's (read before unshare:
+// netdev_max_backlog and netdev_budget exist only in the initial namespace and hold for all).
+nlohmann::ordered_json sysctls(nlohmann::ordered_json j = nlohmann::ordered_json::object()) {
+  for (const char* name : {"net.core.rmem_max", "net.core.rmem_default", "net.core.wmem_default",
+                           "net.core.netdev_max_backlog", "net.core.netdev_budget"}) {
+    std::string path = name;
+    std::replace(path.begin(), path.end(), '.', '/');
+    if (auto v = rxpath::realkernel::read_sysctl(path)) j[name] = *v;
+  }
+  return j;
+}
+
+nlohmann::ordered_json run(const ProbeConfig& c, const nlohmann::ordered_json& host_sysctls) {
+  Sockets s;
+  open_sockets(c, s);
+  nlohmann::ordered_json out;
+  out["probe"] = "rxpath-udpprobe";
+  out["kernel"] = rxpath::realkernel::kernel_release();
+  out["mode"] = c.mode;
+  out["setup"] = {{"so_rcvbuf_asked", c.rcvbuf_bytes},
+                  {"so_rcvbuf_got", int_sockopt(s.rx, SO_RCVBUF)},
+                  {"so_sndbuf_got", int_sockopt(s.tx, SO_SNDBUF)},
+                  {"payload_bytes", c.payload_bytes},
+                  {"count", c.count},
+                  {"rate_pps", c.rate_pps},
+                  {"work_ns", c.work_ns},
+                  {"dst", "127.0.0.1:" + std::to_string(c.port)},
+                  {"sysctl", sysctls(host_sysctls)}};
+
+  const auto snmp_before = udp_snmp();
+  const int64_t softnet_before = rxpath::realkernel::softnet_dropped();
+  std::atomic<bool> receiver_ready{false}, sender_done{false};
+  ReceiveResult rr;
+  std::string receiver_error;
+  nlohmann::ordered_json receiver_cpu;
+  std::thread receiver;
+  if (c.mode != "fill") {
+    receiver = std::thread([&] {
+      receiver_cpu = pin(c.receiver_cpu);
+      receiver_ready = true;
+      try {
+        receive_loop(c, s.rx, sender_done, rr);
+      } catch (const ProbeError& e) {
+        receiver_error = e.what();
+      }
+      receiver_cpu["ran_on"] = sched_getcpu();
+    });
+    while (!receiver_ready) std::this_thread::yield();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5)); // let it block in recv()
+  }
+  nlohmann::ordered_json sender_cpu = pin(c.sender_cpu);
+  const SendResult sr = send_all(c, s);
+  sender_cpu["ran_on"] = sched_getcpu();
+  sender_done = true;
+
+  nlohmann::ordered_json socket;
+  int64_t drain_ns = 0;
+  if (c.mode == "fill") {
+    const SocketMemory full = settled_memory(s.rx);
+    std::vector<char> buf(65536);
+    const int64_t t0 = now_ns();
+    for (ssize_t n; (n = recv(s.rx, buf.data(), buf.size(), MSG_DONTWAIT)) >= 0;) {
+      ++rr.received;
+      rr.bytes += n;
+    }
+    drain_ns = now_ns() - t0;
+    socket = {{"rmem_alloc_full", full.rmem_alloc},
+              {"charged_per_datagram", ratio(full.rmem_alloc, rr.received)}};
+  } else {
+    receiver.join();
+    if (!receiver_error.empty()) throw ProbeError(receiver_error);
+  }
+  const SocketMemory end = socket_memory(s.rx).value_or(SocketMemory{});
+  socket["sk_drops"] = end.drops;
+  socket["rmem_alloc_end"] = end.rmem_alloc;
+
+  out["setup"]["sender_cpu"] = sender_cpu;
+  if (!receiver_cpu.is_null()) out["setup"]["receiver_cpu"] = receiver_cpu;
+  out["sent"] = sr.sent;
+  out["send_errors"] = sr.errors;
+  out["received"] = rr.received;
+  out["received_bytes"] = rr.bytes;
+  out["complete"] = !rr.timed_out;
+  out["socket"] = socket;
+  out["snmp_udp_delta"] = snmp_delta(snmp_before, udp_snmp());
+  out["softnet_dropped_delta"] = rxpath::realkernel::softnet_dropped() - softnet_before;
+
+  const int64_t send_ns = sr.t_last - sr.t_first;
+  nlohmann::ordered_json t = {{"send", send_ns},
+                              {"send_per_datagram", ratio(send_ns, c.count)},
+                              {"sendto_max", sr.call_max_ns}};
+  nlohmann::ordered_json rates = {{"sent", ratio(c.count * 1'000'000'000, send_ns)}};
+  if (c.rate_pps > 0) {
+    t["send_lateness_max"] = sr.lateness_max_ns;
+    t["send_lateness_mean"] = ratio(sr.lateness_sum_ns, c.count);
+  }
+  if (c.mode == "fill") {
+    t["drain"] = drain_ns;
+    t["drain_per_datagram"] = ratio(drain_ns, rr.received);
+  } else if (rr.received > 0) {
+    t["receive"] = rr.t_last - rr.t_first;
+    t["recv_mean"] = ratio(rr.recv_ns_sum, rr.received);
+    t["recv_max"] = rr.recv_ns_max;
+    // As the model's throughput_pps: delivered over first send to last delivery.
+    rates["delivered"] = ratio(rr.received * 1'000'000'000, rr.t_last - sr.t_first);
+  }
+  out["timing_ns"] = t;
+  out["rates_pps"] = rates;
+  out["stalls"] = {{"sender", sr.stalls.to_json(send_ns)}};
+  if (c.mode != "fill") out["stalls"]["receiver"] = rr.stalls.to_json(rr.t_last - rr.t_first);
+  return out;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  ProbeConfig c;
+  CLI::App app{"One UDP experiment through the real kernel in a fresh network namespace (loopback); prints "
+               "one JSON object. Needs root; exits 77 where no network namespace can be made."};
+  app.add_option("MODE", c.mode,
+                 "fill: nobody reads while the sender sends, then drain; slow: paced sender, receiver "
+                 "with work per datagram; saturate: both as fast as they can")
+      ->required()
+      ->check(CLI::IsMember({"fill", "slow", "saturate"}));
+  app.add_option("--rcvbuf", c.rcvbuf_bytes, "setsockopt(SO_RCVBUF) on the receiver, bytes (0: not set)")
+      ->check(CLI::Range(0, 1 << 30));
+  app.add_option("--payload", c.payload_bytes, "UDP payload per datagram, bytes")->check(CLI::Range(0, 65507));
+  app.add_option("--count", c.count, "Datagrams to send")->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
+  auto* rate = app.add_option("--rate", c.rate_pps, "slow: the sender's rate, datagrams/s")
+                   ->check(CLI::Range(1.0, 1e8));
+  auto* work = app.add_option("--work-ns", c.work_ns, "slow: the receiver's busy work per datagram, ns")
+                   ->check(CLI::Range(int64_t{0}, int64_t{1'000'000'000}));
+  app.add_option("--sender-cpu", c.sender_cpu, "CPU the sender thread is pinned to")->check(CLI::Range(0, 1023));
+  app.add_option("--receiver-cpu", c.receiver_cpu, "CPU the receiver thread is pinned to")
+      ->check(CLI::Range(0, 1023));
+  app.add_option("--port", c.port, "Receiver's port on 127.0.0.1")->check(CLI::Range(1, 65535));
+  app.add_option("--timeout-ms", c.timeout_ms, "The receiver gives up after this long without a datagram")
+      ->check(CLI::Range(int64_t{1}, int64_t{600'000}));
+  try {
+    app.parse(argc, argv);
+    if (c.mode == "slow" && rate->count() == 0)
+      throw CLI::ValidationError("--rate", "needed with MODE slow: the sender's rate, datagrams/s");
+    if (c.mode != "slow" && (rate->count() || work->count()))
+      throw CLI::ValidationError(rate->count() ? "--rate" : "--work-ns",
+                                 "only with MODE slow (fill and saturate send back to back)");
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << "rxpath-udpprobe: error: " << e.what() << "\n";
+    return 2;
+  }
+  const auto host_sysctls = sysctls();
+  if (const std::string why = rxpath::realkernel::enter_fresh_netns(); !why.empty()) {
+    std::cerr << "rxpath-udpprobe: skipped: cannot make a network namespace here: " << why << "\n";
+    return kSkipped;
+  }
+  try {
+    std::cout << run(c, host_sysctls).dump(2) << "\n";
+  } catch (const ProbeError& e) {
+    std::cerr << "rxpath-udpprobe: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

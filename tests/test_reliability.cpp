@@ -1,0 +1,163 @@
+// Bad input from issue #9's reproducers: each is refused with exit 2 and a message naming the file
+// (or command line), the key and what was expected; nothing is left behind and nothing that was
+// there is destroyed.
+#include "RunRxpath.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include <csignal>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace rxpath;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Files in `dir` other than the test's own out.txt/err.txt and those named in `keep`.
+std::vector<std::string> leftovers(const std::string& dir, const std::vector<std::string>& keep = {}) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string n = e.path().filename().string();
+    if (n != "out.txt" && n != "err.txt" && std::find(keep.begin(), keep.end(), n) == keep.end())
+      out.push_back(n);
+  }
+  return out;
+}
+
+std::string write(const std::string& dir, const std::string& name, const std::string& text) {
+  const std::string path = dir + "/" + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+struct BadInput {
+  std::string file_text; // written to bad.json and given as the scenario when not empty
+  std::string args;      // after "validate SCENARIO"
+  std::string message;   // expected in stderr
+};
+
+} // namespace
+
+TEST_CASE("reliability: bad scenarios and --set values are refused with exit 2", "[cli][errors]") {
+  const std::string dflt = test::scenario("default");
+  const std::vector<BadInput> cases{
+      {R"({"cpus": 1e400})", "", "bad.json: malformed JSON: number overflow"},
+      {"", "--set traffic.99999999999999999999.count=1", "no element \"99999999999999999999\" in /traffic"},
+      {"", "--set netfilter.prerouting.10000000000.verdict=DROP", "that array is not in the file"},
+      {"", "--set 'name=\xff\xfe'", "command line: --set \"name\": not valid UTF-8"},
+      {R"({"traffic":[{"sport":1}], "cpus": 2, "cpus": 3})", "", "the key \"cpus\" is given twice"},
+      {R"({"traffic":[{"count":1,"count":2}]})", "", "traffic[0]: the key \"count\" is given twice"},
+      {R"({"kernel": 6.180, "traffic":[{}]})", "", "kernel: expected one of 3.19 | 6.18 (a string)"},
+      {"", "--set kernel=6.180", "kernel: unknown value \"6.180\""},
+      {R"({"sockets":[{"bind":"0.0.0.0:+9000"}], "traffic":[{}]})", "",
+       "sockets[0].bind: expected \"ADDRESS:PORT\""},
+      {R"({"traffic":[{"src":"10. 0.0.1:5"}]})", "", "traffic[0].src: expected \"ADDRESS:PORT\""},
+      {R"({"nic":{"address":"10.0.0.01.1"}, "traffic":[{}]})", "", "nic.address: expected an IPv4 address"},
+      {R"({"netfilter":{"prerouting":[{"sport":18446744073709551615}]}, "traffic":[{}]})", "",
+       "netfilter.prerouting[0].sport: value 18446744073709551615 is out of range"},
+      {std::string(100000, '[') + std::string(100000, ']'), "", "nested deeper than 32 levels"},
+      {"{\"" + std::string(1 << 20, 'k') + "\": 1}", "", "… (1048576 bytes): unknown key"},
+  };
+  for (const auto& c : cases) {
+    test::TempDir dir;
+    const std::string scenario = c.file_text.empty() ? dflt : write(dir, "bad.json", c.file_text);
+    INFO(c.args << " " << c.file_text.substr(0, 200));
+    auto r = test::run_rxpath("run " + scenario + " " + c.args + " -o t.jsonl --result-json r.json");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(c.message));
+    CHECK(r.err.size() < 2000); // a bounded message, never the whole input echoed
+    CHECK(leftovers(r.dir).empty());
+  }
+  // Only `kernel` given as a number is refused; --set types its value by the key.
+  CHECK(test::run_rxpath("validate " + dflt + " --set kernel=6.18").exit_code == 0);
+}
+
+TEST_CASE("reliability: a scenario that is not a regular file is refused, not read forever",
+          "[cli][errors]") {
+  test::TempDir dir;
+  const std::string fifo = dir.path + "/fifo.json";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  for (const std::string& input : {fifo, std::string("/dev/zero"), dir.path}) {
+    INFO(input);
+    auto r = test::run_rxpath("validate " + input);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(input + ": is "));
+  }
+}
+
+TEST_CASE("reliability: outputs never clobber what they name", "[cli][errors]") {
+  test::TempDir dir;
+  const std::string sc = write(dir, "s.json", R"({"traffic":[{"count":20}],"sockets":[{"name":"s"}],
+    "receivers":[{"socket":"s"}]})");
+  const std::string before = test::read_file(sc);
+  const std::string run = "run " + sc + " -q ";
+
+  SECTION("the scenario itself") {
+    auto r = test::run_rxpath(run + "-o " + sc);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("is also an input"));
+    CHECK(test::read_file(sc) == before);
+  }
+  SECTION("a directory, a missing directory, an unwritable place") {
+    for (const std::string& out : {dir.path, dir.path + "/no/t.jsonl", std::string("/proc/x")}) {
+      INFO(out);
+      auto r = test::run_rxpath(run + "-o " + out);
+      CHECK(r.exit_code == 2);
+      CHECK_THAT(r.err, Catch::Contains(out + ": "));
+    }
+    auto r = test::run_rxpath(run + "--no-trace --result-json " + dir.path + "/no/r.json");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("the directory"));
+  }
+  SECTION("a symlink is written through, a device in place") {
+    const std::string target = dir.path + "/target.jsonl", link = dir.path + "/link.jsonl";
+    fs::create_symlink(target, link);
+    REQUIRE(test::run_rxpath(run + "-o " + link).exit_code == 0);
+    CHECK(fs::is_symlink(link));
+    CHECK(fs::file_size(target) > 0);
+    struct stat st {};
+    REQUIRE(test::run_rxpath(run + "-o /dev/null").exit_code == 0);
+    REQUIRE(::stat("/dev/null", &st) == 0);
+    CHECK(S_ISCHR(st.st_mode));
+    CHECK(leftovers(dir.path, {"s.json", "target.jsonl", "link.jsonl"}).empty());
+  }
+  SECTION("-o - streams the trace to standard output, the summary to standard error") {
+    auto r = test::run_rxpath("run " + sc + " -o -");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.rfind("{\"cpus\"", 0) == 0);
+    CHECK_THAT(r.out, Catch::Contains("\"k\":\"end\""));
+    CHECK_THAT(r.err, Catch::Contains("Datagrams: 20 arrived"));
+  }
+}
+
+TEST_CASE("reliability: an interrupted run leaves no partial trace", "[cli][errors]") {
+  test::TempDir dir;
+  for (int sig : {SIGINT, SIGTERM}) {
+    INFO("signal " << sig);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      ::chdir(dir.path.c_str());
+      const std::string sc = test::scenario("flood-1m");
+      ::execl(RXPATH_BIN, RXPATH_BIN, "run", sc.c_str(), "-q", "-o", "t.jsonl", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // Wait until the run has started writing (its temporary file exists), then interrupt it.
+    bool writing = false;
+    for (int i = 0; i < 200 && !writing; ++i) {
+      ::usleep(20000);
+      for (const auto& e : fs::directory_iterator(dir.path)) writing |= fs::file_size(e.path()) > 0;
+    }
+    CHECK(writing);
+    ::kill(pid, sig);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(WIFSIGNALED(status));
+    CHECK(leftovers(dir.path).empty());
+  }
+}
