@@ -120,7 +120,7 @@ struct ReceiverConfig {
   int socket_index = -1;
   int64_t cpu = 1;
   int64_t user_buffer_bytes = 65536;
-  int64_t rcvtimeo_us = 0; // 0: block forever
+  int64_t rcvtimeo_us = 0; // 0: block forever; rounded up to jiffies as the kernel does
   int64_t app_work_ns = 0;
   std::string app_work_dist = "constant"; // "exponential": app_work_ns is the mean
   int64_t lock_hold_ns = 0;
@@ -176,6 +176,7 @@ struct Scenario {
   bool linux6() const { return profile == trace::Profile::Linux6_18; }
   int64_t seed = 1;
   int64_t cpus = 2;
+  int64_t hz = 250; // CONFIG_HZ: timer ticks per second
   bool ptype_all_tap = false;
   Sysctl sysctl;
   Nic nic;

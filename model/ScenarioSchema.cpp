@@ -19,6 +19,7 @@ namespace {
 
 constexpr int64_t kMaxI = std::numeric_limits<int32_t>::max();
 constexpr int64_t kMaxNs = int64_t{3600} * 1000 * 1000 * 1000;
+constexpr int64_t kMaxCount = int64_t{1} << 40; // datagrams per source
 
 // Digits only, no sign, no spaces, no more than `max_digits`: sscanf and stoi accept "+9000",
 // " 0" and "10. 0.0.1", which nobody means as an address.
@@ -147,7 +148,7 @@ void visit_source(Schema& s, TrafficSource& t) {
            "Arrival process: constant rate, Poisson, bursts of burst_frames back-to-back, or the explicit "
            "times_ns.");
   s.number("rate_pps", t.rate_pps, 0.001, 1e9, "Mean datagrams per second (constant, poisson, burst).");
-  s.integer("count", t.count, 0, int64_t{1} << 40, "Datagrams to send (ignored for pattern list).");
+  s.integer("count", t.count, 0, kMaxCount, "Datagrams to send (ignored for pattern list).");
   s.integer("duration_ns", t.duration_ns, 0, kMaxNs,
             "If > 0, send for this long instead of `count` datagrams (count = rate_pps x duration).");
   s.integer("start_ns", t.start_ns, 0, kMaxNs, "Time of the first datagram, ns.");
@@ -185,6 +186,10 @@ void visit_source(Schema& s, TrafficSource& t) {
     s.fail("times_ns", "only used with pattern \"list\"");
   } else if (t.duration_ns > 0) {
     t.count = std::llround(t.rate_pps * static_cast<double>(t.duration_ns) * 1e-9);
+    if (t.count > kMaxCount)
+      s.fail("duration_ns", "rate_pps x duration_ns is " + std::to_string(t.count) +
+                                " datagrams (expected at most " + std::to_string(kMaxCount) +
+                                ", the limit of count)");
   }
 }
 
@@ -213,7 +218,9 @@ void visit_receiver(Schema& s, ReceiverConfig& r) {
   s.integer("cpu", r.cpu, 0, 1023, "CPU the thread is pinned to.");
   s.integer("user_buffer_bytes", r.user_buffer_bytes, 0, 1 << 30,
             "recvfrom() buffer; a longer datagram is truncated (MSG_TRUNC).");
-  s.integer("rcvtimeo_us", r.rcvtimeo_us, 0, kMaxI, "SO_RCVTIMEO, µs (0 = block forever).");
+  s.integer("rcvtimeo_us", r.rcvtimeo_us, 0, kMaxI,
+            "SO_RCVTIMEO, µs (0 = block forever); the kernel rounds it up to jiffies and the wait ends on a "
+            "timer tick.");
   s.integer("app_work_ns", r.app_work_ns, 0, kMaxNs, "The application's CPU work per datagram, ns.");
   s.choice("app_work_dist", r.app_work_dist, {"constant", "exponential"},
            "Distribution of the work per datagram: always app_work_ns, or exponential with that mean "
@@ -285,6 +292,9 @@ void visit_scenario(Schema& s, Scenario& sc) {
   s.integer("seed", sc.seed, 0, std::numeric_limits<int64_t>::max(),
             "Random seed (arrivals, bad checksums, alloc failures).");
   s.integer("cpus", sc.cpus, 1, 64, "Number of CPUs.");
+  s.integer("hz", sc.hz, 100, 1000,
+            "CONFIG_HZ, timer ticks per second: 100, 250 (Debian, Ubuntu), 300 or 1000. Timeouts in jiffies "
+            "(SO_RCVTIMEO) fire on these ticks.");
   s.boolean("ptype_all_tap", sc.ptype_all_tap,
             "A ptype_all tap (e.g. tcpdump) sees every frame in __netif_receive_skb_core.");
   s.object("sysctl", sc.sysctl, "Linux sysctls, by their Linux names.", visit_sysctl);
@@ -302,6 +312,8 @@ void cross_check(const Schema& root, Scenario& sc) {
     throw ScenarioError(sc.file, path, what);
   };
   sc.profile = *trace::profile_from_string(sc.kernel);
+  if (sc.hz != 100 && sc.hz != 250 && sc.hz != 300 && sc.hz != 1000)
+    at("hz", "expected 100, 250, 300 or 1000 (the CONFIG_HZ choices), found " + std::to_string(sc.hz));
   auto ip = parse_ip(sc.nic.address);
   if (!ip) at("nic.address", "expected an IPv4 address, found " + in_quotes(sc.nic.address));
   sc.nic.addr = *ip;

@@ -161,3 +161,34 @@ TEST_CASE("reliability: an interrupted run leaves no partial trace", "[cli][erro
     CHECK(leftovers(dir.path).empty());
   }
 }
+
+// SO_RCVTIMEO is kept in jiffies and the wait ends on a timer tick (sock_set_timeout,
+// schedule_timeout): a 1 µs timeout wakes the reader once per tick, not every microsecond, so a
+// sparse run ends.
+TEST_CASE("reliability: SO_RCVTIMEO waits whole jiffies", "[cli]") {
+  test::TempDir dir;
+  const std::string sc = write(dir, "rt.json", R"({"traffic":[{"pattern":"list","times_ns":[0,1000000000]}],
+    "sockets":[{"name":"s"}],"receivers":[{"socket":"s","rcvtimeo_us":1}]})");
+  for (int hz : {100, 250, 1000}) {
+    INFO("HZ " << hz);
+    auto r = test::run_rxpath("run " + sc + " -q -o t.jsonl --set hz=" + std::to_string(hz));
+    REQUIRE(r.exit_code == 0);
+    int64_t waits = 0;
+    for (const auto& e : test::load_trace(r.dir + "/t.jsonl").events)
+      waits += e.fn == trace::Fn::WaitForMorePackets;
+    // One wait per tick over the second between the datagrams (and a few around them).
+    CHECK(waits >= hz);
+    CHECK(waits <= hz + 4);
+  }
+  auto bad = test::run_rxpath("validate " + sc + " --set hz=200");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("hz: expected 100, 250, 300 or 1000"));
+}
+
+TEST_CASE("reliability: duration_ns x rate_pps is held to the limit of count", "[cli][errors]") {
+  auto r = test::run_rxpath("validate " + test::scenario("default") +
+                            " --set traffic.0.duration_ns=3600000000000 --set traffic.0.rate_pps=1e9");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err,
+             Catch::Contains("traffic[0].duration_ns: rate_pps x duration_ns is 3600000000000 datagrams"));
+}

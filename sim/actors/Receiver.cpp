@@ -2,6 +2,8 @@
 
 #include "sim/Clock.hpp"
 
+#include "model/Jiffies.hpp"
+
 #include <cmath>
 #include <random>
 
@@ -41,7 +43,10 @@ void Receiver::operator()() {
     if (!r.got) {
       // wait_for_more_packets: sleep until sk_data_ready wakes us, or SO_RCVTIMEO expires.
       if (cfg.rcvtimeo_us > 0) {
-        if (sys_->receiver_sem[thread_]->acquire_timeout(to_seconds(cfg.rcvtimeo_us * 1000))) {
+        const int64_t hz = k.scenario().hz;
+        const int64_t expiry =
+            model::timeout_expiry_ns(now_ns(), model::rcvtimeo_jiffies(cfg.rcvtimeo_us, hz), hz);
+        if (sys_->receiver_sem[thread_]->acquire_timeout(to_seconds(expiry - now_ns()))) {
           k.cancel_wait(thread_); // -EAGAIN: the application calls recvfrom again
           k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns(), trace::kUnset, trace::kUnset,
                  thread_);
