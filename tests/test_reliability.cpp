@@ -192,3 +192,49 @@ TEST_CASE("reliability: duration_ns x rate_pps is held to the limit of count", "
   CHECK_THAT(r.err,
              Catch::Contains("traffic[0].duration_ns: rate_pps x duration_ns is 3600000000000 datagrams"));
 }
+
+namespace {
+// Processes whose command line mentions `needle` (the children of a sweep name its runs dir).
+int processes_mentioning(const std::string& needle) {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmd = test::read_file(e.path().string() + "/cmdline");
+    std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+    n += cmd.find(needle) != std::string::npos;
+  }
+  return n;
+}
+} // namespace
+
+TEST_CASE("reliability: a killed sweep takes its runs with it", "[cli][sweep]") {
+  for (int sig : {SIGTERM, SIGKILL}) {
+    INFO("signal " << sig);
+    test::TempDir dir;
+    const std::string out = dir.path + "/sw";
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      const std::string sc = test::scenario("flood-1m");
+      ::execl(RXPATH_BIN, RXPATH_BIN, "sweep", sc.c_str(), "--set", "net.core.netdev_budget=64,300", "-j",
+              "2", "-o", out.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    int running = 0;
+    for (int i = 0; i < 250 && running < 2; ++i) {
+      ::usleep(20000);
+      running = processes_mentioning(out + ".runs/");
+    }
+    CHECK(running == 2);
+    ::kill(pid, sig);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    int left = 1;
+    for (int i = 0; i < 100 && left > 0; ++i) {
+      ::usleep(20000);
+      left = processes_mentioning(out + ".runs/");
+    }
+    CHECK(left == 0);
+  }
+}

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 
 using namespace rxpath;
 
@@ -65,12 +66,80 @@ TEST_CASE("sweep runs the grid times the seeds and writes CSV and JSON", "[sweep
   REQUIRE(m.exit_code == 0);
   CHECK(test::read_file(r.dir + "/merged.csv") == csv);
 
-  // --resume redoes only what is missing.
-  std::filesystem::remove(r.dir + "/res.runs/point1-seed2.json");
+  // --resume redoes only what is missing, and what is cut short.
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(r.dir + "/res.runs")) files.push_back(e.path());
+  REQUIRE(files.size() == 4);
+  std::filesystem::remove(files[0]);
+  std::filesystem::resize_file(files[1], 10);
   auto again = test::run_rxpath(common + " -o " + r.dir + "/res --resume");
   REQUIRE(again.exit_code == 0);
-  CHECK_THAT(again.err, Catch::Contains("4/4 runs done (3 resumed)"));
+  CHECK_THAT(again.err, Catch::Contains("4/4 runs done (2 resumed)"));
+  CHECK_THAT(again.err, Catch::Contains("is not a complete result: running it again"));
   CHECK(test::read_file(r.dir + "/res.csv") == csv);
+
+  // Re-ordered values keep their results: runs are found by settings, not by place in the grid.
+  const std::string reordered =
+      "sweep " + test::scenario("rcvbuf-overflow") +
+      " --set receivers.slow-app.app_work_ns=30000,10000 --set traffic.0.count=2000 --seeds 2 -j 2";
+  auto ro = test::run_rxpath(reordered + " -o " + r.dir + "/res --resume");
+  REQUIRE(ro.exit_code == 0);
+  CHECK_THAT(ro.err, Catch::Contains("4/4 runs done (4 resumed)"));
+  auto jr = nlohmann::json::parse(test::read_file(r.dir + "/res.json"));
+  CHECK(jr["points"][0]["settings"]["receivers.slow-app.app_work_ns"] == "30000");
+  CHECK(jr["points"][0]["metrics"]["delivered"] == slow["delivered"]);
+}
+
+TEST_CASE("merge refuses missing or repeated shards and keeps grid order", "[sweep][errors]") {
+  const std::string common = "sweep " + test::scenario("default") +
+                             " --set traffic.0.count=200 --set net.core.netdev_budget=1,2,3 -o ";
+  test::TempDir dir;
+  const std::string d = dir.path + "/";
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(test::run_rxpath(common + d + "s" + std::to_string(i) + " --shard " + std::to_string(i) + "/3")
+                .exit_code == 0);
+  auto some = test::run_rxpath("merge " + d + "s0.json " + d + "s2.json -o " + d + "m");
+  CHECK(some.exit_code == 2);
+  CHECK_THAT(some.err, Catch::Contains("merge: shard(s) 1 of 3 are missing"));
+  CHECK_FALSE(test::file_exists(d + "m.json"));
+  auto twice = test::run_rxpath("merge " + d + "s0.json " + d + "s0.json " + d + "s1.json -o " + d + "m");
+  CHECK(twice.exit_code == 2);
+  CHECK_THAT(twice.err, Catch::Contains("shard 0/3 is also in"));
+  auto all = test::run_rxpath("merge " + d + "s2.json " + d + "s0.json " + d + "s1.json -o " + d + "m");
+  REQUIRE(all.exit_code == 0);
+  auto m = nlohmann::json::parse(test::read_file(d + "m.json"));
+  REQUIRE(m["points"].size() == 3);
+  for (int i = 0; i < 3; ++i)
+    CHECK(m["points"][i]["settings"]["net.core.netdev_budget"] == std::to_string(i + 1));
+  // A results file of the wrong shape is bad input naming the key, not a crash.
+  std::ofstream(d + "bad.json") << R"({"scenario":"x","seeds":1,"grid_points":1,"shard":"0/1","axes":[],
+    "points":[{"index":0,"settings":{},"runs":[{"seed":1,"result":{"arrived":{"a":{"b":1}}}}]}]})";
+  auto bad = test::run_rxpath("merge " + d + "bad.json -o " + d + "m2");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("bad.json: points[0].runs[0]: expected"));
+  auto out_is_in =
+      test::run_rxpath("merge " + d + "s0.json " + d + "s1.json " + d + "s2.json -o " + d + "s0");
+  CHECK(out_is_in.exit_code == 2);
+  CHECK_THAT(out_is_in.err, Catch::Contains("is also an input"));
+}
+
+TEST_CASE("sweeping the seed: 64-bit seeds kept whole, --seeds refused with it", "[sweep]") {
+  const std::string big = "4294967301"; // 2^32 + 5: cut to 32 bits it would be seed 5
+  auto r = test::run_rxpath("sweep " + test::scenario("default") +
+                            " --set traffic.0.count=300 --set seed=5," + big + " -o res");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(test::read_file(r.dir + "/res.json"));
+  REQUIRE(j["points"].size() == 2);
+  CHECK(j["points"][1]["runs"][0]["seed"].get<int64_t>() == 4294967301LL);
+  // Different seeds, different Poisson arrivals.
+  CHECK(j["points"][0]["metrics"]["latency_mean_ns"] != j["points"][1]["metrics"]["latency_mean_ns"]);
+  auto s = test::run_rxpath("run " + test::scenario("default") +
+                            " --set traffic.0.count=30 --no-trace --seed " + big);
+  CHECK_THAT(s.out, Catch::Contains("seed " + big));
+  auto both = test::run_rxpath("sweep " + test::scenario("default") + " --set seed=5,6 --seeds 2 -o res2");
+  CHECK(both.exit_code == 2);
+  CHECK_THAT(both.err, Catch::Contains("use --seeds 1"));
 }
 
 TEST_CASE("a sweep with a bad value is refused before anything runs", "[sweep][errors]") {

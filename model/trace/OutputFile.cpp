@@ -37,7 +37,10 @@ void unregister_tmp(int slot) {
   if (slot >= 0) g_used[static_cast<size_t>(slot)] = false;
 }
 
+std::atomic<void (*)()> g_hook{nullptr};
+
 extern "C" void remove_outputs_and_reraise(int sig) {
+  if (auto* hook = g_hook.load()) hook();
   for (size_t i = 0; i < kSlots; ++i)
     if (g_used[i]) ::unlink(g_paths[i].data());
   std::signal(sig, SIG_DFL);
@@ -84,6 +87,10 @@ std::string resolve(const std::string& path, const std::vector<std::string>& inp
 
 void check_output_path(const std::string& path, const std::vector<std::string>& inputs) {
   (void)resolve(path, inputs);
+}
+
+void on_fatal_signal(void (*fn)()) {
+  g_hook = fn;
 }
 
 void install_output_cleanup() {

@@ -52,5 +52,7 @@ void check_output_path(const std::string& path, const std::vector<std::string>& 
 
 // Installs the signal handlers that remove temporary outputs of an interrupted process.
 void install_output_cleanup();
+// `fn` also runs in those handlers, first (async-signal-safe code only: e.g. kill children).
+void on_fatal_signal(void (*fn)());
 
 } // namespace rxpath::trace

@@ -1,5 +1,7 @@
 #include "Calibrate.hpp"
 
+#include "model/trace/OutputFile.hpp"
+
 #include "Spawn.hpp"
 #include "model/ScenarioLoader.hpp"
 
@@ -57,6 +59,7 @@ double metric(const nlohmann::json& r, const std::string& name) {
 } // namespace
 
 int calibrate(const CalibrateOptions& o) {
+  if (!o.out.empty()) trace::check_output_path(o.out, {o.scenario});
   std::vector<Fit> fits;
   for (const auto& f : o.fits) fits.push_back(parse_fit(f));
   std::vector<model::Override> fixed;
@@ -132,8 +135,9 @@ int calibrate(const CalibrateOptions& o) {
   if (o.out.empty()) {
     std::cout << text;
   } else {
-    std::ofstream(o.out + ".tmp") << text;
-    fs::rename(o.out + ".tmp", o.out);
+    trace::OutputFile f(o.out, {o.scenario});
+    f.write(text);
+    f.commit();
   }
   return 0;
 }

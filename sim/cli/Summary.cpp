@@ -37,8 +37,8 @@ void print_summary(std::ostream& os, const nlohmann::json& header, const nlohman
   const int64_t end_ns = get(end, "t");
   os << fmt("rxpath: scenario \"%s\" (kernel %s, seed %lld, %lld CPUs), %.3f ms simulated\n",
             sc.value("name", "").c_str(), header.value("kernel", "").c_str(),
-            static_cast<long long>(header.value("seed", 0)), static_cast<long long>(header.value("cpus", 0)),
-            static_cast<double>(end_ns) / 1e6);
+            static_cast<long long>(header.value("seed", int64_t{0})),
+            static_cast<long long>(header.value("cpus", 0)), static_cast<double>(end_ns) / 1e6);
 
   const int64_t dropped = s.arrived - s.delivered;
   os << fmt("\nDatagrams: %lld arrived, %lld delivered (%.2f%%), %lld dropped\n",

@@ -4,10 +4,13 @@
 
 #include "model/ScenarioLoader.hpp"
 #include "model/Sweep.hpp"
+#include "model/trace/OutputFile.hpp"
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,18 +25,52 @@ namespace {
 
 struct Job {
   size_t point;
-  int seed;
+  int64_t seed;
   std::string result; // where the child writes its result
 };
 
-void write_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream os(tmp, std::ios::binary);
-    os << text;
-    if (!os) throw std::runtime_error(path + ": write failed");
+// A run's file is named after its settings and seed, not its place in the grid, so --resume
+// never takes the result of other settings (values re-ordered, an axis added).
+std::string run_file(const std::string& dir, const model::SweepPoint& p, int64_t seed) {
+  nlohmann::json settings = nlohmann::json::object();
+  for (const auto& [k, v] : p.settings) settings[k] = v;
+  uint64_t h = 0xcbf29ce484222325ull; // FNV-1a
+  for (unsigned char c : settings.dump()) h = (h ^ c) * 0x100000001b3ull;
+  char name[64];
+  std::snprintf(name, sizeof name, "/run-%016llx-seed%lld.json", static_cast<unsigned long long>(h),
+                static_cast<long long>(seed));
+  return dir + name;
+}
+
+// A run's metrics (model::run_result): numbers, objects of numbers (drops by reason) and arrays of
+// numbers (the latency CDF); nothing deeper.
+bool valid_run(const nlohmann::json& r) {
+  if (!r.is_object() || !r.contains("arrived") || !r.contains("delivered")) return false;
+  for (const auto& [k, v] : r.items()) {
+    if (v.is_number()) continue;
+    if (!v.is_object() && !v.is_array()) return false;
+    for (const auto& x : v)
+      if (!x.is_number()) return false;
   }
-  fs::rename(tmp, path);
+  return true;
+}
+
+// A finished run's result, or null if the file is missing, cut short or not a result.
+nlohmann::json read_run(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return nullptr;
+  try {
+    auto j = nlohmann::json::parse(in);
+    if (valid_run(j)) return j;
+  } catch (const nlohmann::json::exception&) {
+  }
+  return nullptr;
+}
+
+void write_atomically(const std::string& path, const std::string& text) {
+  trace::OutputFile f(path);
+  f.write(text);
+  f.commit();
 }
 
 std::string csv_quote(const std::string& s) {
@@ -106,6 +143,71 @@ void print_table(const nlohmann::json& results) {
   }
 }
 
+// A sweep results file (OUT.json), its shape checked: bad input names the file and the key.
+nlohmann::json read_results(const std::string& path) {
+  auto fail = [&](const std::string& key, const std::string& what) -> void {
+    throw model::ScenarioError(path, key, what);
+  };
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) fail("", "not a readable regular file");
+  std::ifstream is(path);
+  nlohmann::json r;
+  try {
+    r = nlohmann::json::parse(is);
+  } catch (const nlohmann::json::exception&) {
+    fail("", "not a sweep results file (malformed JSON)");
+  }
+  if (!r.is_object()) fail("", "not a sweep results file (expected an object)");
+  auto need = [&](const nlohmann::json& o, const std::string& at, const char* key, auto is,
+                  const char* type) {
+    if (!o.contains(key) || !is(o[key])) fail(at + key, std::string("expected ") + type);
+  };
+  auto is_str = [](const nlohmann::json& j) { return j.is_string(); };
+  auto is_arr = [](const nlohmann::json& j) { return j.is_array(); };
+  auto is_obj = [](const nlohmann::json& j) { return j.is_object(); };
+  auto is_count = [](const nlohmann::json& j) {
+    return j.is_number_unsigned() || (j.is_number_integer() && j >= 0);
+  };
+  need(r, "", "scenario", is_str, "a string");
+  need(r, "", "seeds", is_count, "a count of seeds");
+  need(r, "", "grid_points", is_count, "the number of grid points (results of an older rxpath: sweep again)");
+  need(r, "", "shard", is_str, "\"I/N\"");
+  int64_t si = -1, sn = 0;
+  char extra = 0;
+  if (std::sscanf(r["shard"].get<std::string>().c_str(), "%ld/%ld%c", &si, &sn, &extra) != 2 || sn < 1 ||
+      si < 0 || si >= sn)
+    fail("shard", "expected \"I/N\" with 0 <= I < N");
+  need(r, "", "axes", is_arr, "an array");
+  for (size_t i = 0; i < r["axes"].size(); ++i) {
+    const auto& a = r["axes"][i];
+    const std::string at = "axes[" + std::to_string(i) + "].";
+    if (!a.is_object()) fail(at, "expected an object");
+    need(a, at, "key", is_str, "a string");
+    need(a, at, "values", is_arr, "an array");
+  }
+  need(r, "", "points", is_arr, "an array");
+  const int64_t grid = r["grid_points"].get<int64_t>();
+  for (size_t i = 0; i < r["points"].size(); ++i) {
+    const auto& p = r["points"][i];
+    const std::string at = "points[" + std::to_string(i) + "].";
+    if (!p.is_object()) fail(at, "expected an object");
+    need(p, at, "index", is_count, "the point's index in the grid");
+    if (p["index"].get<int64_t>() >= grid) fail(at + "index", "beyond grid_points");
+    need(p, at, "settings", is_obj, "an object");
+    for (const auto& [k, v] : p["settings"].items())
+      if (!v.is_string()) fail(at + "settings." + k, "expected a string");
+    need(p, at, "runs", is_arr, "an array");
+    for (size_t j = 0; j < p["runs"].size(); ++j) {
+      const auto& run = p["runs"][j];
+      const std::string rat = at + "runs[" + std::to_string(j) + "]";
+      if (!run.is_object() || !run.contains("seed") || !run["seed"].is_number_integer() ||
+          !run.contains("result") || !valid_run(run["result"]))
+        fail(rat, "expected {\"seed\": N, \"result\": {metrics}}");
+    }
+  }
+  return r;
+}
+
 } // namespace
 
 int sweep(const SweepOptions& o) {
@@ -114,11 +216,19 @@ int sweep(const SweepOptions& o) {
   const auto points = model::expand_grid(axes);
   // Every point is validated before anything runs.
   const auto base = model::load_scenario(o.scenario);
+  std::vector<int64_t> point_seed; // the seed of each point: the scenario's, or a swept one
   for (const auto& p : points) {
     std::vector<model::Override> ov;
     for (const auto& [k, v] : p.settings) ov.push_back({k, v});
-    model::load_scenario(o.scenario, ov);
+    point_seed.push_back(model::load_scenario(o.scenario, ov).scenario.seed);
   }
+  const bool seed_swept =
+      std::any_of(axes.begin(), axes.end(), [](const auto& a) { return a.key == "seed"; });
+  if (seed_swept && o.seeds > 1)
+    throw model::ScenarioError("command line", "",
+                               "--set seed=... sweeps the seed: use --seeds 1 (not " +
+                                   std::to_string(o.seeds) + ")");
+  for (const char* ext : {".json", ".csv"}) trace::check_output_path(o.out + ext, {o.scenario});
   const std::string runs_dir = o.out + ".runs";
   fs::create_directories(runs_dir);
 
@@ -126,10 +236,8 @@ int sweep(const SweepOptions& o) {
   for (size_t i = 0; i < points.size(); ++i) {
     if (static_cast<int>(i % static_cast<size_t>(o.shard_count)) != o.shard_index) continue;
     for (int s = 0; s < o.seeds; ++s) {
-      Job j{i, static_cast<int>(base.scenario.seed) + s,
-            runs_dir + "/point" + std::to_string(i) + "-seed" + std::to_string(base.scenario.seed + s) +
-                ".json"};
-      jobs.push_back(j);
+      const int64_t seed = point_seed[i] + s;
+      jobs.push_back({i, seed, run_file(runs_dir, points[i], seed)});
     }
   }
   size_t done = 0, skipped = 0;
@@ -143,13 +251,18 @@ int sweep(const SweepOptions& o) {
   while (next < jobs.size() || !running.empty()) {
     while (next < jobs.size() && static_cast<int>(running.size()) < o.jobs) {
       const Job& j = jobs[next];
-      if (o.resume && fs::exists(j.result)) {
+      if (o.resume && !read_run(j.result).is_null()) {
         ++next, ++done, ++skipped;
         continue;
       }
-      std::vector<std::string> args{
-          o.self,          "run",   o.scenario, "--no-trace", "-q", "--seed", std::to_string(j.seed),
-          "--result-json", j.result};
+      if (o.resume && fs::exists(j.result))
+        std::fprintf(stderr, "rxpath sweep: %s is not a complete result: running it again\n",
+                     j.result.c_str());
+      std::vector<std::string> args{o.self, "run", o.scenario, "--no-trace", "-q", "--result-json", j.result};
+      if (!seed_swept) {
+        args.push_back("--seed");
+        args.push_back(std::to_string(j.seed));
+      }
       for (const auto& [k, v] : points[j.point].settings) {
         args.push_back("--set");
         args.push_back(k + "=" + v);
@@ -159,6 +272,7 @@ int sweep(const SweepOptions& o) {
     int status = 0;
     const pid_t pid = wait(&status);
     if (pid < 0) break;
+    reaped(pid);
     const Job& j = jobs[running[pid]];
     running.erase(pid);
     ++done;
@@ -170,25 +284,26 @@ int sweep(const SweepOptions& o) {
     }
     report();
   }
+  report();
   std::fprintf(stderr, "\n");
 
   nlohmann::json results;
   results["scenario"] = o.scenario;
   results["seeds"] = o.seeds;
   results["shard"] = std::to_string(o.shard_index) + "/" + std::to_string(o.shard_count);
+  results["grid_points"] = points.size();
   results["axes"] = nlohmann::json::array();
   for (const auto& a : axes) results["axes"].push_back({{"key", a.key}, {"values", a.values}});
   results["points"] = nlohmann::json::array();
   for (size_t i = 0; i < points.size(); ++i) {
     if (static_cast<int>(i % static_cast<size_t>(o.shard_count)) != o.shard_index) continue;
     nlohmann::json p;
+    p["index"] = i;
     for (const auto& [k, v] : points[i].settings) p["settings"][k] = v;
     p["runs"] = nlohmann::json::array();
     for (const auto& j : jobs)
-      if (j.point == i && fs::exists(j.result)) {
-        std::ifstream in(j.result);
-        p["runs"].push_back({{"seed", j.seed}, {"result", nlohmann::json::parse(in)}});
-      }
+      if (j.point == i)
+        if (auto r = read_run(j.result); !r.is_null()) p["runs"].push_back({{"seed", j.seed}, {"result", r}});
     p["status"] = static_cast<int>(p["runs"].size()) == o.seeds ? "ok" : "failed";
     results["points"].push_back(p);
   }
@@ -206,43 +321,39 @@ int sweep(const SweepOptions& o) {
 
 int merge(const std::string& out, const std::vector<std::string>& inputs) {
   nlohmann::json merged;
-  std::map<std::string, size_t> index; // settings -> position in merged["points"]
+  std::map<int64_t, nlohmann::json> points; // by index in the grid
+  std::map<int64_t, std::string> shards;    // shard index -> the file that had it
+  int64_t shard_count = 0;
+  for (const char* ext : {".json", ".csv"}) trace::check_output_path(out + ext, inputs);
   for (const auto& in : inputs) {
-    std::ifstream is(in);
-    if (!is) throw model::ScenarioError(in, "", "cannot open the file");
-    nlohmann::json r;
-    try {
-      r = nlohmann::json::parse(is);
-    } catch (const nlohmann::json::exception&) {
-      throw model::ScenarioError(in, "", "not a sweep results file (malformed JSON)");
-    }
-    if (!r.contains("points") || !r.contains("axes"))
-      throw model::ScenarioError(in, "", "not a sweep results file");
+    const nlohmann::json r = read_results(in);
+    int64_t si = 0, sn = 0;
+    std::sscanf(r["shard"].get<std::string>().c_str(), "%ld/%ld", &si, &sn);
     if (merged.is_null()) {
       merged = r;
-      merged["points"] = nlohmann::json::array();
       merged.erase("shard");
-    } else if (r["axes"] != merged["axes"] || r["scenario"] != merged["scenario"]) {
+      shard_count = sn;
+    } else if (r["axes"] != merged["axes"] || r["scenario"] != merged["scenario"] ||
+               r["seeds"] != merged["seeds"] || sn != shard_count) {
       throw model::ScenarioError(in, "axes",
-                                 "another sweep (different scenario or axes) than " + inputs.front());
+                                 "another sweep (different scenario, axes, seeds or shard count) than " +
+                                     inputs.front());
     }
-    for (const auto& p : r["points"]) {
-      const std::string key = p["settings"].dump();
-      if (!index.count(key)) {
-        index[key] = merged["points"].size();
-        nlohmann::json q = p;
-        q["runs"] = nlohmann::json::array();
-        merged["points"].push_back(q);
-      }
-      auto& q = merged["points"][index[key]];
-      for (const auto& run : p["runs"]) {
-        bool dup = false;
-        for (const auto& have : q["runs"]) dup |= have["seed"] == run["seed"];
-        if (!dup) q["runs"].push_back(run);
-      }
-      q["status"] = static_cast<int>(q["runs"].size()) == merged["seeds"].get<int>() ? "ok" : "failed";
-    }
+    if (auto [it, fresh] = shards.emplace(si, in); !fresh)
+      throw model::ScenarioError(in, "shard",
+                                 "shard " + std::to_string(si) + "/" + std::to_string(sn) + " is also in " +
+                                     it->second);
+    for (const auto& p : r["points"]) points[p["index"].get<int64_t>()] = p;
   }
+  std::string missing;
+  for (int64_t i = 0; i < shard_count; ++i)
+    if (!shards.count(i)) missing += (missing.empty() ? "" : ", ") + std::to_string(i);
+  if (!missing.empty())
+    throw model::ScenarioError("command line", "",
+                               "merge: shard(s) " + missing + " of " + std::to_string(shard_count) +
+                                   " are missing");
+  merged["points"] = nlohmann::json::array();
+  for (auto& [_, p] : points) merged["points"].push_back(std::move(p)); // in grid order
   write_results(out, merged);
   print_table(merged);
   std::cout << "\nResults: " << out << ".csv, " << out << ".json\n";
