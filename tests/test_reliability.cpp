@@ -238,3 +238,31 @@ TEST_CASE("reliability: a killed sweep takes its runs with it", "[cli][sweep]") 
     CHECK(left == 0);
   }
 }
+
+TEST_CASE("reliability: summary and compare check the end object's shape", "[cli][errors]") {
+  test::TempDir dir;
+  auto ok = test::run_rxpath("run " + test::scenario("walkthrough") + " -q -o " + dir.path + "/w.jsonl");
+  REQUIRE(ok.exit_code == 0);
+  std::string body = test::read_file(dir.path + "/w.jsonl");
+  body.erase(body.rfind("{\"cpu_time_ns\""));
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const std::vector<std::pair<std::string, std::string>> ends{
+      {R"({"k":"end"})", "end object: t: expected the key"},
+      {R"({"k":"end","t":5,"packets":{"arrived":"x"}})",
+       "end object: packets.arrived: expected a non-negative"},
+      {R"({"k":"end","t":5,"packets":{"arrived":1,"delivered":1,"dropped":{}},"nic":{},"netfilter_drops":0,)"
+       R"("snmp":{"Udp":{"InDatagrams":-1}},"softnet_stat":[],"cpu_time_ns":[],"sockets":[]})",
+       "end object: snmp.Udp.InDatagrams: expected a non-negative integer"},
+      {R"({"k":"end","t":1,"deep":)" + deep + "}", "end object: "},
+  };
+  for (const auto& [end, message] : ends) {
+    INFO(end.substr(0, 100));
+    std::ofstream(dir.path + "/bad.jsonl") << body << end << "\n";
+    auto s = test::run_rxpath("summary " + dir.path + "/bad.jsonl");
+    CHECK(s.exit_code == 2);
+    CHECK_THAT(s.err, Catch::Contains("bad.jsonl: " + message));
+    auto c = test::run_rxpath("compare " + dir.path + "/w.jsonl " + dir.path + "/bad.jsonl");
+    CHECK(c.exit_code == 2);
+    CHECK_THAT(c.err, Catch::Contains("bad.jsonl: end object: "));
+  }
+}

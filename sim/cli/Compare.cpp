@@ -1,5 +1,7 @@
 #include "Compare.hpp"
 
+#include "model/trace/EndObject.hpp"
+
 #include "model/Schema.hpp"
 #include "model/Stats.hpp"
 #include "model/trace/TraceReader.hpp"
@@ -23,6 +25,7 @@ void load(const std::string& path, Loaded& l) {
   if (!r.has_end())
     throw trace::TraceError(path + ": the trace is truncated at line " + std::to_string(r.line()) +
                             " (no end object)");
+  trace::check_end(r.end(), path, r.cpus()); // before copying: a copy of a deep object recurses
   l.header = r.header();
   l.end = r.end();
 }

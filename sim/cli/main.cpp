@@ -6,6 +6,7 @@
 #include "model/ScenarioLoader.hpp"
 #include "model/Sweep.hpp"
 #include "model/trace/ChromeExport.hpp"
+#include "model/trace/EndObject.hpp"
 #include "model/trace/OutputFile.hpp"
 #include "model/trace/PcapExport.hpp"
 #include "model/trace/TraceReader.hpp"
@@ -101,6 +102,7 @@ int cmd_summary(const std::string& file) {
   if (!r.has_end())
     return bad_input(file + ": the trace is truncated at line " + std::to_string(r.line()) +
                      " (no end object): no counters to summarise");
+  trace::check_end(r.end(), file, r.cpus());
   cli::print_summary(std::cout, r.header(), r.end(), stats.result());
   return 0;
 }
