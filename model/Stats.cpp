@@ -2,19 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace rxpath::model {
 
 using trace::Fn;
 using trace::Kind;
-
-namespace {
-// Nearest rank: the smallest value with at least a fraction q of `sorted` at or below it.
-int64_t rank(const std::vector<int64_t>& sorted, double q) {
-  auto i = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
-  return sorted[std::min(sorted.size() - 1, i == 0 ? 0 : i - 1)];
-}
-} // namespace
 
 const std::vector<double>& cdf_probabilities() {
   static const std::vector<double> p = [] {
@@ -28,19 +21,35 @@ const std::vector<double>& cdf_probabilities() {
   return p;
 }
 
-std::vector<int64_t> quantiles(const std::vector<int64_t>& sorted) {
-  std::vector<int64_t> q;
-  if (sorted.empty()) return q;
-  for (double p : cdf_probabilities()) q.push_back(rank(sorted, p));
-  return q;
+namespace {
+// Histogram layout: values 0..255 have a bucket each; above, 128 buckets per power of two.
+constexpr int kSubBits = 7;
+size_t bucket_of(int64_t v) {
+  if (v < 256) return static_cast<size_t>(v);
+  const int e = 63 - __builtin_clzll(static_cast<uint64_t>(v)); // >= 8
+  const int shift = e - kSubBits;
+  const int64_t sub = (v >> shift) - (int64_t{1} << kSubBits); // 0..127
+  return 256 + static_cast<size_t>(e - 8) * 128 + static_cast<size_t>(sub);
 }
+// The midpoint of a bucket.
+int64_t bucket_value(size_t b) {
+  if (b < 256) return static_cast<int64_t>(b);
+  const int e = static_cast<int>((b - 256) / 128) + 8;
+  const int shift = e - kSubBits;
+  const int64_t lo = ((int64_t{1} << kSubBits) + static_cast<int64_t>((b - 256) % 128)) << shift;
+  return lo + ((int64_t{1} << shift) - 1) / 2;
+}
+} // namespace
 
 Percentiles percentiles(std::vector<int64_t>& v) {
   Percentiles p;
   p.count = static_cast<int64_t>(v.size());
   if (v.empty()) return p;
   std::sort(v.begin(), v.end());
-  auto rank = [&](double q) { return model::rank(v, q); };
+  auto rank = [&](double q) {
+    auto i = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
+    return v[std::min(v.size() - 1, i == 0 ? 0 : i - 1)];
+  };
   double sum = 0;
   for (auto x : v) sum += static_cast<double>(x);
   p.mean = sum / static_cast<double>(v.size());
@@ -50,6 +59,64 @@ Percentiles percentiles(std::vector<int64_t>& v) {
   p.p999 = rank(0.999);
   p.max = v.back();
   return p;
+}
+
+void Distribution::add(int64_t v) {
+  ++count_;
+  sum_ += static_cast<double>(v);
+  max_ = std::max(max_, v);
+  if (!buckets_.empty()) {
+    ++buckets_[bucket_of(v)];
+    return;
+  }
+  if (sorted_ && !values_.empty() && v < values_.back()) sorted_ = false;
+  values_.push_back(v);
+  if (values_.size() > kExactLimit) fold();
+}
+
+void Distribution::fold() {
+  buckets_.assign(bucket_of(std::numeric_limits<int64_t>::max()) + 1, 0);
+  for (int64_t v : values_) ++buckets_[bucket_of(v)];
+  std::vector<int64_t>().swap(values_);
+}
+
+int64_t Distribution::quantile(double q) const {
+  if (count_ == 0) return 0;
+  // Nearest rank: the smallest value with at least a fraction q of all at or below it.
+  auto k = static_cast<int64_t>(std::ceil(q * static_cast<double>(count_)));
+  k = std::clamp<int64_t>(k, 1, count_);
+  if (buckets_.empty()) {
+    if (!sorted_) {
+      auto& v = const_cast<std::vector<int64_t>&>(values_);
+      std::sort(v.begin(), v.end());
+      sorted_ = true;
+    }
+    return values_[static_cast<size_t>(k - 1)];
+  }
+  int64_t seen = 0;
+  for (size_t b = 0; b < buckets_.size(); ++b)
+    if ((seen += buckets_[b]) >= k) return std::min(bucket_value(b), max_);
+  return max_;
+}
+
+Percentiles Distribution::percentiles() const {
+  Percentiles p;
+  p.count = count_;
+  if (count_ == 0) return p;
+  p.mean = sum_ / static_cast<double>(count_);
+  p.p50 = quantile(0.5);
+  p.p90 = quantile(0.9);
+  p.p99 = quantile(0.99);
+  p.p999 = quantile(0.999);
+  p.max = max_;
+  return p;
+}
+
+std::vector<int64_t> Distribution::quantiles() const {
+  std::vector<int64_t> q;
+  if (count_ == 0) return q;
+  for (double p : cdf_probabilities()) q.push_back(p >= 1.0 ? max_ : quantile(p));
+  return q;
 }
 
 const char* part_name(Part p) {
@@ -93,47 +160,59 @@ double StatsResult::throughput_pps() const {
   return static_cast<double>(delivered) * 1e9 / static_cast<double>(last_delivery_ns - first_arrival_ns);
 }
 
-Stats::Times& Stats::at(int64_t pkt) {
-  if (pkt >= static_cast<int64_t>(pkts_.size())) {
-    pkts_.resize(static_cast<size_t>(pkt) + 1);
-    if (keep_outcomes_) outcomes_.resize(static_cast<size_t>(pkt) + 1);
-  }
+Stats::Times& Stats::arrive(int64_t pkt, int64_t when) {
+  if (keep_outcomes_ && pkt >= static_cast<int64_t>(outcomes_.size()))
+    outcomes_.resize(static_cast<size_t>(pkt) + 1);
   outcome(pkt).seen = true;
-  return pkts_[static_cast<size_t>(pkt)];
-}
-
-void Stats::note_arrival(Times& t, int64_t when) {
-  t.arrival = when;
   ++r_.arrived;
   if (r_.first_arrival_ns < 0 || when < r_.first_arrival_ns) r_.first_arrival_ns = when;
+  auto [it, fresh] = pkts_.try_emplace(pkt);
+  if (!fresh) ++r_.fate_errors; // arrived twice
+  it->second.arrival = when;
+  return it->second;
+}
+
+Stats::Times* Stats::find(int64_t pkt) {
+  auto it = pkts_.find(pkt);
+  return it == pkts_.end() ? nullptr : &it->second;
+}
+
+std::optional<Stats::Times> Stats::take(int64_t pkt) {
+  auto it = pkts_.find(pkt);
+  if (it == pkts_.end()) {
+    ++r_.fate_errors; // a second fate, or a fate without an arrival
+    return std::nullopt;
+  }
+  Times t = it->second;
+  pkts_.erase(it);
+  return t;
 }
 
 void Stats::emit(const trace::Event& e) {
   if (e.pkt < 0) return;
   switch (e.kind) {
   case Kind::Stage: {
-    Times& t = at(e.pkt);
+    if ((e.fn == Fn::RxRingDma && e.frag <= 0) || e.fn == Fn::UdpSendmsg) {
+      arrive(e.pkt, e.t); // at the NIC (its first frame) or in a loopback sender's sendto()
+      break;
+    }
+    Times* t = find(e.pkt); // none: a fragment of a datagram that already has its fate
+    if (!t) break;
     switch (e.fn) {
-    case Fn::RxRingDma:
-      if (e.frag <= 0) note_arrival(t, e.t);
-      break;
-    case Fn::UdpSendmsg: // a loopback sender's sendto(): the datagram's origin
-      note_arrival(t, e.t);
-      break;
     case Fn::Rtl8139Rx:
-      t.ring_deq = e.t;
+      t->ring_deq = e.t;
       break;
     case Fn::EnqueueToBacklog:
-      t.bl_enq = e.t;
+      t->bl_enq = e.t;
       break;
     case Fn::ProcessBacklog:
-      t.bl_deq = e.t;
+      t->bl_deq = e.t;
       break;
     case Fn::SockQueueRcvSkb:
-      t.queued = e.t;
+      t->queued = e.t;
       break;
     case Fn::SkbRecvDatagram:
-      t.recv_deq = e.t;
+      t->recv_deq = e.t;
       break;
     default:
       break;
@@ -141,27 +220,27 @@ void Stats::emit(const trace::Event& e) {
     break;
   }
   case Kind::Drop: {
-    Times& t = at(e.pkt);
     if (e.fn == Fn::RxRingDma && e.frag <= 0)
-      note_arrival(t, e.t); // missed at the ring: it arrived all the same
-    ++t.fates;
+      arrive(e.pkt, e.t); // missed at the ring: it arrived all the same
+    if (!take(e.pkt)) break;
     ++r_.dropped[static_cast<size_t>(e.reason)];
     outcome(e.pkt).reason = e.reason;
     break;
   }
   case Kind::Deliver: {
-    Times& t = at(e.pkt);
-    ++t.fates;
+    const auto taken = take(e.pkt);
+    if (!taken) break;
+    const Times& t = *taken;
     ++r_.delivered;
     r_.last_delivery_ns = std::max(r_.last_delivery_ns, e.t);
     PacketOutcome& o = outcome(e.pkt);
     o.delivered = true;
     o.latency = e.latency >= 0 ? e.latency : e.t - t.arrival;
-    latency_.push_back(o.latency);
+    latency_.add(o.latency);
     const bool rps = t.bl_enq >= 0 && t.bl_deq >= 0;
     auto part = [&](Part p, int64_t a, int64_t b) {
       if (a >= 0 && b >= a) {
-        parts_[static_cast<size_t>(p)].push_back(b - a);
+        parts_[static_cast<size_t>(p)].add(b - a);
         o.parts[static_cast<size_t>(p)] = b - a;
       }
     };
@@ -178,14 +257,13 @@ void Stats::emit(const trace::Event& e) {
   }
 }
 
-StatsResult Stats::result() {
-  r_.latency = percentiles(latency_);
-  r_.latency_cdf = quantiles(latency_);
-  for (size_t i = 0; i < parts_.size(); ++i) r_.parts[i] = percentiles(parts_[i]);
-  r_.fate_errors = 0;
-  for (const auto& t : pkts_)
-    if (t.arrival >= 0 && t.fates != 1) ++r_.fate_errors;
-  return r_;
+StatsResult Stats::result() const {
+  StatsResult r = r_;
+  r.latency = latency_.percentiles();
+  r.latency_cdf = latency_.quantiles();
+  for (size_t i = 0; i < parts_.size(); ++i) r.parts[i] = parts_[i].percentiles();
+  r.fate_errors += static_cast<int64_t>(pkts_.size()); // arrived, never fated
+  return r;
 }
 
 } // namespace rxpath::model
