@@ -1,5 +1,7 @@
 #include "PcapExport.hpp"
 
+#include "ExportOutput.hpp"
+#include "ExportWalk.hpp"
 #include "TraceReader.hpp"
 
 #include <algorithm>
@@ -152,11 +154,13 @@ void write_le(std::ostream& os, T v) {
 } // namespace
 
 long export_pcap(const std::string& in, const std::string& out, const PcapOptions& opt) {
+  ExportOutput file(out, in);
   std::vector<Frame> frames;
   std::unordered_map<int64_t, Damage> damage;
   std::vector<Flow> flows;
   {
     TraceReader r(in);
+    require_end_object(in);
     flows = flows_of(in, r.header());
     Event e;
     while (r.next(e)) {
@@ -179,10 +183,8 @@ long export_pcap(const std::string& in, const std::string& out, const PcapOption
   // Trace lines are in settlement order; a capture is in arrival order.
   std::stable_sort(frames.begin(), frames.end(), [](const Frame& a, const Frame& b) { return a.t < b.t; });
 
-  const std::string tmp = out + ".tmp";
   {
-    std::ofstream os(tmp, std::ios::binary);
-    if (!os) throw TraceError(out + ": cannot write");
+    std::ostream& os = file.open();
     write_le<uint32_t>(os, kPcapMagicNs);
     write_le<uint16_t>(os, 2);
     write_le<uint16_t>(os, 4);
@@ -201,12 +203,8 @@ long export_pcap(const std::string& in, const std::string& out, const PcapOption
       write_le<uint32_t>(os, static_cast<uint32_t>(bytes.size()));
       os.write(reinterpret_cast<const char*>(bytes.data()), incl);
     }
-    if (!os.flush()) {
-      std::filesystem::remove(tmp);
-      throw TraceError(out + ": write failed");
-    }
   }
-  std::filesystem::rename(tmp, out);
+  file.commit();
   return static_cast<long>(frames.size());
 }
 
