@@ -1,9 +1,11 @@
 #include "ExportWalk.hpp"
 
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <memory>
 #include <tuple>
+#include <unordered_set>
 
 namespace rxpath::trace {
 namespace {
@@ -159,6 +161,12 @@ private:
   // A packet's event waits until the packet's next one shows whether it is the last on its CPU.
   void packet(const Event& e) {
     PacketEvent cur{e, &track_of(e)};
+    // After its fate a packet no longer moves (skb_free_datagram_locked, a late fragment): its
+    // events need not wait.
+    if (finished_.count(e.pkt)) {
+      emit(cur);
+      return;
+    }
     const std::pair<int64_t, int64_t> key{e.pkt, e.frag};
     if (auto it = pending_.find(key); it != pending_.end()) {
       PacketEvent& prev = it->second;
@@ -174,6 +182,7 @@ private:
     }
     if (e.kind == Kind::Drop || e.kind == Kind::Deliver) {
       emit(cur);
+      finish(e.pkt);
       // Fragments of a datagram that has its fate have no later events to wait for.
       for (auto it = pending_.lower_bound({e.pkt, INT64_MIN});
            it != pending_.end() && it->first.first == e.pkt;) {
@@ -183,6 +192,17 @@ private:
       return;
     }
     pending_.emplace(key, cur);
+  }
+
+  // The most recent fates, so that memory stays bounded; an event that comes after its packet left
+  // this window waits in pending_ to the end, which costs memory but not correctness.
+  void finish(int64_t pkt) {
+    if (!finished_.insert(pkt).second) return;
+    finished_order_.push_back(pkt);
+    if (finished_order_.size() > kFinishedWindow) {
+      finished_.erase(finished_order_.front());
+      finished_order_.pop_front();
+    }
   }
 
   void emit(const PacketEvent& p) { h_.event(p, to_string(p.e.fn, profile_)); }
@@ -202,6 +222,9 @@ private:
   std::map<std::pair<int64_t, const char*>, CounterState> counters_; // names are literals
   std::map<std::pair<int64_t, int64_t>, PacketEvent> pending_;
   std::unordered_map<int64_t, std::pair<int64_t, int64_t>> late_backlog_;
+  static constexpr size_t kFinishedWindow = 1 << 16;
+  std::unordered_set<int64_t> finished_;
+  std::deque<int64_t> finished_order_;
   int64_t next_id_ = 1, next_lane_ = 1;
   uint64_t next_flow_ = 1;
   WalkResult result_;

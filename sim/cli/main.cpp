@@ -7,6 +7,7 @@
 #include "model/Sweep.hpp"
 #include "model/trace/ChromeExport.hpp"
 #include "model/trace/PcapExport.hpp"
+#include "model/trace/PerfettoExport.hpp"
 #include "model/trace/TraceReader.hpp"
 #include "sim/Simulation.hpp"
 
@@ -182,9 +183,10 @@ int main(int argc, char** argv) {
   auto* exp = app.add_subcommand("export", "Convert a trace for other tools");
   exp->add_option("TRACE", trace_in, "Trace file")->required();
   exp->add_option("--format", format,
+                  "perfetto: Perfetto's protobuf TrackEvent trace (ui.perfetto.dev, trace_processor); "
                   "chrome: trace-event JSON for Perfetto UI and chrome://tracing; "
                   "pcap: the frames as the NIC received them, for Wireshark/tshark")
-      ->check(CLI::IsMember({"chrome", "pcap"}));
+      ->check(CLI::IsMember({"perfetto", "chrome", "pcap"}));
   exp->add_option("-o,--output", export_out, "File to write")->required();
   exp->add_option("--snaplen", pcap.snaplen, "pcap: bytes kept of each frame (headers need 42)")
       ->check(CLI::Range(42, 65535));
@@ -254,6 +256,12 @@ int main(int argc, char** argv) {
       const long n = trace::export_pcap(trace_in, export_out, pcap);
       std::cout << export_out << ": " << n << " frames (open in Wireshark, or tshark -r " << export_out
                 << ")\n";
+      return 0;
+    }
+    if (*exp && format == "perfetto") {
+      const auto st = trace::export_perfetto(trace_in, export_out);
+      std::cout << export_out << ": " << st.packets << " trace packets, " << st.flows
+                << " CPU-crossing flows (open in https://ui.perfetto.dev)\n";
       return 0;
     }
     if (*exp) {
