@@ -176,7 +176,7 @@ TEST_CASE("exports refuse truncated and corrupt traces and leave nothing behind"
   bad[5] = "{\"t\":";
   write_file(r.dir + "/bad.jsonl", join(bad));
 
-  for (const std::string format : {"chrome", "perfetto", "pcap"}) {
+  for (const std::string format : {"chrome", "perfetto", "pcap", "pcapng"}) {
     INFO("--format " << format);
     auto c = test::run_rxpath("export " + r.dir + "/cut.jsonl --format " + format + " -o " + r.dir + "/o");
     CHECK(c.exit_code == 2);

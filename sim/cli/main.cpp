@@ -185,10 +185,12 @@ int main(int argc, char** argv) {
   exp->add_option("--format", format,
                   "perfetto: Perfetto's protobuf TrackEvent trace (ui.perfetto.dev, trace_processor); "
                   "chrome: trace-event JSON for Perfetto UI and chrome://tracing; "
-                  "pcap: the frames as the NIC received them, for Wireshark/tshark")
-      ->check(CLI::IsMember({"perfetto", "chrome", "pcap"}));
+                  "pcap: the frames as the NIC received them (a loopback trace: as tcpdump -i lo sees them), "
+                  "for Wireshark/tshark; pcapng: the same with each frame's fate as a packet comment")
+      ->check(CLI::IsMember({"perfetto", "chrome", "pcap", "pcapng"}));
   exp->add_option("-o,--output", export_out, "File to write")->required();
-  exp->add_option("--snaplen", pcap.snaplen, "pcap: bytes kept of each frame (headers need 42)")
+  exp->add_option("--snaplen", pcap.snaplen,
+                  "pcap, pcapng: bytes kept of each frame (default: all; the headers need 42)")
       ->check(CLI::Range(42, 65535));
 
   cli::CalibrateOptions cal;
@@ -252,7 +254,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*summary) return cmd_summary(trace_in);
-    if (*exp && format == "pcap") {
+    if (*exp && (format == "pcap" || format == "pcapng")) {
+      pcap.pcapng = format == "pcapng";
       const long n = trace::export_pcap(trace_in, export_out, pcap);
       std::cout << export_out << ": " << n << " frames (open in Wireshark, or tshark -r " << export_out
                 << ")\n";
