@@ -64,6 +64,12 @@ std::vector<Flow> flows_of(const std::string& file, const nlohmann::json& header
     const auto& t = traffic[i];
     const std::string key = "scenario.traffic[" + std::to_string(i) + "]";
     Flow f;
+    if (t.is_object() && t.value("pattern", "") == "pcap")
+      throw TraceError(
+          file + ":1: header key " + key +
+          ".pattern: \"pcap\" replays a capture whose addresses and ports vary per datagram and are "
+          "not in the trace; open the replayed capture (" +
+          t.value("file", "?") + ") itself");
     try {
       if (!parse_endpoint(t.at("src").get<std::string>(), f.saddr, f.sport))
         throw TraceError(file + ":1: header key " + key + ".src: expected \"ADDRESS:PORT\"");
