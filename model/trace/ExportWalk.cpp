@@ -105,7 +105,7 @@ private:
     const int64_t slot = thread ? 100 + e.thread : static_cast<int64_t>(e.ctx);
     auto& t = tracks_[{l.id, slot}];
     if (!t) {
-      t = std::make_unique<Track>(Track{next_id_++, &l, ""});
+      t = std::make_unique<Track>(Track{next_id_++, &l, "", slot});
       if (thread) {
         const auto& n = receivers_[static_cast<size_t>(e.thread)];
         t->name = n.empty() ? "thread " + std::to_string(e.thread) : n;
@@ -123,7 +123,8 @@ private:
   void counter(const Lane& l, const char* name, bool bytes, int64_t t, int64_t v, bool always = false) {
     auto& c = counters_[{l.id, name}];
     if (!c.c) {
-      c.c = std::make_unique<Counter>(Counter{next_id_++, &l, name, bytes});
+      const int64_t id = next_id_++;
+      c.c = std::make_unique<Counter>(Counter{id, &l, name, bytes, kCounterRank + id});
       h_.counter(*c.c);
     } else if (!always && c.last == v) {
       return;
@@ -223,6 +224,7 @@ private:
   std::map<std::pair<int64_t, int64_t>, PacketEvent> pending_;
   std::unordered_map<int64_t, std::pair<int64_t, int64_t>> late_backlog_;
   static constexpr size_t kFinishedWindow = 1 << 16;
+  static constexpr int64_t kCounterRank = 1'000'000'000; // counters below the lane's tracks (an int32 rank)
   std::unordered_set<int64_t> finished_;
   std::deque<int64_t> finished_order_;
   int64_t next_id_ = 1, next_lane_ = 1;

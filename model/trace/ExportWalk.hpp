@@ -28,6 +28,7 @@ struct Track {
   int64_t id = 0; // unique among tracks and counters
   const Lane* lane = nullptr;
   std::string name;
+  int64_t rank = 0; // order in the lane: hardirq, softirq, ksoftirqd, process, threads, counters
 };
 
 struct Counter {
@@ -35,6 +36,7 @@ struct Counter {
   const Lane* lane = nullptr;
   std::string name;
   bool bytes = false; // a size in bytes (else a count)
+  int64_t rank = 0;
 };
 
 struct PacketEvent {

@@ -4,6 +4,8 @@
 #include "ExportWalk.hpp"
 #include "ProtoWriter.hpp"
 
+#include <algorithm>
+#include <climits>
 #include <unordered_map>
 
 namespace rxpath::trace {
@@ -19,8 +21,10 @@ constexpr uint32_t kTimestamp = 8, kSequenceId = 10, kTrackEvent = 11, kInterned
 constexpr uint64_t kIncrementalStateCleared = 1, kNeedsIncrementalState = 2; // SequenceFlags
 } // namespace packet
 namespace track_descriptor {
-constexpr uint32_t kUuid = 1, kName = 2, kParentUuid = 5, kCounter = 8;
-}
+constexpr uint32_t kUuid = 1, kName = 2, kParentUuid = 5, kCounter = 8, kChildOrdering = 11,
+                   kSiblingOrderRank = 12;
+constexpr uint64_t kOrderingExplicit = 3; // ChildTracksOrdering.EXPLICIT: by sibling_order_rank
+} // namespace track_descriptor
 namespace counter_descriptor {
 constexpr uint32_t kUnit = 3;
 constexpr uint64_t kUnitCount = 2, kUnitSizeBytes = 3;
@@ -78,17 +82,18 @@ public:
   PerfettoStats stats() const { return stats_; }
 
   void lane(const Lane& l) override {
-    descriptor(kLaneUuidBase + static_cast<uint64_t>(l.id), 0, l.name, nullptr);
+    descriptor(kLaneUuidBase + static_cast<uint64_t>(l.id), 0, l.name, nullptr, -1);
   }
   void track(const Track& t) override {
     descriptor(static_cast<uint64_t>(t.id), kLaneUuidBase + static_cast<uint64_t>(t.lane->id), t.name,
-               nullptr);
+               nullptr, t.rank);
   }
   void counter(const Counter& c) override {
     ProtoWriter cd;
     cd.varint(counter_descriptor::kUnit,
               c.bytes ? counter_descriptor::kUnitSizeBytes : counter_descriptor::kUnitCount);
-    descriptor(static_cast<uint64_t>(c.id), kLaneUuidBase + static_cast<uint64_t>(c.lane->id), c.name, &cd);
+    descriptor(static_cast<uint64_t>(c.id), kLaneUuidBase + static_cast<uint64_t>(c.lane->id), c.name, &cd,
+               c.rank);
   }
 
   void span(const Event& e, const Track& t, std::string_view name) override {
@@ -102,7 +107,7 @@ public:
     ProtoWriter end, none;
     end.varint(track_event::kType, track_event::kSliceEnd);
     end.varint(track_event::kTrackUuid, static_cast<uint64_t>(t.id));
-    event_packet(e.end, end, none);
+    event_packet(e.end, end, none, false);
   }
 
   void event(const PacketEvent& p, std::string_view name) override {
@@ -139,18 +144,25 @@ public:
     ev.varint(track_event::kType, track_event::kCounter);
     ev.varint(track_event::kTrackUuid, static_cast<uint64_t>(c.id));
     ev.int64(track_event::kCounterValue, v);
-    event_packet(t, ev, none);
+    event_packet(t, ev, none, false);
   }
 
   // Perfetto's timestamps are unsigned: a trace with times before its origin cannot be shown.
   void set_where(const TraceReader* r) { reader_ = r; }
 
 private:
-  void descriptor(uint64_t uuid, uint64_t parent, const std::string& name, const ProtoWriter* counter) {
+  // rank < 0: a lane, whose children the UI orders by their rank (contexts, threads, counters).
+  void descriptor(uint64_t uuid, uint64_t parent, const std::string& name, const ProtoWriter* counter,
+                  int64_t rank) {
     ProtoWriter td, p;
     td.varint(track_descriptor::kUuid, uuid);
     td.bytes(track_descriptor::kName, name);
     if (parent) td.varint(track_descriptor::kParentUuid, parent);
+    if (rank < 0)
+      td.varint(track_descriptor::kChildOrdering, track_descriptor::kOrderingExplicit);
+    else
+      td.varint(track_descriptor::kSiblingOrderRank,
+                static_cast<uint64_t>(std::min<int64_t>(rank, INT32_MAX)));
     if (counter) td.message(track_descriptor::kCounter, *counter);
     p.varint(packet::kSequenceId, kSequence);
     p.message(packet::kTrackDescriptor, td);
@@ -164,7 +176,8 @@ private:
     ev.message(track_event::kDebugAnnotations, a);
   }
 
-  void event_packet(int64_t t, const ProtoWriter& ev, const ProtoWriter& interned_data) {
+  void event_packet(int64_t t, const ProtoWriter& ev, const ProtoWriter& interned_data,
+                    bool uses_interned = true) {
     if (t < 0)
       throw TraceError(reader_->path() + ":" + std::to_string(reader_->line()) + ": time " +
                        std::to_string(t) +
@@ -172,7 +185,8 @@ private:
     ProtoWriter p;
     p.varint(packet::kTimestamp, static_cast<uint64_t>(t));
     p.varint(packet::kSequenceId, kSequence);
-    p.varint(packet::kSequenceFlags, packet::kNeedsIncrementalState);
+    // Only events that name something interned depend on the sequence's state.
+    if (uses_interned) p.varint(packet::kSequenceFlags, packet::kNeedsIncrementalState);
     if (!interned_data.data().empty()) p.message(packet::kInternedData, interned_data);
     p.message(packet::kTrackEvent, ev);
     write(p);
