@@ -52,6 +52,11 @@ TEST_CASE("export --format chrome: lanes, flows only across CPUs, counter tracks
   REQUIRE(e.exit_code == 0);
   const auto tr = test::load_trace(r.dir + "/t.jsonl");
   const auto j = nlohmann::json::parse(test::read_file(r.dir + "/t.json"));
+  // Same trace, same bytes.
+  REQUIRE(
+      test::run_rxpath("export " + r.dir + "/t.jsonl --format chrome -o " + r.dir + "/t2.json").exit_code ==
+      0);
+  CHECK(test::read_file(r.dir + "/t2.json") == test::read_file(r.dir + "/t.json"));
 
   std::map<int64_t, std::string> process;
   int flow_in = 0, flow_out = 0, packet_events = 0;

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -242,6 +243,21 @@ TEST_CASE("export --format perfetto: tracks, slices, instants, flows and counter
   auto c = test::run_rxpath("export " + r.dir + "/t.jsonl --format chrome -o " + r.dir + "/t.json");
   REQUIRE(c.exit_code == 0);
   CHECK(test::read_file(r.dir + "/t.pftrace").size() * 3 < test::read_file(r.dir + "/t.json").size());
+}
+
+TEST_CASE("export --format perfetto: a time before the run's start is refused at its line",
+          "[cli][export][perfetto]") {
+  auto r = test::run_rxpath("run " + test::scenario("walkthrough") + " -o t.jsonl -q");
+  REQUIRE(r.exit_code == 0);
+  std::string text = test::read_file(r.dir + "/t.jsonl");
+  const size_t second = text.find('\n') + 1;
+  text.insert(second, R"({"t":-1500,"k":"span","cpu":0,"ctx":"hardirq","fn":"rtl8139_interrupt","end":0})"
+                      "\n");
+  { std::ofstream(r.dir + "/neg.jsonl", std::ios::binary) << text; }
+  auto e = test::run_rxpath("export " + r.dir + "/neg.jsonl --format perfetto -o " + r.dir + "/neg.pftrace");
+  CHECK(e.exit_code == 2);
+  CHECK_THAT(e.err, Catch::Contains("neg.jsonl:2") && Catch::Contains("before the run's start"));
+  CHECK_FALSE(test::file_exists(r.dir + "/neg.pftrace"));
 }
 
 TEST_CASE("export --format perfetto: the same trace gives the same bytes", "[cli][export][perfetto]") {

@@ -73,6 +73,10 @@ private:
   // An event must name a CPU, socket and thread the header has: a hostile trace cannot make the
   // export invent lanes the run never had.
   void check(const Event& e) const {
+    if (!h_.negative_times() && (e.t < 0 || (e.kind == Kind::Span && e.end < 0)))
+      fail("key \"t\": " + std::to_string(e.t) +
+           " ns is before the run's start; this format's timestamps cannot "
+           "be negative");
     if (e.cpu < -1 || e.cpu >= r_.cpus())
       fail("key \"cpu\": expected -1 (the NIC) to " + std::to_string(r_.cpus() - 1) +
            " (the header's cpus), found " + std::to_string(e.cpu));

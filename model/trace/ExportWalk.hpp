@@ -51,6 +51,8 @@ public:
   virtual ~ExportHandler() = default;
   // Called once, after the header is read and before anything else.
   virtual void begin(const nlohmann::json& header) { (void)header; }
+  // A format whose timestamps are unsigned: the walker refuses times before 0 at their line.
+  virtual bool negative_times() const { return true; }
   // A lane, track or counter is announced before its first use.
   virtual void lane(const Lane& l) = 0;
   virtual void track(const Track& t) = 0;

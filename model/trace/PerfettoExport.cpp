@@ -147,8 +147,7 @@ public:
     event_packet(t, ev, none, false);
   }
 
-  // Perfetto's timestamps are unsigned: a trace with times before its origin cannot be shown.
-  void set_where(const TraceReader* r) { reader_ = r; }
+  bool negative_times() const override { return false; } // TracePacket.timestamp is a uint64
 
 private:
   // rank < 0: a lane, whose children the UI orders by their rank (contexts, threads, counters).
@@ -178,10 +177,6 @@ private:
 
   void event_packet(int64_t t, const ProtoWriter& ev, const ProtoWriter& interned_data,
                     bool uses_interned = true) {
-    if (t < 0)
-      throw TraceError(reader_->path() + ":" + std::to_string(reader_->line()) + ": time " +
-                       std::to_string(t) +
-                       " ns is before the run's start; Perfetto's timestamps cannot be negative");
     ProtoWriter p;
     p.varint(packet::kTimestamp, static_cast<uint64_t>(t));
     p.varint(packet::kSequenceId, kSequence);
@@ -201,7 +196,6 @@ private:
 
   ExportOutput& out_;
   std::ostream* os_ = nullptr;
-  const TraceReader* reader_ = nullptr;
   Interner names_{interned::kEventNames}, categories_{interned::kEventCategories},
       annotation_names_{interned::kDebugAnnotationNames},
       annotation_values_{interned::kDebugAnnotationStringValues};
@@ -215,7 +209,6 @@ PerfettoStats export_perfetto(const std::string& in, const std::string& out) {
   TraceReader r(in);
   require_end_object(in);
   PerfettoWriter w(file);
-  w.set_where(&r);
   walk_trace(r, w);
   file.commit();
   return w.stats();
