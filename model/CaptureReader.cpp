@@ -1,12 +1,14 @@
 #include "CaptureReader.hpp"
 
 #include <fstream>
-#include <sstream>
 
 namespace rxpath::model {
 namespace {
 
 constexpr uint32_t kLinkEthernet = 1, kLinkRaw = 101, kLinkLinuxSll = 113, kLinkIpv4 = 228;
+// Bounds on what one record or block may claim, so that a corrupt length cannot ask for gigabytes.
+constexpr uint32_t kMaxFrame = 262144;    // tcpdump's largest snapshot length
+constexpr uint32_t kMaxBlock = 16u << 20; // a packet block with options, a name resolution block
 
 class Bytes {
 public:
@@ -101,56 +103,76 @@ public:
            " is not supported (expected Ethernet 1, Linux cooked 113, or raw IPv4 101/228)");
   }
 
+  // Reads n more bytes onto buf; false at a clean end of file (nothing read), fails if cut short.
+  bool read(std::istream& in, std::string& buf, size_t n, const std::string& what) {
+    const size_t at = buf.size();
+    buf.resize(at + n);
+    in.read(buf.data() + at, static_cast<std::streamsize>(n));
+    const auto got = static_cast<size_t>(in.gcount());
+    if (got == n) return true;
+    if (got == 0 && at == 0) return false;
+    fail("cut short in " + what);
+  }
+
   // pcap (https://www.tcpdump.org/manpages/pcap-savefile.5.html), either byte order, µs or ns.
-  void pcap(const std::string& d) {
+  // One record at a time: memory holds one frame, not the file.
+  void pcap(std::istream& in, std::string d) {
+    read(in, d, 20, "the pcap header");
     const uint32_t m = Bytes(d, false).u32(0);
-    const bool be = m == 0xd4c3b2a1 || m == 0x4d3cb2a1;
-    const Bytes b(d, be);
-    const bool ns = b.u32(0) == 0xa1b23c4d;
-    if (d.size() < 24) fail("the pcap header is cut short");
-    const uint32_t lt = b.u32(20) & 0x0fffffff;
+    const Bytes hb(d, m == 0xd4c3b2a1 || m == 0x4d3cb2a1);
+    const bool ns = hb.u32(0) == 0xa1b23c4d;
+    const uint32_t lt = hb.u32(20) & 0x0fffffff;
     check_linktype(lt);
-    size_t o = 24;
-    while (o < d.size()) {
-      if (o + 16 > d.size()) fail("cut short in the header of frame " + std::to_string(out_.frames + 1));
-      const uint32_t incl = b.u32(o + 8), orig = b.u32(o + 12);
-      if (o + 16 + incl > d.size()) fail("cut short in frame " + std::to_string(out_.frames + 1));
-      const int64_t t = int64_t{b.u32(o)} * 1'000'000'000 + int64_t{b.u32(o + 4)} * (ns ? 1 : 1000);
-      frame(lt, t, reinterpret_cast<const uint8_t*>(d.data() + o + 16), incl, orig);
-      o += 16 + incl;
+    std::string r;
+    const Bytes b(r, m == 0xd4c3b2a1 || m == 0x4d3cb2a1);
+    for (;;) {
+      r.clear();
+      const std::string which = "frame " + std::to_string(out_.frames + 1);
+      if (!read(in, r, 16, "the header of " + which)) break;
+      const uint32_t incl = b.u32(8), orig = b.u32(12);
+      if (incl > kMaxFrame)
+        fail(which + ": captured length " + std::to_string(incl) + " (expected at most " +
+             std::to_string(kMaxFrame) + ")");
+      read(in, r, incl, which);
+      const int64_t t = int64_t{b.u32(0)} * 1'000'000'000 + int64_t{b.u32(4)} * (ns ? 1 : 1000);
+      frame(lt, t, reinterpret_cast<const uint8_t*>(r.data() + 16), incl, orig);
     }
   }
 
   // pcapng (draft-ietf-opsawg-pcapng): sections, interfaces with if_tsresol, Enhanced and Simple
-  // Packet Blocks; other blocks (statistics, name resolution, custom) are skipped.
-  void pcapng(const std::string& d) {
+  // Packet Blocks; other blocks (statistics, name resolution, custom) are skipped. One block at a
+  // time.
+  void pcapng(std::istream& in, std::string first) {
+    std::string d = std::move(first);
     Bytes b(d, false);
     struct Interface {
       uint32_t linktype;
       uint64_t units_per_s;
     };
     std::vector<Interface> ifs;
-    size_t o = 0;
-    while (o < d.size()) {
-      if (o + 12 > d.size()) fail("cut short in a block header at byte " + std::to_string(o));
-      const uint32_t type = b.u32(o);
+    int64_t at = 0; // file offset of the block, for messages
+    for (;; d.clear()) {
+      if (!read(in, d, d.empty() ? 8 : 4, "a block header at byte " + std::to_string(at))) break;
+      const uint32_t type = b.u32(0);
       if (type == 0x0a0d0d0a) { // a section: its byte-order magic decides how the rest reads
-        if (o + 28 > d.size()) fail("cut short in a Section Header Block");
-        const uint32_t bom = Bytes(d, false).u32(o + 8);
+        read(in, d, 4, "a Section Header Block");
+        const uint32_t bom = Bytes(d, false).u32(8);
         if (bom != 0x1a2b3c4d && bom != 0x4d3c2b1a)
           fail("a Section Header Block with a bad byte-order magic");
         b.set_big_endian(bom == 0x4d3c2b1a);
         ifs.clear();
       }
-      const uint32_t len = b.u32(o + 4);
-      if (len < 12 || len % 4 || o + len > d.size())
-        fail("block at byte " + std::to_string(o) + ": length " + std::to_string(len) +
-             " does not fit the file");
+      const uint32_t len = b.u32(4);
+      if (len < 12 || len % 4 || len > kMaxBlock || len < d.size())
+        fail("block at byte " + std::to_string(at) + ": length " + std::to_string(len) +
+             " (expected a multiple of 4, 12 to " + std::to_string(kMaxBlock) + ")");
+      read(in, d, len - d.size(), "the block at byte " + std::to_string(at));
+      at += len;
       if (type == 1) {
         if (len < 20) fail("an Interface Description Block is cut short");
-        Interface i{b.u16(o + 8), 1'000'000};
+        Interface i{b.u16(8), 1'000'000};
         check_linktype(i.linktype);
-        for (size_t p = o + 16; p + 4 <= o + len - 4;) {
+        for (size_t p = 16; p + 4 <= len - 4;) {
           const uint16_t code = b.u16(p), olen = b.u16(p + 2);
           if (code == 0) break;
           if (code == 9 && olen >= 1) {
@@ -167,39 +189,36 @@ public:
       if (type == 6 || type == 3) {
         const bool epb = type == 6;
         if (ifs.empty()) fail("a packet block before any Interface Description Block");
-        const uint32_t iface = epb ? b.u32(o + 8) : 0;
+        const uint32_t iface = epb ? b.u32(8) : 0;
         if (iface >= ifs.size())
           fail("a packet block names interface " + std::to_string(iface) + ", not described");
         const size_t hdr = epb ? 28 : 12;
         if (len < hdr + 4) fail("a packet block is cut short");
-        const uint32_t incl = epb ? b.u32(o + 20) : len - 16, orig = epb ? b.u32(o + 24) : b.u32(o + 8);
+        const uint32_t incl = epb ? b.u32(20) : len - 16, orig = epb ? b.u32(24) : b.u32(8);
         if (hdr + incl + 4 > len)
           fail("frame " + std::to_string(out_.frames + 1) + ": longer than its block");
         int64_t t = 0;
         if (epb) {
-          const uint64_t units = uint64_t{b.u32(o + 12)} << 32 | b.u32(o + 16);
+          const uint64_t units = uint64_t{b.u32(12)} << 32 | b.u32(16);
           const uint64_t ups = ifs[iface].units_per_s;
           t = static_cast<int64_t>(units / ups * 1'000'000'000 + units % ups * 1'000'000'000 / ups);
         }
-        frame(ifs[iface].linktype, t, reinterpret_cast<const uint8_t*>(d.data() + o + hdr),
-              std::min(incl, orig), orig);
+        frame(ifs[iface].linktype, t, reinterpret_cast<const uint8_t*>(d.data() + hdr), std::min(incl, orig),
+              orig);
       }
-      o += len;
     }
   }
 
   Capture run() {
     std::ifstream in(path_, std::ios::binary);
     if (!in) fail("cannot open the capture");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string d = ss.str();
-    if (d.size() < 4) fail("too short to be a capture");
+    std::string d;
+    if (!read(in, d, 4, "its first bytes")) fail("the file is empty (expected a pcap or pcapng capture)");
     const uint32_t m = Bytes(d, false).u32(0);
     if (m == 0x0a0d0d0a)
-      pcapng(d);
+      pcapng(in, d);
     else if (m == 0xa1b2c3d4 || m == 0xa1b23c4d || m == 0xd4c3b2a1 || m == 0x4d3cb2a1)
-      pcap(d);
+      pcap(in, d);
     else
       fail("not a pcap or pcapng capture (unknown magic number)");
     if (out_.datagrams.empty())

@@ -30,7 +30,8 @@ struct Capture {
   int64_t skipped = 0; // frames that are not a UDP/IPv4 datagram's first fragment (ARP, IPv6, TCP, ...)
 };
 
-// Link types read: Ethernet (with 802.1Q tags), Linux cooked (SLL) and raw IPv4. Throws
+// Reads one record at a time: memory holds the datagrams' descriptions (~40 bytes each), not the
+// file. Link types read: Ethernet (with 802.1Q tags), Linux cooked (SLL) and raw IPv4. Throws
 // CaptureError for a file that is not a capture, is cut short, uses another link type, or holds
 // a UDP/IPv4 frame whose headers the snapshot length cut.
 Capture read_capture(const std::string& path);
