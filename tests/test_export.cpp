@@ -74,6 +74,22 @@ TEST_CASE("export --format chrome: lanes, flows only across CPUs, counter tracks
       if (ev["name"] == "sk_rmem_alloc") rmem.push_back(ev["args"]["bytes"]);
     }
   }
+  // Spans that begin in the same nanosecond (a poll, its net_rx_action, __do_softirq) are written
+  // parents first, so that viewers keeping file order for equal times nest them right.
+  std::map<std::pair<int64_t, int64_t>, std::pair<double, double>> last_span; // (pid, tid) -> (ts, dur)
+  int same_begin = 0;
+  for (const auto& ev : j["traceEvents"]) {
+    if (ev["ph"] != "X" || ev["dur"] == 0) continue;
+    const auto key = std::make_pair(ev["pid"].get<int64_t>(), ev["tid"].get<int64_t>());
+    const double ts = ev["ts"], dur = ev["dur"];
+    if (auto it = last_span.find(key); it != last_span.end() && it->second.first == ts) {
+      ++same_begin;
+      CHECK(dur <= it->second.second);
+    }
+    last_span[key] = {ts, dur};
+  }
+  CHECK(same_begin > 0);
+
   // No lane on pid 0 (the idle task's pid, which viewers treat specially); the NIC has its own.
   CHECK(process.count(0) == 0);
   CHECK(std::count_if(process.begin(), process.end(), [](auto& p) { return p.second == "NIC"; }) == 1);

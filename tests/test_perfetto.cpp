@@ -4,9 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
+#include <tuple>
 
 using namespace rxpath;
 
@@ -200,6 +202,39 @@ TEST_CASE("export --format perfetto: tracks, slices, instants, flows and counter
   CHECK(instants == want_instants);
   CHECK(reasons == want_reasons);
   CHECK(want_reasons["SOCKET_RCVBUFF"] > 0);
+
+  // Slices as a viewer rebuilds them: events sorted by time (ties in file order), a stack per
+  // track, each end closing the innermost open slice. Every span comes back with its own times,
+  // and net_rx_action sits under __do_softirq, the polls under net_rx_action (they often begin in
+  // the same nanosecond).
+  std::vector<size_t> order(d.events.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return d.events[a].ts < d.events[b].ts; });
+  std::map<uint64_t, std::vector<std::pair<std::string, uint64_t>>> stacks;
+  std::multiset<std::tuple<std::string, uint64_t, uint64_t>> rebuilt, want_spans;
+  std::map<std::string, std::set<std::string>> parents;
+  for (size_t i : order) {
+    const auto& ev = d.events[i];
+    auto& st = stacks[ev.track];
+    if (ev.type == 1) {
+      parents[ev.name].insert(st.empty() ? "" : st.back().first);
+      st.push_back({ev.name, ev.ts});
+    }
+    if (ev.type == 2) {
+      REQUIRE(!st.empty());
+      rebuilt.insert({st.back().first, st.back().second, ev.ts});
+      st.pop_back();
+    }
+  }
+  for (const auto& ev : tr.events)
+    if (ev.kind == trace::Kind::Span)
+      want_spans.insert(
+          {std::string(trace::to_string(ev.fn)), static_cast<uint64_t>(ev.t), static_cast<uint64_t>(ev.end)});
+  CHECK(rebuilt == want_spans);
+  CHECK(parents["net_rx_action"] == std::set<std::string>{"__do_softirq"});
+  CHECK(parents["rtl8139_poll"] == std::set<std::string>{"net_rx_action"});
+  CHECK(parents["__do_softirq"] == std::set<std::string>{""});
 
   // Flows: each id starts once and is terminated once, on another CPU's lane; as many as the times
   // a packet changes CPU.

@@ -50,7 +50,7 @@ public:
       check(e);
       counters(e);
       if (e.kind == Kind::Span)
-        h_.span(e, track_of(e), to_string(e.fn, profile_));
+        span(e, track_of(e));
       else if (e.pkt < 0)
         h_.event(PacketEvent{e, &track_of(e)}, to_string(e.fn, profile_));
       else
@@ -60,6 +60,8 @@ public:
       throw TraceError(r_.path() + ":" + std::to_string(r_.line()) +
                        ": the trace ends here without its end object (truncated: the run was interrupted "
                        "or the file was cut); re-run the scenario to export it whole");
+    for (auto& [id, held] : held_spans_)
+      if (!held.empty()) flush_spans(*track_by_id_.at(id), held);
     for (auto& [key, p] : pending_) emit(p);
     pending_.clear();
     return result_;
@@ -118,6 +120,7 @@ private:
       } else {
         t->name = std::string(to_string(e.ctx));
       }
+      track_by_id_[t->id] = t.get();
       h_.track(*t);
     }
     return *t;
@@ -161,6 +164,37 @@ private:
       if (e.rcvbuf != kUnset) counter(s, "sk_rcvbuf", true, e.t, e.rcvbuf);
       if (e.qlen != kUnset) counter(s, "receive queue", false, e.t, e.qlen);
     }
+  }
+
+  // How deep a function's span sits on its track (__do_softirq or run_ksoftirqd > net_rx_action >
+  // the NAPI polls); every other span is a root.
+  static int depth(Fn f) {
+    switch (f) {
+    case Fn::NetRxAction:
+      return 1;
+    case Fn::Rtl8139Poll:
+    case Fn::ProcessBacklog:
+      return 2;
+    default:
+      return 0;
+    }
+  }
+
+  // The trace writes a span when it ends, so children come before their parent, and nested spans
+  // often begin at the same nanosecond (a poll, its net_rx_action and __do_softirq). Viewers
+  // order equal begin times by file position, so a track's spans wait for the root that encloses
+  // them and are then written parents first.
+  void span(const Event& e, const Track& t) {
+    auto& held = held_spans_[t.id];
+    held.push_back(e);
+    if (depth(e.fn) == 0 || held.size() >= kHeldSpans) flush_spans(t, held);
+  }
+  void flush_spans(const Track& t, std::vector<Event>& held) {
+    std::stable_sort(held.begin(), held.end(), [](const Event& a, const Event& b) {
+      return a.t != b.t ? a.t < b.t : depth(a.fn) < depth(b.fn);
+    });
+    for (const auto& e : held) h_.span(e, t, to_string(e.fn, profile_));
+    held.clear();
   }
 
   // A packet's event waits until the packet's next one shows whether it is the last on its CPU.
@@ -228,6 +262,10 @@ private:
   std::map<std::pair<int64_t, int64_t>, PacketEvent> pending_;
   std::unordered_map<int64_t, std::pair<int64_t, int64_t>> late_backlog_;
   static constexpr size_t kFinishedWindow = 1 << 16;
+  // A track whose spans never reach a root (not a trace rxpath writes) is written unordered past this.
+  static constexpr size_t kHeldSpans = 4096;
+  std::map<int64_t, std::vector<Event>> held_spans_; // by track id: flushed in a fixed order
+  std::map<int64_t, const Track*> track_by_id_;
   static constexpr int64_t kCounterRank = 1'000'000'000; // counters below the lane's tracks (an int32 rank)
   std::unordered_set<int64_t> finished_;
   std::deque<int64_t> finished_order_;
