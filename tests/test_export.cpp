@@ -90,6 +90,15 @@ TEST_CASE("export --format chrome: lanes, flows only across CPUs, counter tracks
   }
   CHECK(same_begin > 0);
 
+  // Lanes listed NIC, CPUs, sockets, whatever order the events used them in.
+  std::map<std::string, int64_t> sort_index;
+  for (const auto& ev : j["traceEvents"])
+    if (ev["ph"] == "M" && ev["name"] == "process_sort_index")
+      sort_index[process[ev["pid"].get<int64_t>()]] = ev["args"]["sort_index"];
+  CHECK(sort_index.at("NIC") < sort_index.at("CPU 0"));
+  CHECK(sort_index.at("CPU 0") < sort_index.at("CPU 1"));
+  CHECK(sort_index.at("CPU 1") < sort_index.at("socket server"));
+
   // No lane on pid 0 (the idle task's pid, which viewers treat specially); the NIC has its own.
   CHECK(process.count(0) == 0);
   CHECK(std::count_if(process.begin(), process.end(), [](auto& p) { return p.second == "NIC"; }) == 1);

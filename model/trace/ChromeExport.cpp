@@ -53,8 +53,8 @@ public:
     put_str(*os_, l.name);
     *os_ << "}}";
     sep();
-    *os_ << R"({"ph":"M","name":"process_sort_index","pid":)" << l.id << R"(,"args":{"sort_index":)" << l.id
-         << "}}";
+    *os_ << R"({"ph":"M","name":"process_sort_index","pid":)" << l.id << R"(,"args":{"sort_index":)"
+         << l.rank() << "}}";
   }
   void track(const Track& t) override {
     sep();

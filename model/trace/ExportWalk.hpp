@@ -21,6 +21,10 @@ struct Lane {
   int64_t index = 0; // CPU or socket index
   int64_t id = 0;    // 1, 2, … in order of first use
   std::string name;
+  // Where it sits among lanes: the NIC, then the CPUs in order, then the sockets.
+  int64_t rank() const {
+    return type == Type::Nic ? 0 : type == Type::Cpu ? 1 + index : (int64_t{1} << 32) + index;
+  }
 };
 
 // A timeline inside a lane: a CPU context, a receiver thread, or the NIC itself.
