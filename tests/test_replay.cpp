@@ -113,6 +113,21 @@ TEST_CASE("pattern pcap: a capture that cannot be replayed is refused, naming it
     CHECK_THAT(r.err, Catch::Contains("traffic[0].file") && Catch::Contains(file) && Catch::Contains(what));
     CHECK_FALSE(test::file_exists(r.dir + "/t.jsonl"));
   }
+  // A capture is what arrived at a NIC: a loopback sender cannot replay it.
+  auto lo = test::run_rxpath("run " + test::scenario("loopback") +
+                             " --set traffic.0.pattern=pcap --set traffic.0.file=" + a.dir +
+                             "/a.pcap -o t.jsonl -q");
+  CHECK(lo.exit_code == 2);
+  CHECK_THAT(lo.err, Catch::Contains("traffic[0].pattern") && Catch::Contains("device \"nic\""));
+
+  // A relative "file" is found next to the scenario, wherever rxpath runs from.
+  std::ofstream(a.dir + "/replay.json")
+      << R"({"traffic":[{"pattern":"pcap","file":"a.pcap"}],"sockets":[{"name":"s","bind":"0.0.0.0:9000"}],)"
+      << R"("receivers":[{"socket":"s","cpu":1}],"cpus":2})";
+  auto rel = test::run_rxpath("run " + a.dir + "/replay.json -o t.jsonl -q");
+  CHECK(rel.exit_code == 0);
+  CHECK(test::load_trace(rel.dir + "/t.jsonl").end["packets"]["arrived"] == 1);
+
   // A trace of a replay does not hold the capture's addresses: exporting it again is refused.
   auto b = test::run_rxpath(
       "run " + test::scenario("walkthrough") +
