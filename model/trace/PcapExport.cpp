@@ -23,9 +23,11 @@ struct Flow {
   bool loopback = false;
 };
 
+// One per frame of the capture, kept until all are sorted by arrival: 32 bytes.
 struct Frame {
-  int64_t t, pkt, frag, bytes, flow;
-  bool ring_missed; // this frame found no free RX descriptor (its datagram's fate is this drop)
+  int64_t t, pkt;
+  int32_t frag, bytes, flow; // checked against the header's ranges before they are narrowed
+  bool ring_missed;          // this frame found no free RX descriptor (its datagram's fate is this drop)
 };
 
 // What happened to a datagram, for the pcapng comments and the rebuilt checksums.
@@ -208,7 +210,8 @@ long export_pcap(const std::string& in, const std::string& out, const PcapOption
               where() + ": " + std::string(to_string(e.fn, profile)) +
               " has no \"flow\" (schema version 1); re-run the scenario with this rxpath to export it");
         if (e.flow < 0 || e.flow >= static_cast<int64_t>(flows.size()))
-          throw TraceError(where() + ": key \"flow\": expected 0 to " + std::to_string(flows.size() - 1) +
+          throw TraceError(where() + ": key \"flow\": expected 0 to " +
+                           std::to_string(static_cast<int64_t>(flows.size()) - 1) +
                            " (the header's traffic sources), found " + std::to_string(e.flow));
         if (e.bytes < kEthHeader + kIpHeader || e.bytes > 65535 + kEthHeader)
           throw TraceError(where() + ": key \"bytes\": expected a frame length 34…65549, found " +
@@ -220,7 +223,8 @@ long export_pcap(const std::string& in, const std::string& out, const PcapOption
                            std::to_string(e.frag));
         if (e.t < 0) throw TraceError(where() + ": key \"t\": a capture cannot hold a time before 0");
         if (lo_frame) sent[e.pkt] = frames.size();
-        frames.push_back({e.t, e.pkt, e.frag, e.bytes, e.flow, nic_frame && e.kind == Kind::Drop});
+        frames.push_back({e.t, e.pkt, static_cast<int32_t>(e.frag), static_cast<int32_t>(e.bytes),
+                          static_cast<int32_t>(e.flow), nic_frame && e.kind == Kind::Drop});
       }
       if (e.fn == Fn::LoopbackXmit && e.kind == Kind::Stage) {
         // dev_queue_xmit_nit hands the skb to the taps just before loopback_xmit.
@@ -229,7 +233,10 @@ long export_pcap(const std::string& in, const std::string& out, const PcapOption
           sent.erase(it);
         }
       }
-      if (e.kind == Kind::Drop) {
+      // A pcap needs only the fates that change a frame's bytes; pcapng names every fate.
+      const bool damage = e.reason == DropReason::IpCsum || e.reason == DropReason::UdpCsum ||
+                          e.reason == DropReason::PktTooSmall;
+      if (e.kind == Kind::Drop && (opt.pcapng || damage)) {
         Fate& f = fates[e.pkt];
         if (e.reason == DropReason::IpCsum) f.ip_csum = true;
         if (e.reason == DropReason::UdpCsum) f.udp_csum = true;
@@ -238,7 +245,7 @@ long export_pcap(const std::string& in, const std::string& out, const PcapOption
         f.reason = e.reason;
         f.where = e.fn;
       }
-      if (e.kind == Kind::Deliver) {
+      if (e.kind == Kind::Deliver && opt.pcapng) {
         Fate& f = fates[e.pkt];
         f.delivered = true;
         f.latency = e.latency;
