@@ -3,9 +3,12 @@
 // its unit, range and description. Times are integer nanoseconds unless the name says otherwise.
 #pragma once
 
+#include "CaptureReader.hpp"
+
 #include "trace/Event.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,7 +52,7 @@ struct Nic {
       576; // SKB_DATA_ALIGN(sizeof(sk_buff)) + SKB_DATA_ALIGN(sizeof(skb_shared_info))
 };
 
-enum class Pattern { Constant, Poisson, Burst, List };
+enum class Pattern { Constant, Poisson, Burst, List, Pcap };
 
 struct TrafficSource {
   std::string name;
@@ -61,6 +64,9 @@ struct TrafficSource {
   int64_t start_ns = 0;
   int64_t burst_frames = 8;
   std::vector<int64_t> times_ns;
+  // Pattern pcap: the capture replayed (read when the scenario loads; shared, as it can be large).
+  std::string file;
+  std::shared_ptr<const Capture> capture;
   int64_t payload_bytes = 1472;
   std::string src_text = "10.0.0.2:5000";
   std::string dst_text = "10.0.0.1:9000";

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -144,9 +145,9 @@ void visit_netfilter(Schema& s, Netfilter& n) {
 
 void visit_source(Schema& s, TrafficSource& t) {
   s.string("name", t.name, "Name of the flow (for the summary).");
-  s.choice("pattern", t.pattern_name, {"constant", "poisson", "burst", "list"},
-           "Arrival process: constant rate, Poisson, bursts of burst_frames back-to-back, or the explicit "
-           "times_ns.");
+  s.choice("pattern", t.pattern_name, {"constant", "poisson", "burst", "list", "pcap"},
+           "Arrival process: constant rate, Poisson, bursts of burst_frames back-to-back, the explicit "
+           "times_ns, or the UDP/IPv4 datagrams of a capture (file).");
   s.number("rate_pps", t.rate_pps, 0.001, 1e9, "Mean datagrams per second (constant, poisson, burst).");
   s.integer("count", t.count, 0, kMaxCount, "Datagrams to send (ignored for pattern list).");
   s.integer("duration_ns", t.duration_ns, 0, kMaxNs,
@@ -155,6 +156,13 @@ void visit_source(Schema& s, TrafficSource& t) {
   s.integer("burst_frames", t.burst_frames, 1, 1 << 20,
             "Datagrams per burst (pattern burst), sent at line rate.");
   s.int_list("times_ns", t.times_ns, 0, kMaxNs, "Arrival times for pattern list, ns (non-decreasing).");
+  // Declared only where it applies, so that other sources' resolved form (and the traces of
+  // every existing scenario) stay as they were.
+  if (!s.reading() || t.pattern_name == "pcap" || s.has("file"))
+    s.string(
+        "file", t.file,
+        "Pattern pcap: a capture (pcap or pcapng; relative to the scenario file) whose UDP/IPv4 datagrams "
+        "are replayed with their spacing, sizes, addresses and ports; the first starts at start_ns.");
   s.integer("payload_bytes", t.payload_bytes, 0, 65507, "UDP payload per datagram, bytes.");
   s.string("src", t.src_text, "Source \"ADDRESS:PORT\".");
   s.string("dst", t.dst_text, "Destination \"ADDRESS:PORT\".");
@@ -176,7 +184,11 @@ void visit_source(Schema& s, TrafficSource& t) {
   t.pattern = t.pattern_name == "poisson" ? Pattern::Poisson
               : t.pattern_name == "burst" ? Pattern::Burst
               : t.pattern_name == "list"  ? Pattern::List
+              : t.pattern_name == "pcap"  ? Pattern::Pcap
                                           : Pattern::Constant;
+  if (t.pattern == Pattern::Pcap && t.file.empty())
+    s.fail("file", "pattern \"pcap\" needs the capture to replay");
+  if (t.pattern != Pattern::Pcap && !t.file.empty()) s.fail("file", "only used with pattern \"pcap\"");
   if (t.pattern == Pattern::List) {
     if (t.times_ns.empty()) s.fail("times_ns", "pattern \"list\" needs at least one time");
     if (!std::is_sorted(t.times_ns.begin(), t.times_ns.end()))
@@ -306,6 +318,27 @@ void visit_scenario(Schema& s, Scenario& sc) {
   s.object("costs", sc.costs, "CPU cost of each stage (docs/calibration.md).", visit_costs);
 }
 
+// Pattern pcap: reads the capture, relative to the scenario's directory.
+void load_capture(const Scenario& sc, TrafficSource& t, const std::string& p) {
+  if (t.loopback())
+    throw ScenarioError(sc.file, p + ".pattern",
+                        "pattern \"pcap\" replays frames arriving at the NIC: expected device \"nic\"");
+  std::filesystem::path f(t.file);
+  if (f.is_relative() && std::filesystem::exists(sc.file))
+    f = std::filesystem::path(sc.file).parent_path() / f;
+  try {
+    auto cap = std::make_shared<Capture>(read_capture(f.string()));
+    const int64_t span = cap->datagrams.back().t_ns - cap->datagrams.front().t_ns;
+    if (span < 0 || span > kMaxNs)
+      throw CaptureError(f.string() + ": its datagrams span " + std::to_string(span) +
+                         " ns (expected 0 to an hour, in capture order)");
+    t.count = static_cast<int64_t>(cap->datagrams.size());
+    t.capture = std::move(cap);
+  } catch (const CaptureError& e) {
+    throw ScenarioError(sc.file, p + ".file", e.what());
+  }
+}
+
 // Checks that involve several parts of the scenario.
 void cross_check(const Schema& root, Scenario& sc) {
   auto at = [&](const std::string& path, const std::string& what) -> void {
@@ -339,6 +372,10 @@ void cross_check(const Schema& root, Scenario& sc) {
     if (t.loopback() && t.sender_cpu >= sc.cpus)
       at(p + ".sender_cpu",
          "CPU " + std::to_string(t.sender_cpu) + " does not exist (cpus is " + std::to_string(sc.cpus) + ")");
+  }
+  for (size_t i = 0; i < sc.traffic.size(); ++i) {
+    auto& t = sc.traffic[i];
+    if (t.pattern == Pattern::Pcap) load_capture(sc, t, "traffic[" + std::to_string(i) + "]");
   }
   for (size_t i = 0; i < sc.traffic.size(); ++i)
     if (sc.traffic[i].name.empty()) sc.traffic[i].name = "flow" + std::to_string(i);

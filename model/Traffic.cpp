@@ -8,6 +8,20 @@ namespace {
 constexpr int64_t kEthHeader = 14, kIpHeader = 20, kUdpHeader = 8;
 constexpr int64_t kWireOverhead = 4 + 8 + 12; // FCS, preamble + SFD, inter-frame gap
 constexpr int64_t kMinFrame = 60;             // without FCS
+
+// ip_fragment: each fragment carries a multiple of 8 bytes of the IP payload, all but the last full.
+int64_t per_fragment(const TrafficSource& c) {
+  return ((c.mtu_bytes - kIpHeader) / 8) * 8;
+}
+int64_t fragments(const TrafficSource& c, int64_t payload) {
+  const int64_t ip_payload = payload + kUdpHeader;
+  return ip_payload + kIpHeader <= c.mtu_bytes ? 1 : (ip_payload + per_fragment(c) - 1) / per_fragment(c);
+}
+int64_t first_frame_bytes(const TrafficSource& c, int64_t payload) {
+  const int64_t ip_payload = payload + kUdpHeader;
+  return std::max(kMinFrame,
+                  kEthHeader + kIpHeader + (fragments(c, payload) == 1 ? ip_payload : per_fragment(c)));
+}
 } // namespace
 
 Traffic::Traffic(const Scenario& sc, int source)
@@ -18,6 +32,7 @@ Traffic::Traffic(const Scenario& sc, int source)
     const bool mine = source < 0 ? !t.loopback() : static_cast<int>(i) == source && t.loopback();
     Source s{&t, 0, t.start_ns, std::mt19937_64(static_cast<uint64_t>(sc.seed) * 1000003ull + i)};
     if (t.pattern == Pattern::List) s.next_ns = t.times_ns.front();
+    if (t.pattern == Pattern::Pcap) s.next_ns = replay_start(t, 0);
     if (!mine) s.sent = t.count;
     sources_.push_back(std::move(s));
   }
@@ -28,16 +43,38 @@ double Traffic::uniform(std::mt19937_64& rng) {
   return (static_cast<double>(rng() >> 11) + 1.0) * (1.0 / 9007199254740992.0);
 }
 
+int64_t Traffic::wire_ns(int64_t frame_bytes) const {
+  return ((frame_bytes + kWireOverhead) * 8 * 1000 + sc_.nic.link_mbps - 1) / sc_.nic.link_mbps;
+}
+
+// Pattern pcap: when datagram i starts on the wire. A capture stamps a frame when its last bit
+// has arrived, as the model's rx_ring_dma does, so the replay keeps the spacing of the starts
+// (stamp - wire time), the first at start_ns; a datagram cannot start before it.
+int64_t Traffic::replay_start(const TrafficSource& c, int64_t i) const {
+  const auto& d = c.capture->datagrams;
+  auto start = [&](const CapturedDatagram& x) { return x.t_ns - wire_ns(first_frame_bytes(c, x.payload)); };
+  return c.start_ns + std::max<int64_t>(0, start(d[static_cast<size_t>(i)]) - start(d.front()));
+}
+
 void Traffic::emit_datagram(Source& s, int index, int64_t t) {
   const TrafficSource& c = *s.cfg;
   Skb base;
   base.pkt = next_pkt_++;
   base.source = index;
-  base.udp_payload = static_cast<int32_t>(c.payload_bytes);
+  int64_t payload = c.payload_bytes;
   base.saddr = c.src.addr;
   base.daddr = c.dst.addr;
   base.sport = c.src.port;
   base.dport = c.dst.port;
+  if (c.pattern == Pattern::Pcap) { // the datagram as captured
+    const auto& d = c.capture->datagrams[static_cast<size_t>(s.sent)];
+    payload = d.payload;
+    base.saddr = d.saddr;
+    base.daddr = d.daddr;
+    base.sport = d.sport;
+    base.dport = d.dport;
+  }
+  base.udp_payload = static_cast<int32_t>(payload);
   base.protocol = static_cast<uint8_t>(c.ip_protocol);
   base.ethertype = static_cast<uint16_t>(c.ethertype);
   base.bad_udp_csum = c.bad_checksum_ratio > 0 && uniform(s.rng) <= c.bad_checksum_ratio;
@@ -47,16 +84,15 @@ void Traffic::emit_datagram(Source& s, int index, int64_t t) {
   if (c.loopback()) {
     // One skb per datagram (lo's MTU is 65536), handed to the sender at its nominal time.
     Skb k = base;
-    k.frame_bytes = static_cast<int32_t>(kEthHeader + kIpHeader + kUdpHeader + c.payload_bytes);
+    k.frame_bytes = static_cast<int32_t>(kEthHeader + kIpHeader + kUdpHeader + payload);
     k.truesize = loopback_skb_truesize(c.payload_bytes, sc_.profile);
     k.arrival_ns = k.first_arrival_ns = t;
     pending_.push_back(k);
     return;
   }
-  // ip_fragment: each fragment carries a multiple of 8 bytes of the IP payload, all but the last full.
-  const int64_t ip_payload = c.payload_bytes + kUdpHeader;
-  const int64_t per_frag = ((c.mtu_bytes - kIpHeader) / 8) * 8;
-  const int64_t nfrags = ip_payload + kIpHeader <= c.mtu_bytes ? 1 : (ip_payload + per_frag - 1) / per_frag;
+  const int64_t ip_payload = payload + kUdpHeader;
+  const int64_t per_frag = per_fragment(c);
+  const int64_t nfrags = fragments(c, payload);
   int64_t start = std::max(t, wire_free_ns_);
   for (int64_t f = 0; f < nfrags; ++f) {
     Skb k = base;
@@ -67,9 +103,7 @@ void Traffic::emit_datagram(Source& s, int index, int64_t t) {
     k.frame_bytes = static_cast<int32_t>(std::max(kMinFrame, kEthHeader + kIpHeader + chunk));
     k.truesize = skb_truesize(k.frame_bytes, sc_.nic.skb_headroom_bytes, sc_.nic.skb_overhead_bytes);
     // The frame is in the ring once its last bit has arrived.
-    const int64_t wire_ns =
-        ((k.frame_bytes + kWireOverhead) * 8 * 1000 + sc_.nic.link_mbps - 1) / sc_.nic.link_mbps;
-    k.arrival_ns = start + wire_ns;
+    k.arrival_ns = start + wire_ns(k.frame_bytes);
     k.first_arrival_ns = f == 0 ? k.arrival_ns : pending_.back().first_arrival_ns;
     k.alloc_fails = sc_.nic.skb_alloc_fail_ratio > 0 && uniform(alloc_rng_) <= sc_.nic.skb_alloc_fail_ratio;
     start = k.arrival_ns;
@@ -107,6 +141,9 @@ bool Traffic::fill() {
     break;
   case Pattern::List:
     if (s.sent < c.count) s.next_ns = c.times_ns[s.sent];
+    break;
+  case Pattern::Pcap:
+    if (s.sent < c.count) s.next_ns = replay_start(c, s.sent);
     break;
   }
   return true;

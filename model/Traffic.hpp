@@ -32,6 +32,8 @@ private:
   };
   bool fill();
   void emit_datagram(Source& s, int index, int64_t t);
+  int64_t wire_ns(int64_t frame_bytes) const;
+  int64_t replay_start(const TrafficSource& c, int64_t i) const;
   double uniform(std::mt19937_64& rng);
 
   const Scenario& sc_;

@@ -107,21 +107,23 @@ TEST_CASE("docs/scenarios.md lists every parameter as the schema has it", "[cli]
   CHECK(doc.find("<!-- params:begin -->\n" + r.out + "<!-- params:end -->") != std::string::npos);
 }
 
-TEST_CASE("export --format chrome writes trace-event JSON with a flow per packet", "[cli]") {
+TEST_CASE("export --format chrome writes trace-event JSON with an arrow where the packet changes CPU",
+          "[cli]") {
   auto r = test::run_rxpath("run " + test::scenario("walkthrough") + " -o t.jsonl -q");
   REQUIRE(r.exit_code == 0);
   auto e = test::run_rxpath("export " + r.dir + "/t.jsonl --format chrome -o " + r.dir + "/t.json");
   REQUIRE(e.exit_code == 0);
   auto j = nlohmann::json::parse(test::read_file(r.dir + "/t.json"));
-  int spans = 0, flow_start = 0, flow_end = 0;
+  int spans = 0, flow_in = 0, flow_out = 0;
   for (const auto& ev : j["traceEvents"]) {
-    spans += ev["ph"] == "X";
-    flow_start += ev["ph"] == "s";
-    flow_end += ev["ph"] == "f";
+    spans += ev["ph"] == "X" && ev["dur"] != 0;
+    flow_in += ev.contains("flow_in");
+    flow_out += ev.contains("flow_out");
   }
   CHECK(spans >= 5);
-  CHECK(flow_start == 1);
-  CHECK(flow_end == 1);
+  // The datagram goes NIC -> CPU 0 (softirq) -> CPU 1 (the receiver): two arrows.
+  CHECK(flow_in == 2);
+  CHECK(flow_out == 2);
   auto bad = test::run_rxpath("export " + r.dir + "/t.jsonl --format svg -o x");
   CHECK(bad.exit_code == 2);
 }

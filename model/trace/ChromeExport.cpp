@@ -1,95 +1,148 @@
 #include "ChromeExport.hpp"
 
-#include "TraceReader.hpp"
+#include "ExportOutput.hpp"
+#include "ExportWalk.hpp"
 
 #include <cstdio>
-#include <fstream>
-#include <set>
-#include <stdexcept>
-#include <unordered_map>
 
 namespace rxpath::trace {
 namespace {
 
-// Chrome's timestamps are microseconds (fractions allowed).
-std::string us(int64_t ns) {
+// Chrome's timestamps are microseconds; written exactly as µs with three decimals (ns), the sign
+// once in front (-1.500, not -1.-500).
+void put_us(std::ostream& os, int64_t ns) {
+  const uint64_t mag = ns < 0 ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(ns / 1000),
-                static_cast<long long>(ns % 1000));
-  return buf;
+  std::snprintf(buf, sizeof buf, "%s%llu.%03llu", ns < 0 ? "-" : "",
+                static_cast<unsigned long long>(mag / 1000), static_cast<unsigned long long>(mag % 1000));
+  os << buf;
 }
 
-int pid_of(const Event& e) {
-  return e.cpu < 0 ? 0 : e.cpu + 1;
+// A JSON string literal (RFC 8259 §7): names come from the user's scenario.
+void put_str(std::ostream& os, std::string_view s) {
+  os << '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      os << '\\' << ch;
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      os << buf;
+    } else {
+      os << ch;
+    }
+  }
+  os << '"';
 }
-// A thread per context; receiver threads (process context) each get their own.
-int tid_of(const Event& e) {
-  return e.ctx == Ctx::Process && e.thread >= 0 ? 10 + static_cast<int>(e.thread) : static_cast<int>(e.ctx);
-}
+
+class ChromeWriter : public ExportHandler {
+public:
+  explicit ChromeWriter(ExportOutput& out) : out_(out) {}
+
+  void begin(const nlohmann::json&) override {
+    os_ = &out_.open();
+    *os_ << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+  }
+  void end() { *os_ << "\n]}\n"; }
+  long written() const { return n_; }
+
+  void lane(const Lane& l) override {
+    sep();
+    *os_ << R"({"ph":"M","name":"process_name","pid":)" << l.id << R"(,"args":{"name":)";
+    put_str(*os_, l.name);
+    *os_ << "}}";
+    sep();
+    *os_ << R"({"ph":"M","name":"process_sort_index","pid":)" << l.id << R"(,"args":{"sort_index":)"
+         << l.rank() << "}}";
+  }
+  void track(const Track& t) override {
+    sep();
+    *os_ << R"({"ph":"M","name":"thread_name","pid":)" << t.lane->id << ",\"tid\":" << t.id
+         << R"(,"args":{"name":)";
+    put_str(*os_, t.name);
+    *os_ << "}}";
+  }
+  void counter(const Counter&) override {}
+
+  void span(const Event& e, const Track& t, std::string_view name) override {
+    sep();
+    *os_ << R"({"ph":"X","name":)";
+    put_str(*os_, name);
+    *os_ << ",\"cat\":\"" << to_string(e.ctx) << "\",\"pid\":" << t.lane->id << ",\"tid\":" << t.id
+         << ",\"ts\":";
+    put_us(*os_, e.t);
+    *os_ << ",\"dur\":";
+    put_us(*os_, e.end - e.t);
+    if (e.work >= 0) *os_ << ",\"args\":{\"work\":" << e.work << "}";
+    *os_ << "}";
+  }
+
+  // Zero-length complete events rather than instants, so that flow arrows (flow v2: bind_id,
+  // flow_in, flow_out) attach to the packet's own event and not to whatever slice encloses it.
+  void event(const PacketEvent& p, std::string_view name) override {
+    const Event& e = p.e;
+    sep();
+    *os_ << R"({"ph":"X","dur":0,"name":)";
+    if (e.kind == Kind::Drop)
+      put_str(*os_, std::string(name) + " DROP " + std::string(to_string(e.reason)));
+    else
+      put_str(*os_, name);
+    *os_ << ",\"cat\":\"" << to_string(e.kind) << "\",\"pid\":" << p.track->lane->id
+         << ",\"tid\":" << p.track->id << ",\"ts\":";
+    put_us(*os_, e.t);
+    const uint64_t flow = p.flow_out ? p.flow_out : p.flow_in;
+    if (flow) {
+      *os_ << ",\"bind_id\":" << flow;
+      if (p.flow_in) *os_ << ",\"flow_in\":true";
+      if (p.flow_out) *os_ << ",\"flow_out\":true";
+    }
+    *os_ << ",\"args\":{";
+    const char* comma = "";
+    auto arg = [&](const char* k, int64_t v) {
+      if (v == kUnset) return;
+      *os_ << comma << '"' << k << "\":" << v;
+      comma = ",";
+    };
+    arg("pkt", e.pkt);
+    arg("frag", e.frag);
+    if (e.kind == Kind::Drop) {
+      *os_ << comma << "\"reason\":\"" << to_string(e.reason) << '"';
+      comma = ",";
+    }
+    arg("bytes", e.bytes);
+    arg("latency_ns", e.latency);
+    *os_ << "}}";
+  }
+
+  void value(const Counter& c, int64_t t, int64_t v) override {
+    sep();
+    *os_ << R"({"ph":"C","name":)";
+    put_str(*os_, c.name);
+    *os_ << ",\"pid\":" << c.lane->id << ",\"ts\":";
+    put_us(*os_, t);
+    *os_ << ",\"args\":{\"" << (c.bytes ? "bytes" : "count") << "\":" << v << "}}";
+  }
+
+private:
+  void sep() { *os_ << (n_++ ? ",\n" : ""); }
+
+  ExportOutput& out_;
+  std::ostream* os_ = nullptr;
+  long n_ = 0;
+};
 
 } // namespace
 
 long export_chrome(const std::string& in, const std::string& out) {
+  ExportOutput file(out, in);
   TraceReader r(in);
-  const std::string tmp = out + ".tmp";
-  std::ofstream os(tmp, std::ios::binary);
-  if (!os) throw TraceError(out + ": cannot write");
-  os << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
-  long n = 0;
-  auto sep = [&] { os << (n++ ? ",\n" : ""); };
-  // Names of the processes (CPUs) and threads (contexts, receiver threads).
-  sep();
-  os << R"({"ph":"M","name":"process_name","pid":0,"args":{"name":"NIC"}})";
-  std::set<std::pair<int, int>> named_threads;
-  for (int c = 0; c < r.cpus(); ++c) {
-    sep();
-    os << R"({"ph":"M","name":"process_name","pid":)" << c + 1 << R"(,"args":{"name":"CPU )" << c << "\"}}";
-  }
-  const auto& receivers = r.header().value("receivers", nlohmann::json::array());
-  std::unordered_map<int64_t, int> flow;
-  Event e;
-  while (r.next(e)) {
-    const int pid = pid_of(e), tid = tid_of(e);
-    if (named_threads.insert({pid, tid}).second) {
-      std::string name(to_string(e.ctx));
-      if (tid >= 10 && e.thread >= 0 && e.thread < static_cast<int64_t>(receivers.size()))
-        name = receivers[e.thread].value("name", "thread");
-      sep();
-      os << R"({"ph":"M","name":"thread_name","pid":)" << pid << ",\"tid\":" << tid << R"(,"args":{"name":")"
-         << name << "\"}}";
-    }
-    sep();
-    const std::string name(to_string(e.fn));
-    if (e.kind == Kind::Span) {
-      os << R"({"ph":"X","name":")" << name << "\",\"cat\":\"" << to_string(e.ctx) << "\",\"pid\":" << pid
-         << ",\"tid\":" << tid << ",\"ts\":" << us(e.t) << ",\"dur\":" << us(e.end - e.t);
-      if (e.work >= 0) os << ",\"args\":{\"work\":" << e.work << "}";
-      os << "}";
-      continue;
-    }
-    os << R"({"ph":"i","s":"t","name":")" << name;
-    if (e.kind == Kind::Drop) os << " DROP " << to_string(e.reason);
-    os << "\",\"cat\":\"" << to_string(e.kind) << "\",\"pid\":" << pid << ",\"tid\":" << tid
-       << ",\"ts\":" << us(e.t) << ",\"args\":{";
-    if (e.pkt >= 0) os << "\"pkt\":" << e.pkt;
-    os << "}}";
-    // Flow arrows: one flow per packet, from its first stage to its fate.
-    if (e.pkt >= 0 && (e.kind == Kind::Stage || e.kind == Kind::Drop || e.kind == Kind::Deliver)) {
-      auto& state = flow[e.pkt]; // 0: not started, 1: started, 2: ended
-      if (state == 2) continue;
-      const char* ph = state == 0 ? "s" : e.kind == Kind::Stage ? "t" : "f";
-      state = e.kind == Kind::Stage ? 1 : 2;
-      if (state == 2 && ph[0] == 's') continue; // a fate with no stage before it: nothing to link
-      sep();
-      os << R"({"ph":")" << ph << R"(","bp":"e","name":"packet","cat":"packet","id":)" << e.pkt
-         << ",\"pid\":" << pid << ",\"tid\":" << tid << ",\"ts\":" << us(e.t) << "}";
-    }
-  }
-  os << "\n]}\n";
-  os.close();
-  if (!os) throw TraceError(out + ": write failed");
-  if (std::rename(tmp.c_str(), out.c_str()) != 0) throw TraceError(out + ": cannot rename " + tmp);
-  return n;
+  require_end_object(in);
+  ChromeWriter w(file);
+  walk_trace(r, w);
+  w.end();
+  file.commit();
+  return w.written();
 }
 
 } // namespace rxpath::trace

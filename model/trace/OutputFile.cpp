@@ -126,12 +126,22 @@ OutputFile::~OutputFile() {
   if (!committed_) discard();
 }
 
+std::ostream& OutputFile::stream() {
+  if (!stream_) {
+    buf_ = std::make_unique<__gnu_cxx::stdio_sync_filebuf<char>>(file_);
+    stream_ = std::make_unique<std::ostream>(buf_.get());
+  }
+  return *stream_;
+}
+
 void OutputFile::write(std::string_view s) {
   if (!s.empty() && std::fwrite(s.data(), 1, s.size(), file_) != s.size())
     throw OutputError(path_ + ": write failed: " + std::strerror(errno));
 }
 
 void OutputFile::discard() {
+  stream_.reset();
+  buf_.reset();
   if (file_ && file_ != stdout) std::fclose(file_);
   file_ = nullptr;
   if (!tmp_.empty()) ::unlink(tmp_.c_str());
@@ -140,7 +150,10 @@ void OutputFile::discard() {
 }
 
 void OutputFile::commit() {
-  const bool failed = std::fflush(file_) != 0 || std::ferror(file_);
+  const bool stream_failed = stream_ && !stream_->flush();
+  stream_.reset();
+  buf_.reset();
+  const bool failed = std::fflush(file_) != 0 || std::ferror(file_) || stream_failed;
   const int err = errno;
   if (file_ != stdout && std::fclose(file_) != 0 && !failed) {
     file_ = nullptr;

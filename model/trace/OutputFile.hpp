@@ -10,6 +10,9 @@
 #pragma once
 
 #include <cstdio>
+#include <ext/stdio_sync_filebuf.h>
+#include <memory>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -31,6 +34,8 @@ public:
   OutputFile& operator=(const OutputFile&) = delete;
 
   std::FILE* file() { return file_; }
+  // The same file as a stream (for writers that format into an ostream).
+  std::ostream& stream();
   void write(std::string_view s);
   // Flushes, checks for write errors and puts the file in place (OutputError if that fails).
   void commit();
@@ -43,6 +48,8 @@ private:
   std::string final_; // where the content ends up (symlinks followed)
   std::string tmp_;   // empty when written in place
   std::FILE* file_ = nullptr;
+  std::unique_ptr<__gnu_cxx::stdio_sync_filebuf<char>> buf_;
+  std::unique_ptr<std::ostream> stream_;
   bool committed_ = false;
   int slot_ = -1; // in the cleanup registry
 };

@@ -1,21 +1,18 @@
 #include "PcapExport.hpp"
 
+#include "CaptureWriter.hpp"
+#include "ExportOutput.hpp"
+#include "ExportWalk.hpp"
 #include "TraceReader.hpp"
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <unordered_map>
 #include <vector>
 
 namespace rxpath::trace {
 namespace {
 
-// The pcap file format (https://www.tcpdump.org/manpages/pcap-savefile.5.html), nanosecond
-// timestamps, LINKTYPE_ETHERNET.
-constexpr uint32_t kPcapMagicNs = 0xa1b23c4d;
-constexpr uint32_t kLinktypeEthernet = 1;
 constexpr int kEthHeader = 14, kIpHeader = 20, kUdpHeader = 8;
 
 struct Flow {
@@ -23,10 +20,23 @@ struct Flow {
   uint16_t sport = 0, dport = 0, ethertype = 0x0800;
   uint8_t protocol = 17;
   int64_t payload = 0, per_frag = 0, nfrags = 1;
+  bool loopback = false;
 };
 
+// One per frame of the capture, kept until all are sorted by arrival: 32 bytes.
 struct Frame {
-  int64_t t, pkt, frag, bytes, flow;
+  int64_t t, pkt;
+  int32_t frag, bytes, flow; // checked against the header's ranges before they are narrowed
+  bool ring_missed;          // this frame found no free RX descriptor (its datagram's fate is this drop)
+};
+
+// What happened to a datagram, for the pcapng comments and the rebuilt checksums.
+struct Fate {
+  bool ip_csum = false, udp_csum = false, udp_len = false; // what the drop says about its headers
+  bool delivered = false, dropped = false;
+  DropReason reason = DropReason::None;
+  Fn where = Fn::RxRingDma;
+  int64_t latency = kUnset;
 };
 
 // "A.B.C.D:PORT" as the scenario's traffic writes it.
@@ -51,19 +61,36 @@ std::vector<Flow> flows_of(const std::string& file, const nlohmann::json& header
     const auto& t = traffic[i];
     const std::string key = "scenario.traffic[" + std::to_string(i) + "]";
     Flow f;
+    if (t.is_object() && t.value("pattern", "") == "pcap")
+      throw TraceError(
+          file + ":1: header key " + key +
+          ".pattern: \"pcap\" replays a capture whose addresses and ports vary per datagram and are "
+          "not in the trace; open the replayed capture (" +
+          t.value("file", "?") + ") itself");
     try {
       if (!parse_endpoint(t.at("src").get<std::string>(), f.saddr, f.sport))
         throw TraceError(file + ":1: header key " + key + ".src: expected \"ADDRESS:PORT\"");
       if (!parse_endpoint(t.at("dst").get<std::string>(), f.daddr, f.dport))
         throw TraceError(file + ":1: header key " + key + ".dst: expected \"ADDRESS:PORT\"");
-      f.payload = t.at("payload_bytes").get<int64_t>();
-      f.protocol = static_cast<uint8_t>(t.at("ip_protocol").get<int>());
-      f.ethertype = static_cast<uint16_t>(t.at("ethertype").get<int>());
-      const int64_t mtu = t.at("mtu_bytes").get<int64_t>();
+      // Ranges as the scenario schema has them: anything else would build frames that cannot
+      // exist (an MTU below 68 leaves no room for a fragment's payload).
+      auto field = [&](const char* name, int64_t lo, int64_t hi) {
+        const auto& v = t.at(name);
+        if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi)
+          throw TraceError(file + ":1: header key " + key + "." + name + ": expected an integer " +
+                           std::to_string(lo) + "…" + std::to_string(hi) + ", found " + v.dump());
+        return v.get<int64_t>();
+      };
+      f.payload = field("payload_bytes", 0, 65507);
+      f.protocol = static_cast<uint8_t>(field("ip_protocol", 0, 255));
+      f.ethertype = static_cast<uint16_t>(field("ethertype", 0, 0xffff));
+      const int64_t mtu = field("mtu_bytes", 68, 65535);
+      f.loopback = t.value("device", "nic") == "lo";
       // As Traffic::emit_datagram (after ip_fragment): 8-byte multiples, all but the last full.
+      // Loopback datagrams are one skb each (lo's MTU is 65536).
       const int64_t ip_payload = f.payload + kUdpHeader;
       f.per_frag = ((mtu - kIpHeader) / 8) * 8;
-      f.nfrags = ip_payload + kIpHeader <= mtu ? 1 : (ip_payload + f.per_frag - 1) / f.per_frag;
+      f.nfrags = f.loopback || ip_payload + kIpHeader <= mtu ? 1 : (ip_payload + f.per_frag - 1) / f.per_frag;
     } catch (const nlohmann::json::exception&) {
       throw TraceError(file + ":1: header key " + key +
                        ": expected src, dst, payload_bytes, ip_protocol, ethertype and mtu_bytes");
@@ -93,20 +120,18 @@ void put32(uint8_t* p, uint32_t v) {
   put16(p + 2, v & 0xffff);
 }
 
-// What the datagram's fate says about its headers (the model decides them when it sends it).
-struct Damage {
-  bool ip_csum = false, udp_csum = false, udp_len = false;
-};
-
 // The frame's bytes: Ethernet, IPv4 and (in the first fragment) UDP headers; the payload is zeros.
-std::vector<uint8_t> build_frame(const Frame& fr, const Flow& f, Damage d) {
+std::vector<uint8_t> build_frame(const Frame& fr, const Flow& f, const Fate& d) {
   std::vector<uint8_t> b(static_cast<size_t>(fr.bytes), 0);
   if (b.size() < kEthHeader + kIpHeader) b.resize(kEthHeader + kIpHeader);
   uint8_t* eth = b.data();
-  const uint8_t dst_mac[6] = {0x02, 0, 0, 0, 0, 0x01}, src_mac[6] = {0x02, 0, 0, 0, 0x01, 0};
-  std::copy(dst_mac, dst_mac + 6, eth);
-  std::copy(src_mac, src_mac + 6, eth + 6);
-  eth[11] = static_cast<uint8_t>(fr.flow); // one source MAC per traffic source
+  // lo's frames carry zero MACs (loopback_xmit's eth_type_trans sees what ip_finish_output2 put).
+  if (!f.loopback) {
+    const uint8_t dst_mac[6] = {0x02, 0, 0, 0, 0, 0x01}, src_mac[6] = {0x02, 0, 0, 0, 0x01, 0};
+    std::copy(dst_mac, dst_mac + 6, eth);
+    std::copy(src_mac, src_mac + 6, eth + 6);
+    eth[11] = static_cast<uint8_t>(fr.flow); // one source MAC per traffic source
+  }
   put16(eth + 12, f.ethertype);
 
   const int64_t ip_payload = f.payload + kUdpHeader;
@@ -143,70 +168,102 @@ std::vector<uint8_t> build_frame(const Frame& fr, const Flow& f, Damage d) {
   return b;
 }
 
-template <typename T>
-void write_le(std::ostream& os, T v) {
-  for (size_t i = 0; i < sizeof v; ++i)
-    os.put(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
+// The frame's fate in words, as a Wireshark user reads it in the packet comment.
+std::string fate_comment(const Frame& fr, const Fate* f, Profile profile) {
+  std::string s = "rxpath pkt " + std::to_string(fr.pkt);
+  if (fr.frag >= 0) s += " frag " + std::to_string(fr.frag);
+  if (fr.ring_missed) return s + ": dropped NIC_RING_FULL at rx_ring_dma (no free RX descriptor: rx_missed)";
+  if (!f || (!f->delivered && !f->dropped)) return s + ": no fate in the trace";
+  if (f->delivered)
+    return s + ": delivered (skb_copy_datagram_msg), latency " + std::to_string(f->latency) + " ns";
+  return s + ": dropped " + std::string(to_string(f->reason)) + " at " +
+         std::string(to_string(f->where, profile));
 }
 
 } // namespace
 
 long export_pcap(const std::string& in, const std::string& out, const PcapOptions& opt) {
+  ExportOutput file(out, in);
   std::vector<Frame> frames;
-  std::unordered_map<int64_t, Damage> damage;
+  std::unordered_map<int64_t, Fate> fates;
   std::vector<Flow> flows;
+  Profile profile = Profile::Linux3_19;
+  std::string generator = "rxpath";
   {
     TraceReader r(in);
+    require_end_object(in);
     flows = flows_of(in, r.header());
+    if (auto k = r.header().find("kernel"); k != r.header().end() && k->is_string())
+      profile = profile_from_string(k->get<std::string>()).value_or(Profile::Linux3_19);
+    if (auto g = r.header().find("generator"); g != r.header().end() && g->is_string())
+      generator = g->get<std::string>() + " (export --format pcapng)";
+    std::unordered_map<int64_t, size_t> sent; // loopback: pkt -> its frame, until loopback_xmit
+    auto where = [&] { return in + ":" + std::to_string(r.line()); };
     Event e;
     while (r.next(e)) {
-      if (e.fn == Fn::RxRingDma && (e.kind == Kind::Stage || e.kind == Kind::Drop)) {
+      // A frame as the NIC's RX ring saw it, or as tcpdump -i lo sees a sent datagram.
+      const bool nic_frame = e.fn == Fn::RxRingDma && (e.kind == Kind::Stage || e.kind == Kind::Drop);
+      const bool lo_frame = e.fn == Fn::UdpSendmsg && e.kind == Kind::Stage;
+      if (nic_frame || lo_frame) {
         if (e.flow == kUnset)
-          throw TraceError(in + ": rx_ring_dma has no \"flow\" (schema version 1); re-run the scenario "
-                                "with this rxpath to export it");
-        if (e.flow < 0 || e.flow >= static_cast<int64_t>(flows.size()) || e.bytes == kUnset)
-          throw TraceError(in + ": rx_ring_dma of packet " + std::to_string(e.pkt) +
-                           ": expected a \"flow\" among the header's traffic sources and \"bytes\"");
-        frames.push_back({e.t, e.pkt, e.frag, e.bytes, e.flow});
+          throw TraceError(
+              where() + ": " + std::string(to_string(e.fn, profile)) +
+              " has no \"flow\" (schema version 1); re-run the scenario with this rxpath to export it");
+        if (e.flow < 0 || e.flow >= static_cast<int64_t>(flows.size()))
+          throw TraceError(where() + ": key \"flow\": expected 0 to " +
+                           std::to_string(static_cast<int64_t>(flows.size()) - 1) +
+                           " (the header's traffic sources), found " + std::to_string(e.flow));
+        if (e.bytes < kEthHeader + kIpHeader || e.bytes > 65535 + kEthHeader)
+          throw TraceError(where() + ": key \"bytes\": expected a frame length 34…65549, found " +
+                           std::to_string(e.bytes));
+        const Flow& f = flows[static_cast<size_t>(e.flow)];
+        if (e.frag != kUnset && (e.frag < 0 || e.frag >= f.nfrags))
+          throw TraceError(where() + ": key \"frag\": expected 0 to " + std::to_string(f.nfrags - 1) +
+                           " (the fragments of traffic[" + std::to_string(e.flow) + "]'s datagrams), found " +
+                           std::to_string(e.frag));
+        if (e.t < 0) throw TraceError(where() + ": key \"t\": a capture cannot hold a time before 0");
+        if (lo_frame) sent[e.pkt] = frames.size();
+        frames.push_back({e.t, e.pkt, static_cast<int32_t>(e.frag), static_cast<int32_t>(e.bytes),
+                          static_cast<int32_t>(e.flow), nic_frame && e.kind == Kind::Drop});
       }
-      if (e.kind == Kind::Drop) {
-        if (e.reason == DropReason::IpCsum) damage[e.pkt].ip_csum = true;
-        if (e.reason == DropReason::UdpCsum) damage[e.pkt].udp_csum = true;
-        if (e.reason == DropReason::PktTooSmall) damage[e.pkt].udp_len = true;
+      if (e.fn == Fn::LoopbackXmit && e.kind == Kind::Stage) {
+        // dev_queue_xmit_nit hands the skb to the taps just before loopback_xmit.
+        if (auto it = sent.find(e.pkt); it != sent.end()) {
+          frames[it->second].t = e.t;
+          sent.erase(it);
+        }
+      }
+      // A pcap needs only the fates that change a frame's bytes; pcapng names every fate.
+      const bool damage = e.reason == DropReason::IpCsum || e.reason == DropReason::UdpCsum ||
+                          e.reason == DropReason::PktTooSmall;
+      if (e.kind == Kind::Drop && (opt.pcapng || damage)) {
+        Fate& f = fates[e.pkt];
+        if (e.reason == DropReason::IpCsum) f.ip_csum = true;
+        if (e.reason == DropReason::UdpCsum) f.udp_csum = true;
+        if (e.reason == DropReason::PktTooSmall) f.udp_len = true;
+        f.dropped = true;
+        f.reason = e.reason;
+        f.where = e.fn;
+      }
+      if (e.kind == Kind::Deliver && opt.pcapng) {
+        Fate& f = fates[e.pkt];
+        f.delivered = true;
+        f.latency = e.latency;
       }
     }
   }
   // Trace lines are in settlement order; a capture is in arrival order.
   std::stable_sort(frames.begin(), frames.end(), [](const Frame& a, const Frame& b) { return a.t < b.t; });
 
-  const std::string tmp = out + ".tmp";
-  {
-    std::ofstream os(tmp, std::ios::binary);
-    if (!os) throw TraceError(out + ": cannot write");
-    write_le<uint32_t>(os, kPcapMagicNs);
-    write_le<uint16_t>(os, 2);
-    write_le<uint16_t>(os, 4);
-    write_le<int32_t>(os, 0);
-    write_le<uint32_t>(os, 0);
-    write_le<uint32_t>(os, opt.snaplen);
-    write_le<uint32_t>(os, kLinktypeEthernet);
-    for (const auto& fr : frames) {
-      const auto it = damage.find(fr.pkt);
-      const auto bytes =
-          build_frame(fr, flows[static_cast<size_t>(fr.flow)], it == damage.end() ? Damage{} : it->second);
-      const auto incl = static_cast<uint32_t>(std::min<size_t>(bytes.size(), opt.snaplen));
-      write_le<uint32_t>(os, static_cast<uint32_t>(opt.epoch_s + fr.t / 1'000'000'000));
-      write_le<uint32_t>(os, static_cast<uint32_t>(fr.t % 1'000'000'000));
-      write_le<uint32_t>(os, incl);
-      write_le<uint32_t>(os, static_cast<uint32_t>(bytes.size()));
-      os.write(reinterpret_cast<const char*>(bytes.data()), incl);
-    }
-    if (!os.flush()) {
-      std::filesystem::remove(tmp);
-      throw TraceError(out + ": write failed");
-    }
+  CaptureWriter w(file.open(), opt.pcapng, opt.snaplen, generator);
+  const uint64_t epoch_ns = static_cast<uint64_t>(opt.epoch_s) * 1'000'000'000;
+  for (const auto& fr : frames) {
+    const auto it = fates.find(fr.pkt);
+    const Fate* fate = it == fates.end() ? nullptr : &it->second;
+    const auto bytes = build_frame(fr, flows[static_cast<size_t>(fr.flow)], fate ? *fate : Fate{});
+    w.frame(epoch_ns + static_cast<uint64_t>(fr.t), bytes, opt.pcapng ? fate_comment(fr, fate, profile) : "");
   }
-  std::filesystem::rename(tmp, out);
+  file.commit();
   return static_cast<long>(frames.size());
 }
 

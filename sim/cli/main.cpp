@@ -9,6 +9,7 @@
 #include "model/trace/EndObject.hpp"
 #include "model/trace/OutputFile.hpp"
 #include "model/trace/PcapExport.hpp"
+#include "model/trace/PerfettoExport.hpp"
 #include "model/trace/TraceReader.hpp"
 #include "sim/Simulation.hpp"
 
@@ -186,11 +187,14 @@ int main(int argc, char** argv) {
   auto* exp = app.add_subcommand("export", "Convert a trace for other tools");
   exp->add_option("TRACE", trace_in, "Trace file")->required();
   exp->add_option("--format", format,
+                  "perfetto: Perfetto's protobuf TrackEvent trace (ui.perfetto.dev, trace_processor); "
                   "chrome: trace-event JSON for Perfetto UI and chrome://tracing; "
-                  "pcap: the frames as the NIC received them, for Wireshark/tshark")
-      ->check(CLI::IsMember({"chrome", "pcap"}));
+                  "pcap: the frames as the NIC received them (a loopback trace: as tcpdump -i lo sees them), "
+                  "for Wireshark/tshark; pcapng: the same with each frame's fate as a packet comment")
+      ->check(CLI::IsMember({"perfetto", "chrome", "pcap", "pcapng"}));
   exp->add_option("-o,--output", export_out, "File to write")->required();
-  exp->add_option("--snaplen", pcap.snaplen, "pcap: bytes kept of each frame (headers need 42)")
+  exp->add_option("--snaplen", pcap.snaplen,
+                  "pcap, pcapng: bytes kept of each frame (default: all; the headers need 42)")
       ->check(CLI::Range(42, 65535));
 
   cli::CalibrateOptions cal;
@@ -254,10 +258,17 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*summary) return cmd_summary(trace_in);
-    if (*exp && format == "pcap") {
+    if (*exp && (format == "pcap" || format == "pcapng")) {
+      pcap.pcapng = format == "pcapng";
       const long n = trace::export_pcap(trace_in, export_out, pcap);
       std::cout << export_out << ": " << n << " frames (open in Wireshark, or tshark -r " << export_out
                 << ")\n";
+      return 0;
+    }
+    if (*exp && format == "perfetto") {
+      const auto st = trace::export_perfetto(trace_in, export_out);
+      std::cout << export_out << ": " << st.packets << " trace packets, " << st.flows
+                << " CPU-crossing flows (open in https://ui.perfetto.dev)\n";
       return 0;
     }
     if (*exp) {
