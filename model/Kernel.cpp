@@ -21,7 +21,15 @@ Kernel::Kernel(const Scenario& sc, EventSink& sink, bool detailed)
     s.rcvbuf = effective_rcvbuf(sc.sockets[i].so_rcvbuf_bytes, sc.sysctl);
     sockets_.push_back(std::move(s));
   }
-  for (size_t i = 0; i < sc.traffic.size(); ++i) lo_traffic_.emplace_back(sc, static_cast<int>(i));
+  // A Traffic per loopback source (its sender's datagrams); NIC sources share traffic_.
+  lo_traffic_.resize(sc.traffic.size());
+  for (size_t i = 0; i < sc.traffic.size(); ++i)
+    if (sc.traffic[i].loopback()) lo_traffic_[i].emplace(sc, static_cast<int>(i));
+  // udp_table by port, each chain most recently bound first: udp_lib_get_port adds a socket at
+  // the head of its slot (net/ipv4/udp.c, 3.19 and 6.18 alike for IPv4), and __udp4_lib_lookup
+  // keeps the first of the best scores, so with SO_REUSEADDR the latest bind() wins a tie.
+  for (size_t i = sc.sockets.size(); i-- > 0;)
+    udp_table_[sc.sockets[i].bind.port].push_back(static_cast<int>(i));
   for (const auto& r : sc.receivers) {
     thread_socket_.push_back(r.socket_index);
     thread_cpu_.push_back(static_cast<int>(r.cpu));
@@ -273,7 +281,7 @@ void Kernel::to_backlog(Path& p, int target) {
 
 std::optional<int64_t> Kernel::lo_next_send(int source) {
   Skb f;
-  if (!lo_traffic_[static_cast<size_t>(source)].peek(f)) return std::nullopt;
+  if (!lo_traffic_[static_cast<size_t>(source)]->peek(f)) return std::nullopt;
   return f.arrival_ns;
 }
 
@@ -285,7 +293,7 @@ std::optional<int64_t> Kernel::lo_next_send(int source) {
 void Kernel::lo_xmit(int source, int64_t now, Path& p) {
   const auto& cfg = sc_.traffic[static_cast<size_t>(source)];
   p.clear();
-  lo_traffic_[static_cast<size_t>(source)].pop(p.skb);
+  lo_traffic_[static_cast<size_t>(source)]->pop(p.skb);
   ++in_hand_;
   Skb& skb = p.skb;
   skb.pkt = static_cast<int64_t>(fated_.size()); // ids in send order across all senders
@@ -476,9 +484,11 @@ void Kernel::build_stack_path(Path& p) {
 // destination (+4), a connected peer must equal the source (+4 address, +4 port); best wins.
 int Kernel::udp_lookup(const Skb& skb) const {
   int best = -1, best_score = -1;
-  for (const auto& s : sockets_) {
+  const auto chain = udp_table_.find(skb.dport);
+  if (chain == udp_table_.end()) return -1;
+  for (int i : chain->second) {
+    const Socket& s = sockets_[static_cast<size_t>(i)];
     const auto& c = *s.cfg;
-    if (c.bind.port != skb.dport) continue;
     int score = 2;
     if (c.bind.addr) {
       if (c.bind.addr != skb.daddr) continue;

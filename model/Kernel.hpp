@@ -18,6 +18,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <unordered_map>
 #include <vector>
 
 namespace rxpath::model {
@@ -201,7 +202,8 @@ private:
   bool detailed_;
   Counters c_;
   Traffic traffic_;
-  std::vector<Traffic> lo_traffic_; // per traffic source (empty for NIC sources)
+  std::vector<std::optional<Traffic>> lo_traffic_;           // per traffic source (none for NIC sources)
+  std::unordered_map<uint16_t, std::vector<int>> udp_table_; // port -> sockets, latest bind first
   std::deque<Skb> ring_;
   bool irq_enabled_ = true;
   int64_t pending_irq_frames_ = 0; // frames since the interrupt was last raised/enabled

@@ -214,7 +214,7 @@ void visit_socket(Schema& s, SocketConfig& c) {
             "setsockopt(SO_RCVBUF) value; the kernel stores twice it, capped by rmem_max (0 = not set).");
   s.boolean("reuseaddr", c.reuseaddr,
             "SO_REUSEADDR: sockets that all set it may bind the same port (e.g. one to nic.address, one to "
-            "0.0.0.0).");
+            "0.0.0.0); between two bound alike, the one bound last receives.");
   if (s.reading()) c.has_filter = s.has("filter_accept");
   if (!s.reading() || c.has_filter)
     s.object("filter_accept", c.filter_accept,

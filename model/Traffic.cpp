@@ -28,14 +28,16 @@ Traffic::Traffic(const Scenario& sc, int source)
     : sc_(sc), alloc_rng_(static_cast<uint64_t>(sc.seed) * 0x9E3779B97F4A7C15ull + 7) {
   for (size_t i = 0; i < sc.traffic.size(); ++i) {
     const auto& t = sc.traffic[i];
-    // A filtered-out source keeps its slot (and index) but sends nothing.
     const bool mine = source < 0 ? !t.loopback() : static_cast<int>(i) == source && t.loopback();
-    Source s{&t, 0, t.start_ns, std::mt19937_64(static_cast<uint64_t>(sc.seed) * 1000003ull + i)};
+    if (!mine || t.count == 0) continue;
+    Source s{&t, static_cast<int>(i), 0, t.start_ns,
+             std::mt19937_64(static_cast<uint64_t>(sc.seed) * 1000003ull + i)};
     if (t.pattern == Pattern::List) s.next_ns = t.times_ns.front();
     if (t.pattern == Pattern::Pcap) s.next_ns = replay_start(t, 0);
-    if (!mine) s.sent = t.count;
     sources_.push_back(std::move(s));
+    due_.push_back(sources_.size() - 1);
   }
+  std::make_heap(due_.begin(), due_.end(), Later{&sources_});
 }
 
 double Traffic::uniform(std::mt19937_64& rng) {
@@ -56,11 +58,11 @@ int64_t Traffic::replay_start(const TrafficSource& c, int64_t i) const {
   return c.start_ns + std::max<int64_t>(0, start(d[static_cast<size_t>(i)]) - start(d.front()));
 }
 
-void Traffic::emit_datagram(Source& s, int index, int64_t t) {
+void Traffic::emit_datagram(Source& s, int64_t t) {
   const TrafficSource& c = *s.cfg;
   Skb base;
   base.pkt = next_pkt_++;
-  base.source = index;
+  base.source = s.index;
   int64_t payload = c.payload_bytes;
   base.saddr = c.src.addr;
   base.daddr = c.dst.addr;
@@ -114,18 +116,12 @@ void Traffic::emit_datagram(Source& s, int index, int64_t t) {
 
 bool Traffic::fill() {
   if (!pending_.empty()) return true;
+  if (due_.empty()) return false;
   // The source whose next datagram is due first (ties: the lower index).
-  Source* best = nullptr;
-  int best_i = -1;
-  for (size_t i = 0; i < sources_.size(); ++i) {
-    Source& s = sources_[i];
-    if (s.sent >= s.cfg->count) continue;
-    if (!best || s.next_ns < best->next_ns) best = &s, best_i = static_cast<int>(i);
-  }
-  if (!best) return false;
-  Source& s = *best;
+  std::pop_heap(due_.begin(), due_.end(), Later{&sources_});
+  Source& s = sources_[due_.back()];
   const TrafficSource& c = *s.cfg;
-  emit_datagram(s, best_i, s.next_ns);
+  emit_datagram(s, s.next_ns);
   ++s.sent;
   switch (c.pattern) {
   case Pattern::Constant:
@@ -146,6 +142,10 @@ bool Traffic::fill() {
     if (s.sent < c.count) s.next_ns = replay_start(c, s.sent);
     break;
   }
+  if (s.sent < c.count)
+    std::push_heap(due_.begin(), due_.end(), Later{&sources_});
+  else
+    due_.pop_back();
   return true;
 }
 

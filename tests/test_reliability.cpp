@@ -266,3 +266,18 @@ TEST_CASE("reliability: summary and compare check the end object's shape", "[cli
     CHECK_THAT(c.err, Catch::Contains("bad.jsonl: end object: "));
   }
 }
+
+// udp_lib_get_port puts a socket at the head of its hash slot and the lookup keeps the first best
+// score: of two SO_REUSEADDR sockets bound alike, the one bound last gets the datagrams.
+TEST_CASE("reliability: with SO_REUSEADDR the socket bound last wins a tie", "[cli]") {
+  test::TempDir dir;
+  const std::string sc = write(dir, "r.json", R"({"traffic":[{"count":50}],
+    "sockets":[{"name":"first","bind":"0.0.0.0:9000","reuseaddr":true},
+               {"name":"last","bind":"0.0.0.0:9000","reuseaddr":true}],
+    "receivers":[{"socket":"first"},{"socket":"last"}]})");
+  auto r = test::run_rxpath("run " + sc + " -q -o t.jsonl");
+  REQUIRE(r.exit_code == 0);
+  const auto t = test::load_trace(r.dir + "/t.jsonl");
+  CHECK(t.end["sockets"][0]["delivered"] == 0);
+  CHECK(t.end["sockets"][1]["delivered"] == 50);
+}
