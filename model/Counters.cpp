@@ -50,6 +50,7 @@ nlohmann::json to_json(const Counters& c, const std::vector<std::string>& socket
   for (size_t i = 0; i < c.ip.size(); ++i) ip[ip_mib_names()[i]] = c.ip[i];
   for (size_t i = 0; i < c.udp.size(); ++i) udp[udp_mib_names()[i]] = c.udp[i];
   j["snmp"] = {{"Ip", ip}, {"Udp", udp}};
+  j["netstat"] = {{"IpExt", {{"InCsumErrors", c.ip_in_csum_errors}}}};
   j["nic"] = {{"rx_packets", c.nic.rx_packets},
               {"rx_missed_errors", c.nic.rx_missed_errors},
               {"rx_dropped", c.nic.rx_dropped},

@@ -59,7 +59,8 @@ const std::vector<std::string>& udp_mib_names();
 struct NicStats {
   int64_t rx_packets = 0;       // frames handed to the stack by the driver
   int64_t rx_missed_errors = 0; // frames lost for want of an RX descriptor
-  int64_t rx_dropped = 0;       // dev->rx_dropped: skb allocation failures, unhandled ethertypes
+  int64_t rx_dropped = 0;       // dev->rx_dropped: skb allocation failures, unhandled ethertypes,
+                                // CPU backlog drops
   int64_t interrupts = 0;       // RX interrupts raised
 };
 
@@ -77,6 +78,7 @@ struct Counters {
   std::vector<SoftnetStat> softnet;
   std::array<int64_t, static_cast<size_t>(IpMib::Count_)> ip{};
   std::array<int64_t, static_cast<size_t>(UdpMib::Count_)> udp{};
+  int64_t ip_in_csum_errors = 0; // /proc/net/netstat IpExt InCsumErrors (IPSTATS_MIB_CSUMERRORS)
   NicStats nic;
   std::vector<SocketStats> sockets;
   // The model's own ledger: every datagram's fate, by reason.

@@ -356,7 +356,9 @@ void Kernel::build_stack_path(Path& p) {
   ++c_[IpMib::InReceives];
   stage(p, Fn::IpRcv, k.ip_rcv_ns);
   if (skb.bad_ip_csum) {
-    // ip_fast_csum fails: csum_error -> inhdr_error (IPSTATS_MIB_INHDRERRORS).
+    // ip_fast_csum fails: csum_error (IPSTATS_MIB_CSUMERRORS, IpExt InCsumErrors in
+    // /proc/net/netstat), then inhdr_error (IPSTATS_MIB_INHDRERRORS).
+    ++c_.ip_in_csum_errors;
     ++c_[IpMib::InHdrErrors];
     drop_at(p, Fn::IpRcv, DropReason::IpCsum);
     return;
@@ -445,6 +447,16 @@ void Kernel::build_stack_path(Path& p) {
     drop_at(p, Fn::UdpRcv, DropReason::PktTooSmall);
     return;
   }
+  // udp4_csum_init -> __skb_checksum_validate (include/linux/skbuff.h, 3.19 and 6.18): without
+  // checksum offload a datagram of skb->len <= CHECKSUM_BREAK (76 bytes: a payload of 68 or less)
+  // is verified here, before the socket lookup; a longer one only when it is copied to the user.
+  constexpr int64_t kChecksumBreak = 76;
+  if (skb.bad_udp_csum && skb.udp_payload + 8 <= kChecksumBreak) {
+    ++c_[UdpMib::InCsumErrors];
+    ++c_[UdpMib::InErrors];
+    drop_at(p, Fn::UdpRcv, DropReason::UdpCsum);
+    return;
+  }
   int sock = early_sock; // skb_steal_sock
   if (sock >= 0) {
     sockets_[sock].rx_dst_cached = true; // udp_sk_rx_dst_set
@@ -528,7 +540,10 @@ int Kernel::finish(Path& p, int64_t now) {
       for (auto& e : p.events) sink_.emit(e);
       return -1;
     }
+    // enqueue_to_backlog's drop: sd->dropped, and the device's rx_dropped (3.19
+    // atomic_long_inc(&skb->dev->rx_dropped); 6.18 dev_core_stats_rx_dropped_inc).
     ++c_.softnet[p.target].dropped;
+    ++c_.nic.rx_dropped;
     for (auto& e : p.events) sink_.emit(e);
     Event d = ev(Kind::Drop, Fn::EnqueueToBacklog, p.cpu, p.ctx, now, &skb);
     d.backlog = qlen;
@@ -700,8 +715,10 @@ bool Kernel::recv_complete(int thread, const Skb& skb, int64_t t_copy, int64_t t
   e.thread = thread;
   bool ok = true;
   if (skb.bad_udp_csum) {
+    // csum_copy_err: skb_kill_datagram (3.19) / __sk_queue_drop_skb (6.18) count sk_drops.
     ++c_[UdpMib::InCsumErrors];
     ++c_[UdpMib::InErrors];
+    ++c_.sockets[s.index].drops;
     fate_drop(e, DropReason::UdpCsum);
     ok = false;
   } else {

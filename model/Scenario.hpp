@@ -114,8 +114,8 @@ struct SocketConfig {
   Endpoint bind;
   std::string connect_text; // empty: unconnected
   std::optional<Endpoint> connect;
-  int64_t so_rcvbuf_bytes = 0; // 0: not set, sk_rcvbuf = rmem_default
-  bool reuseaddr = false;      // SO_REUSEADDR
+  int64_t so_rcvbuf_bytes = -1; // -1: not set, sk_rcvbuf = rmem_default
+  bool reuseaddr = false;       // SO_REUSEADDR
   bool has_filter = false;
   Match filter_accept; // sk_filter: datagrams that do not match are dropped
 };

@@ -210,8 +210,9 @@ void visit_socket(Schema& s, SocketConfig& c) {
   s.string("bind", c.bind_text, "bind() address \"ADDRESS:PORT\" (0.0.0.0 = INADDR_ANY).");
   s.string("connect", c.connect_text,
            "connect() peer \"ADDRESS:PORT\" (\"\" = unconnected); enables early demux.");
-  s.integer("so_rcvbuf_bytes", c.so_rcvbuf_bytes, 0, kMaxI,
-            "setsockopt(SO_RCVBUF) value; the kernel stores twice it, capped by rmem_max (0 = not set).");
+  s.integer("so_rcvbuf_bytes", c.so_rcvbuf_bytes, -1, kMaxI,
+            "setsockopt(SO_RCVBUF) value; the kernel stores twice it, capped by rmem_max, at least "
+            "SOCK_MIN_RCVBUF (so 0 gives the minimum); -1 = not set (net.core.rmem_default).");
   s.boolean("reuseaddr", c.reuseaddr,
             "SO_REUSEADDR: sockets that all set it may bind the same port (e.g. one to nic.address, one to "
             "0.0.0.0); between two bound alike, the one bound last receives.");
@@ -557,7 +558,7 @@ std::string to_string(const Endpoint& e) {
 }
 
 int64_t effective_rcvbuf(int64_t so_rcvbuf_bytes, const Sysctl& s) {
-  if (so_rcvbuf_bytes == 0) return s.rmem_default;
+  if (so_rcvbuf_bytes < 0) return s.rmem_default;
   // sock_setsockopt SO_RCVBUF: val = min_t(u32, val, sysctl_rmem_max); sk_rcvbuf = max_t(u32, val * 2,
   // SOCK_MIN_RCVBUF)
   return std::max<int64_t>(std::min(so_rcvbuf_bytes, s.rmem_max) * 2, kSockMinRcvbuf);

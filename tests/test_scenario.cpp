@@ -38,7 +38,8 @@ TEST_CASE("comments are allowed in scenario files", "[scenario]") {
 
 TEST_CASE("SO_RCVBUF is stored doubled, capped by rmem_max, at least SOCK_MIN_RCVBUF", "[scenario]") {
   Sysctl s;
-  CHECK(effective_rcvbuf(0, s) == 212992);           // not set: rmem_default
+  CHECK(effective_rcvbuf(-1, s) == 212992);          // not set: rmem_default
+  CHECK(effective_rcvbuf(0, s) == kSockMinRcvbuf);   // setsockopt(0): the minimum
   CHECK(effective_rcvbuf(65536, s) == 131072);       // doubled
   CHECK(effective_rcvbuf(1 << 20, s) == 2 * 212992); // capped by rmem_max, then doubled
   CHECK(effective_rcvbuf(100, s) == kSockMinRcvbuf); // at least SOCK_MIN_RCVBUF

@@ -48,13 +48,18 @@ void check_end(const nlohmann::json& end, const std::string& where, int64_t cpus
   const auto& snmp = c.need(end, "snmp");
   if (!snmp.is_object()) c.fail("snmp", "an object");
   for (const auto& [k, v] : snmp.items()) c.counts(v, "snmp." + k);
+  if (end.contains("netstat")) { // since trace schema 3
+    const auto& ns = end["netstat"];
+    if (!ns.is_object()) c.fail("netstat", "an object");
+    for (const auto& [k, v] : ns.items()) c.counts(v, "netstat." + k);
+  }
   const auto n = static_cast<size_t>(std::max<int64_t>(cpus, 0));
   c.rows(c.need(end, "softnet_stat"), "softnet_stat", n);
   c.rows(c.need(end, "cpu_time_ns"), "cpu_time_ns", n);
   c.rows(c.need(end, "sockets"), "sockets", 1u << 20);
   for (const auto& [k, v] : end.items())
-    if (v.is_structured() && k != "packets" && k != "nic" && k != "snmp" && k != "softnet_stat" &&
-        k != "cpu_time_ns" && k != "sockets")
+    if (v.is_structured() && k != "packets" && k != "nic" && k != "snmp" && k != "netstat" &&
+        k != "softnet_stat" && k != "cpu_time_ns" && k != "sockets")
       c.fail(k, "no such object in an end object");
 }
 

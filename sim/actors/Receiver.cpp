@@ -63,13 +63,16 @@ void Receiver::operator()() {
     if (cfg.lock_hold_ns > 0) k.lock_sock(sock);
     const Run copy =
         c.execute(Level::Process, Ctx::Process, r.copy_cost + cfg.lock_hold_ns + costs.skb_free_ns);
-    k.recv_complete(thread_, r.skb, copy.time_at(r.copy_cost), copy.end);
+    const bool delivered = k.recv_complete(thread_, r.skb, copy.time_at(r.copy_cost), copy.end);
     if (cfg.lock_hold_ns > 0) {
       int wake = -1;
       const int64_t cost = k.release_sock(sock, thread_, now_ns(), &wake);
       sys_->wake_receiver(wake);
       c.execute(Level::Process, Ctx::Process, cost);
     }
+    // A bad checksum found while copying: udp_recvmsg discards it and tries again in the same call
+    // (csum_copy_err -> goto try_again, net/ipv4/udp.c).
+    if (!delivered) continue;
     k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns(), trace::kUnset, trace::kUnset, thread_);
     in_call = false;
     if (const int64_t work = app_work(); work > 0) {

@@ -3,6 +3,7 @@
 #include "model/Counters.hpp"
 
 #include <cstdio>
+#include <map>
 #include <string>
 
 namespace rxpath::cli {
@@ -71,29 +72,49 @@ void print_summary(std::ostream& os, const nlohmann::json& header, const nlohman
               pct("hardirq"), pct("softirq"), pct("ksoftirqd"), pct("process"), pct("idle"));
   }
 
-  // net/core/net-procfs.c softnet_seq_show (3.19): processed, dropped, time_squeeze, five zeros,
-  // cpu_collision, received_rps, flow_limit_count, in %08x.
+  // net/core/net-procfs.c softnet_seq_show, in %08x. 3.19: processed, dropped, time_squeeze, five
+  // zeros, cpu_collision, received_rps, flow_limit_count. 6.18 adds the backlog length, the CPU's
+  // index and its input and process queue lengths (all 0 at the end of a run: queues are empty).
+  const bool linux6 = header.value("kernel", std::string("3.19")) != "3.19";
   os << "\n/proc/net/softnet_stat\n";
-  for (const auto& row : end["softnet_stat"])
-    os << fmt("%08llx %08llx %08llx %08x %08x %08x %08x %08x %08x %08llx %08llx\n",
+  for (const auto& row : end["softnet_stat"]) {
+    os << fmt("%08llx %08llx %08llx %08x %08x %08x %08x %08x %08x %08llx %08llx",
               static_cast<unsigned long long>(get(row, "processed")),
               static_cast<unsigned long long>(get(row, "dropped")),
               static_cast<unsigned long long>(get(row, "time_squeeze")), 0, 0, 0, 0, 0, 0,
               static_cast<unsigned long long>(get(row, "received_rps")),
               static_cast<unsigned long long>(get(row, "flow_limit_count")));
+    if (linux6)
+      os << fmt(" %08x %08llx %08x %08x", 0, static_cast<unsigned long long>(get(row, "cpu")), 0, 0);
+    os << "\n";
+  }
 
+  // net/ipv4/proc.c. 6.3+ adds Ip OutTransmits (ip_finish_output2's packets: here every
+  // datagram sent, as nothing is fragmented on output) and 4.x+ Udp MemErrors (never, here).
   os << "\n/proc/net/snmp\n";
-  auto mib = [&](const char* name, const std::vector<std::string>& keys) {
-    const auto& m = end["snmp"][name];
+  auto mib = [&](const char* name, std::vector<std::string> keys, const nlohmann::json& m,
+                 const std::map<std::string, std::string>& same_as = {}) {
     std::string h = std::string(name) + ":", v = std::string(name) + ":";
     for (const auto& k : keys) {
+      const auto alias = same_as.find(k);
+      const std::string& from = alias == same_as.end() ? k : alias->second;
       h += " " + k;
-      v += " " + std::to_string(m.contains(k) ? m[k].get<int64_t>() : 0);
+      v += " " + std::to_string(m.contains(from) ? m[from].get<int64_t>() : 0);
     }
     os << h << "\n" << v << "\n";
   };
-  mib("Ip", model::ip_mib_names());
-  mib("Udp", model::udp_mib_names());
+  auto ip = model::ip_mib_names();
+  auto udp = model::udp_mib_names();
+  if (linux6) {
+    ip.push_back("OutTransmits");
+    udp.push_back("MemErrors");
+  }
+  mib("Ip", ip, end["snmp"]["Ip"], {{"OutTransmits", "OutRequests"}});
+  mib("Udp", udp, end["snmp"]["Udp"]);
+  if (end.contains("netstat")) {
+    os << "\n/proc/net/netstat (the receive path's part)\n";
+    mib("IpExt", {"InCsumErrors"}, end["netstat"]["IpExt"]);
+  }
 
   const auto& nic = end["nic"];
   os << fmt("\nNIC: rx_packets %lld, rx_missed_errors %lld, rx_dropped %lld, RX interrupts %lld\n",
