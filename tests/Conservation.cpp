@@ -66,6 +66,9 @@ void check_conservation(const Trace& t) {
   for (const auto& row : e["softnet_stat"]) backlog_drops += row["dropped"].get<int64_t>();
   CHECK(backlog_drops == frames_by_reason["CPU_BACKLOG"]);
   CHECK(e["nic"]["rx_missed_errors"].get<int64_t>() == frames_by_reason["NIC_RING_FULL"]);
+  CHECK(e["nic"]["rx_dropped"].get<int64_t>() ==
+        frames_by_reason["NOMEM"] + frames_by_reason["UNHANDLED_PROTO"] + frames_by_reason["CPU_BACKLOG"]);
+  CHECK(e["netstat"]["IpExt"]["InCsumErrors"].get<int64_t>() == frames_by_reason["IP_CSUM"]);
 }
 
 } // namespace rxpath::test

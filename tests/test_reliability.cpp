@@ -281,3 +281,27 @@ TEST_CASE("reliability: with SO_REUSEADDR the socket bound last wins a tie", "[c
   CHECK(t.end["sockets"][0]["delivered"] == 0);
   CHECK(t.end["sockets"][1]["delivered"] == 50);
 }
+
+// udp4_csum_init verifies a short datagram (skb->len <= CHECKSUM_BREAK, 76) before the socket
+// lookup; a longer one is verified while it is copied to the user, where a bad one counts
+// sk_drops and udp_recvmsg tries again in the same call.
+TEST_CASE("reliability: where a bad UDP checksum is found depends on the datagram's length", "[cli]") {
+  test::TempDir dir;
+  for (int payload : {68, 69}) {
+    INFO("payload " << payload);
+    const std::string sc = write(dir, "c.json",
+                                 R"({"traffic":[{"count":200,"bad_checksum_ratio":0.5,"payload_bytes":)" +
+                                     std::to_string(payload) + R"(}],
+      "sockets":[{"name":"s"}],"receivers":[{"socket":"s"}]})");
+    auto r = test::run_rxpath("run " + sc + " -q -o t.jsonl");
+    REQUIRE(r.exit_code == 0);
+    const auto t = test::load_trace(r.dir + "/t.jsonl");
+    int64_t at_rcv = 0, at_copy = 0;
+    for (const auto& e : t.events)
+      if (e.kind == trace::Kind::Drop && e.reason == trace::DropReason::UdpCsum)
+        (e.fn == trace::Fn::UdpRcv ? at_rcv : at_copy) += 1;
+    CHECK(at_rcv + at_copy > 50);
+    CHECK((payload <= 68 ? at_copy : at_rcv) == 0);
+    CHECK(t.end["sockets"][0]["drops"].get<int64_t>() == at_copy);
+  }
+}
