@@ -31,6 +31,31 @@ TEST_CASE("aggregate: mean and 95% confidence half-width across seeds", "[sweep]
   CHECK(a["latency_p99_ns"]["ci95"].get<double>() == Approx(4.968).epsilon(0.001));
 }
 
+TEST_CASE("results files: the shape merge relies on is checked, naming the JSON path", "[sweep][errors]") {
+  auto error_of = [](const std::string& text) {
+    try {
+      model::parse_results(text, "r.json");
+    } catch (const model::ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string head = R"({"scenario":"s.json","seeds":1,"axes":[{"key":"a","values":["1"]}],"points":)";
+  // Found by fuzz_merge's inputs (fuzz/regressions/fuzz_merge): before the check, a run without
+  // its metrics hit an assertion in nlohmann::json, and a number where points go a type_error.
+  CHECK(error_of(head + R"([{"settings":{"a":"1"},"runs":[{"seed":1,"result":{}}]}]})") ==
+        "r.json: points[0].runs[0].result.latency_mean_ns: missing (expected a number)");
+  CHECK(error_of(R"({"scenario":"s","seeds":1,"axes":5,"points":5})") ==
+        "r.json: axes: expected an array of swept keys, found 5");
+  CHECK(error_of(head + R"([{"settings":{"b":"1"},"runs":[]}]})") ==
+        "r.json: points[0].settings.b: not one of the axes' keys");
+  CHECK(error_of(head + R"([{"settings":{"a":1},"runs":[]}]})") ==
+        "r.json: points[0].settings.a: expected a string");
+  CHECK_THAT(error_of(std::string(100, '[') + std::string(100, ']')),
+             Catch::Contains("nested deeper than 16"));
+  CHECK(error_of(head + R"([{"settings":{"a":"1"},"runs":[]}]})") == "accepted");
+}
+
 TEST_CASE("sweep runs the grid times the seeds and writes CSV and JSON", "[sweep]") {
   const std::string common =
       "sweep " + test::scenario("rcvbuf-overflow") +

@@ -208,16 +208,12 @@ int merge(const std::string& out, const std::vector<std::string>& inputs) {
   nlohmann::json merged;
   std::map<std::string, size_t> index; // settings -> position in merged["points"]
   for (const auto& in : inputs) {
-    std::ifstream is(in);
+    std::ifstream is(in, std::ios::binary);
     if (!is) throw model::ScenarioError(in, "", "cannot open the file");
-    nlohmann::json r;
-    try {
-      r = nlohmann::json::parse(is);
-    } catch (const nlohmann::json::exception&) {
-      throw model::ScenarioError(in, "", "not a sweep results file (malformed JSON)");
-    }
-    if (!r.contains("points") || !r.contains("axes"))
-      throw model::ScenarioError(in, "", "not a sweep results file");
+    std::stringstream text;
+    text << is.rdbuf();
+    // Checked whole before use: merging and tabulating index every key they need.
+    nlohmann::json r = model::parse_results(text.str(), in);
     if (merged.is_null()) {
       merged = r;
       merged["points"] = nlohmann::json::array();
