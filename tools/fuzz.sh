@@ -44,7 +44,11 @@ printf 'netfilter.prerouting.0.verdict=DROP\n' >"$corpus/fuzz_scenario_set/netfi
 
 traced=(default napi-off rps-backlog netfilter-drop fragments loopback bad-checksum two-receivers rcvbuf-overflow)
 for s in "${traced[@]}"; do
-  build/rxpath run "scenarios/$s.json" --set traffic.0.count=20 -q -o "$gen/$s.trace.jsonl"
+  # About 20 datagrams over all sources: traces of a few tens of kB, quick to mutate.
+  n=$(build/rxpath validate "scenarios/$s.json" | sed -n 's/.*(\([0-9]*\) traffic sources.*/\1/p')
+  sets=()
+  for ((i = 0; i < n; i++)); do sets+=(--set "traffic.$i.count=$(((20 + n - 1) / n))"); done
+  build/rxpath run "scenarios/$s.json" "${sets[@]}" -q -o "$gen/$s.trace.jsonl"
 done
 # A trace cut short mid-line, as a killed run leaves it.
 head -c 3000 "$gen/default.trace.jsonl" >"$gen/cut.trace.jsonl"
