@@ -1,5 +1,6 @@
 // rxpath sweep and merge: the grid, seeds, results files, shards, resuming, and bad points.
 #include "RunRxpath.hpp"
+#include "model/Schema.hpp"
 #include "model/Sweep.hpp"
 
 #include <catch2/catch.hpp>
