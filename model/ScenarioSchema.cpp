@@ -419,9 +419,18 @@ void cross_check(const Schema& root, Scenario& sc) {
   (void)root;
 }
 
+// One path component as a JSON pointer token (RFC 6901: '~' is "~0", '/' is "~1"). Unescaped, a
+// component such as "a/999999999" would reach past the checks below: the pointer would create
+// an array of 10^9 elements.
+std::string pointer_token(const std::string& part) {
+  std::string t;
+  for (char c : part) t += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+  return t;
+}
+
 std::string override_path_to_pointer(const nlohmann::json& doc, const std::string& key,
                                      const std::string& where) {
-  if (key.rfind("net.", 0) == 0) return "/sysctl/" + key;
+  if (key.rfind("net.", 0) == 0) return "/sysctl/" + pointer_token(key);
   std::string ptr;
   const nlohmann::json* cur = &doc;
   std::stringstream ss(key);
@@ -450,7 +459,7 @@ std::string override_path_to_pointer(const nlohmann::json& doc, const std::strin
       // An index into an array the file does not have would make one that long.
       if (number && !(cur && cur->is_object() && cur->contains(part)))
         no_element(": that array is not in the file (set the whole array, e.g. KEY='[{...}]')");
-      ptr += "/" + part;
+      ptr += "/" + pointer_token(part);
       cur = (cur && cur->is_object() && cur->contains(part)) ? &(*cur)[part] : nullptr;
     }
   }
@@ -465,7 +474,12 @@ std::string reference_path(const std::string& ptr) {
   while (i <= ptr.size()) {
     size_t j = ptr.find('/', i);
     if (j == std::string::npos) j = ptr.size();
-    const std::string tok = ptr.substr(i, j - i);
+    std::string tok;
+    for (size_t k = i; k < j; ++k) { // unescaped: ~1 is '/', ~0 is '~'
+      const bool esc = ptr[k] == '~' && k + 1 < j;
+      tok += esc ? (ptr[k + 1] == '1' ? '/' : '~') : ptr[k];
+      k += esc ? 1 : 0;
+    }
     if (!tok.empty() && std::all_of(tok.begin(), tok.end(), [](char c) { return c >= '0' && c <= '9'; }))
       out += "[]";
     else

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace rxpath::model {
 
@@ -160,6 +161,113 @@ nlohmann::json mean_cdf(const std::vector<nlohmann::json>& runs) {
   if (n == 0) return nullptr;
   for (double& x : ns) x /= static_cast<double>(n);
   return {{"p", p}, {"ns", ns}};
+}
+
+namespace {
+
+// Results files are a few levels deep (points[].runs[].result.drops); a limit keeps a hostile
+// file from recursing through copies, comparisons and dump() until the stack overflows.
+constexpr int kMaxResultsDepth = 16;
+
+std::string at(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+std::string at(const std::string& path, size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+const nlohmann::json& member(const nlohmann::json& j, const std::string& key, const std::string& file,
+                             const std::string& path, bool (nlohmann::json::*is)() const noexcept,
+                             const char* expected) {
+  const auto it = j.find(key);
+  if (it == j.end())
+    throw ScenarioError(file, at(path, key), std::string("missing (expected ") + expected + ")");
+  if (!((*it).*is)())
+    throw ScenarioError(file, at(path, key),
+                        std::string("expected ") + expected + ", found " + shorten(it->dump(), 60));
+  return *it;
+}
+
+} // namespace
+
+void check_run_result(const nlohmann::json& r, const std::string& file, const std::string& path) {
+  if (!r.is_object()) throw ScenarioError(file, path, "expected an object of run metrics");
+  // aggregate() averages every metric of the table and each drop reason; mean_cdf() the CDF.
+  for (const auto& [m, _] : sweep_metrics()) member(r, m, file, path, &nlohmann::json::is_number, "a number");
+  const auto& drops = member(r, "drops", file, path, &nlohmann::json::is_object, "an object of drop counts");
+  for (const auto& [reason, n] : drops.items())
+    if (!n.is_number())
+      throw ScenarioError(file, at(at(path, "drops"), reason),
+                          "expected a number, found " + shorten(n.dump(), 60));
+  if (const auto it = r.find("latency_cdf_ns"); it != r.end()) {
+    if (!it->is_array())
+      throw ScenarioError(file, at(path, "latency_cdf_ns"), "expected an array of numbers");
+    for (size_t i = 0; i < it->size(); ++i)
+      if (!(*it)[i].is_number())
+        throw ScenarioError(file, at(at(path, "latency_cdf_ns"), i), "expected a number");
+  }
+}
+
+nlohmann::json parse_results(const std::string& text, const std::string& file) {
+  nlohmann::json r;
+  try {
+    r = nlohmann::json::parse(text, [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+      if (depth > kMaxResultsDepth)
+        throw ScenarioError(file, "",
+                            "nested deeper than " + std::to_string(kMaxResultsDepth) +
+                                " levels (not a sweep results file)");
+      return true;
+    });
+  } catch (const nlohmann::json::exception&) {
+    throw ScenarioError(file, "", "not a sweep results file (malformed JSON)");
+  }
+  if (!r.is_object()) throw ScenarioError(file, "", "not a sweep results file (expected a JSON object)");
+  member(r, "scenario", file, "", &nlohmann::json::is_string, "the scenario's file name");
+  const auto& seeds = member(r, "seeds", file, "", &nlohmann::json::is_number_integer, "an integer");
+  if (seeds.get<int64_t>() < 1 || seeds.get<int64_t>() > 1000)
+    throw ScenarioError(file, "seeds", "expected 1 to 1000 seeds per point, found " + seeds.dump());
+
+  const auto& axes = member(r, "axes", file, "", &nlohmann::json::is_array, "an array of swept keys");
+  if (axes.empty()) throw ScenarioError(file, "axes", "expected at least one swept key");
+  std::set<std::string> keys;
+  for (size_t i = 0; i < axes.size(); ++i) {
+    const std::string path = at("axes", i);
+    const auto& a = axes[i];
+    if (!a.is_object())
+      throw ScenarioError(file, path, "expected an object {\"key\": ..., \"values\": [...]}");
+    const auto& key = member(a, "key", file, path, &nlohmann::json::is_string, "a parameter name");
+    if (!keys.insert(key.get<std::string>()).second)
+      throw ScenarioError(file, at(path, "key"),
+                          "the key " + in_quotes(key.get<std::string>()) + " is swept twice");
+    const auto& values = member(a, "values", file, path, &nlohmann::json::is_array, "an array of strings");
+    for (size_t v = 0; v < values.size(); ++v)
+      if (!values[v].is_string()) throw ScenarioError(file, at(at(path, "values"), v), "expected a string");
+  }
+
+  const auto& points = member(r, "points", file, "", &nlohmann::json::is_array, "an array of points");
+  for (size_t i = 0; i < points.size(); ++i) {
+    const std::string path = at("points", i);
+    const auto& p = points[i];
+    if (!p.is_object()) throw ScenarioError(file, path, "expected an object");
+    const auto& settings =
+        member(p, "settings", file, path, &nlohmann::json::is_object, "an object of the swept values");
+    for (const auto& [k, v] : settings.items()) {
+      if (!keys.count(k)) throw ScenarioError(file, at(at(path, "settings"), k), "not one of the axes' keys");
+      if (!v.is_string()) throw ScenarioError(file, at(at(path, "settings"), k), "expected a string");
+    }
+    if (settings.size() != keys.size())
+      throw ScenarioError(file, at(path, "settings"), "expected a value for each of the axes' keys");
+    const auto& runs = member(p, "runs", file, path, &nlohmann::json::is_array, "an array of runs");
+    for (size_t j = 0; j < runs.size(); ++j) {
+      const std::string rpath = at(at(path, "runs"), j);
+      if (!runs[j].is_object())
+        throw ScenarioError(file, rpath, "expected an object {\"seed\": ..., \"result\": {...}}");
+      member(runs[j], "seed", file, rpath, &nlohmann::json::is_number_integer, "an integer");
+      check_run_result(member(runs[j], "result", file, rpath, &nlohmann::json::is_object, "an object"), file,
+                       at(rpath, "result"));
+    }
+  }
+  return r;
 }
 
 } // namespace rxpath::model

@@ -36,6 +36,14 @@ nlohmann::json aggregate(const std::vector<nlohmann::json>& runs);
 // seeds that delivered anything, {"p": [...], "ns": [...]}; null if none did.
 nlohmann::json mean_cdf(const std::vector<nlohmann::json>& runs);
 
+// A sweep's results (OUT.json of `rxpath sweep` or `rxpath merge`, docs/sweeps.md) parsed from
+// `text` with its shape checked (axes, points, their settings and runs, each run's metrics), so
+// that merging and tabulating never index what is not there. Throws ScenarioError naming `file`,
+// the JSON path and what was expected.
+nlohmann::json parse_results(const std::string& text, const std::string& file);
+// Checks one run's metrics (`rxpath run --result-json`, or a run in a results file at `path`).
+void check_run_result(const nlohmann::json& r, const std::string& file, const std::string& path);
+
 // The metrics in table order, with the unit used for display.
 const std::vector<std::pair<std::string, std::string>>& sweep_metrics();
 

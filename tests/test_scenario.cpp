@@ -97,6 +97,11 @@ TEST_CASE("a bad --set names the key", "[scenario][errors]") {
   CHECK_THAT(error_of(kMinimal, {{"nic.ring_sze", "5"}}), Catch::Contains("nic.ring_sze: unknown key"));
   CHECK_THAT(error_of(kMinimal, {{"receivers.nobody.cpu", "1"}}),
              Catch::Contains("--set receivers.nobody.cpu: no element"));
+  // A '/' in a component is part of the key's name, not a way into an array the file does not
+  // have (found by fuzz_scenario_set: 1.8 GB and 20 s for an array of 932337204 nulls).
+  CHECK_THAT(error_of(kMinimal, {{"nic.932337203/x", "1"}}), Catch::Contains("nic.932337203/x: unknown key"));
+  CHECK_THAT(error_of(kMinimal, {{"net.core.x/932337203", "1"}}), Catch::Contains("unknown key"));
+  CHECK_THAT(error_of(kMinimal, {{"nic.~1x", "1"}}), Catch::Contains("nic.~1x: unknown key"));
 }
 
 TEST_CASE("every shipped scenario is valid", "[scenario]") {

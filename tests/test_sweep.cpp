@@ -1,5 +1,6 @@
 // rxpath sweep and merge: the grid, seeds, results files, shards, resuming, and bad points.
 #include "RunRxpath.hpp"
+#include "model/Schema.hpp"
 #include "model/Sweep.hpp"
 
 #include <catch2/catch.hpp>
@@ -30,6 +31,31 @@ TEST_CASE("aggregate: mean and 95% confidence half-width across seeds", "[sweep]
   CHECK(a["latency_p99_ns"]["mean"].get<double>() == Approx(12.0));
   // s = 2, n = 3, t(2) = 4.303: 4.303 * 2 / sqrt(3)
   CHECK(a["latency_p99_ns"]["ci95"].get<double>() == Approx(4.968).epsilon(0.001));
+}
+
+TEST_CASE("results files: the shape merge relies on is checked, naming the JSON path", "[sweep][errors]") {
+  auto error_of = [](const std::string& text) {
+    try {
+      model::parse_results(text, "r.json");
+    } catch (const model::ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string head = R"({"scenario":"s.json","seeds":1,"axes":[{"key":"a","values":["1"]}],"points":)";
+  // Found by fuzz_merge's inputs (fuzz/regressions/fuzz_merge): before the check, a run without
+  // its metrics hit an assertion in nlohmann::json, and a number where points go a type_error.
+  CHECK(error_of(head + R"([{"settings":{"a":"1"},"runs":[{"seed":1,"result":{}}]}]})") ==
+        "r.json: points[0].runs[0].result.latency_mean_ns: missing (expected a number)");
+  CHECK(error_of(R"({"scenario":"s","seeds":1,"axes":5,"points":5})") ==
+        "r.json: axes: expected an array of swept keys, found 5");
+  CHECK(error_of(head + R"([{"settings":{"b":"1"},"runs":[]}]})") ==
+        "r.json: points[0].settings.b: not one of the axes' keys");
+  CHECK(error_of(head + R"([{"settings":{"a":1},"runs":[]}]})") ==
+        "r.json: points[0].settings.a: expected a string");
+  CHECK_THAT(error_of(std::string(100, '[') + std::string(100, ']')),
+             Catch::Contains("nested deeper than 16"));
+  CHECK(error_of(head + R"([{"settings":{"a":"1"},"runs":[]}]})") == "accepted");
 }
 
 TEST_CASE("sweep runs the grid times the seeds and writes CSV and JSON", "[sweep]") {
@@ -112,11 +138,19 @@ TEST_CASE("merge refuses missing or repeated shards and keeps grid order", "[swe
   for (int i = 0; i < 3; ++i)
     CHECK(m["points"][i]["settings"]["net.core.netdev_budget"] == std::to_string(i + 1));
   // A results file of the wrong shape is bad input naming the key, not a crash.
-  std::ofstream(d + "bad.json") << R"({"scenario":"x","seeds":1,"grid_points":1,"shard":"0/1","axes":[],
-    "points":[{"index":0,"settings":{},"runs":[{"seed":1,"result":{"arrived":{"a":{"b":1}}}}]}]})";
+  std::ofstream(d + "bad.json") << R"({"scenario":"x","seeds":1,"grid_points":1,"shard":"0/1",
+    "axes":[{"key":"k","values":["1"]}],
+    "points":[{"index":0,"settings":{"k":"1"},"runs":[{"seed":1,"result":{"arrived":{"a":{"b":1}}}}]}]})";
   auto bad = test::run_rxpath("merge " + d + "bad.json -o " + d + "m2");
   CHECK(bad.exit_code == 2);
-  CHECK_THAT(bad.err, Catch::Contains("bad.json: points[0].runs[0]: expected"));
+  CHECK_THAT(bad.err, Catch::Contains("bad.json: points[0].runs[0].result"));
+  // Results without the grid's size (an older rxpath) cannot be checked for missing shards.
+  auto old = nlohmann::json::parse(test::read_file(d + "s0.json"));
+  old.erase("grid_points");
+  std::ofstream(d + "old.json") << old.dump();
+  auto o = test::run_rxpath("merge " + d + "old.json -o " + d + "m3");
+  CHECK(o.exit_code == 2);
+  CHECK_THAT(o.err, Catch::Contains("old.json: grid_points: "));
   auto out_is_in =
       test::run_rxpath("merge " + d + "s0.json " + d + "s1.json " + d + "s2.json -o " + d + "s0");
   CHECK(out_is_in.exit_code == 2);

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libsimgrid-dev nlohmann-json3-dev catch2
           libcli11-dev libboost-math-dev qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
-          tcpdump) # tcpdump: the pcap tests check the exported checksums with it
+          tcpdump            # the pcap tests check the exported checksums with it
+          clang libclang-rt-14-dev) # clang and libFuzzer: tools/fuzz.sh
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

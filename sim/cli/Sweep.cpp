@@ -42,17 +42,14 @@ std::string run_file(const std::string& dir, const model::SweepPoint& p, int64_t
   return dir + name;
 }
 
-// A run's metrics (model::run_result): numbers, objects of numbers (drops by reason) and arrays of
-// numbers (the latency CDF); nothing deeper.
+// A run's metrics as `rxpath run --result-json` writes them (model::check_run_result).
 bool valid_run(const nlohmann::json& r) {
-  if (!r.is_object() || !r.contains("arrived") || !r.contains("delivered")) return false;
-  for (const auto& [k, v] : r.items()) {
-    if (v.is_number()) continue;
-    if (!v.is_object() && !v.is_array()) return false;
-    for (const auto& x : v)
-      if (!x.is_number()) return false;
+  try {
+    model::check_run_result(r, "", "");
+    return true;
+  } catch (const model::ScenarioError&) {
+    return false;
   }
-  return true;
 }
 
 // A finished run's result, or null if the file is missing, cut short or not a result.
@@ -143,67 +140,36 @@ void print_table(const nlohmann::json& results) {
   }
 }
 
-// A sweep results file (OUT.json), its shape checked: bad input names the file and the key.
+// A sweep results file (OUT.json): its shape checked by model::parse_results, then what merging
+// needs on top (the grid's size, each point's place in it, the shard). Bad input names the file
+// and the key.
 nlohmann::json read_results(const std::string& path) {
   auto fail = [&](const std::string& key, const std::string& what) -> void {
     throw model::ScenarioError(path, key, what);
   };
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) fail("", "not a readable regular file");
-  std::ifstream is(path);
-  nlohmann::json r;
-  try {
-    r = nlohmann::json::parse(is);
-  } catch (const nlohmann::json::exception&) {
-    fail("", "not a sweep results file (malformed JSON)");
-  }
-  if (!r.is_object()) fail("", "not a sweep results file (expected an object)");
-  auto need = [&](const nlohmann::json& o, const std::string& at, const char* key, auto is,
-                  const char* type) {
-    if (!o.contains(key) || !is(o[key])) fail(at + key, std::string("expected ") + type);
-  };
-  auto is_str = [](const nlohmann::json& j) { return j.is_string(); };
-  auto is_arr = [](const nlohmann::json& j) { return j.is_array(); };
-  auto is_obj = [](const nlohmann::json& j) { return j.is_object(); };
+  std::ifstream is(path, std::ios::binary);
+  std::stringstream text;
+  text << is.rdbuf();
+  nlohmann::json r = model::parse_results(text.str(), path);
   auto is_count = [](const nlohmann::json& j) {
-    return j.is_number_unsigned() || (j.is_number_integer() && j >= 0);
+    return j.is_number_unsigned() || (j.is_number_integer() && j.get<int64_t>() >= 0);
   };
-  need(r, "", "scenario", is_str, "a string");
-  need(r, "", "seeds", is_count, "a count of seeds");
-  need(r, "", "grid_points", is_count, "the number of grid points (results of an older rxpath: sweep again)");
-  need(r, "", "shard", is_str, "\"I/N\"");
+  if (!r.contains("grid_points") || !is_count(r["grid_points"]))
+    fail("grid_points", "the number of grid points (results of an older rxpath: sweep again)");
   int64_t si = -1, sn = 0;
   char extra = 0;
-  if (std::sscanf(r["shard"].get<std::string>().c_str(), "%ld/%ld%c", &si, &sn, &extra) != 2 || sn < 1 ||
+  if (!r.contains("shard") || !r["shard"].is_string() ||
+      std::sscanf(r["shard"].get<std::string>().c_str(), "%ld/%ld%c", &si, &sn, &extra) != 2 || sn < 1 ||
       si < 0 || si >= sn)
     fail("shard", "expected \"I/N\" with 0 <= I < N");
-  need(r, "", "axes", is_arr, "an array");
-  for (size_t i = 0; i < r["axes"].size(); ++i) {
-    const auto& a = r["axes"][i];
-    const std::string at = "axes[" + std::to_string(i) + "].";
-    if (!a.is_object()) fail(at, "expected an object");
-    need(a, at, "key", is_str, "a string");
-    need(a, at, "values", is_arr, "an array");
-  }
-  need(r, "", "points", is_arr, "an array");
   const int64_t grid = r["grid_points"].get<int64_t>();
   for (size_t i = 0; i < r["points"].size(); ++i) {
     const auto& p = r["points"][i];
-    const std::string at = "points[" + std::to_string(i) + "].";
-    if (!p.is_object()) fail(at, "expected an object");
-    need(p, at, "index", is_count, "the point's index in the grid");
-    if (p["index"].get<int64_t>() >= grid) fail(at + "index", "beyond grid_points");
-    need(p, at, "settings", is_obj, "an object");
-    for (const auto& [k, v] : p["settings"].items())
-      if (!v.is_string()) fail(at + "settings." + k, "expected a string");
-    need(p, at, "runs", is_arr, "an array");
-    for (size_t j = 0; j < p["runs"].size(); ++j) {
-      const auto& run = p["runs"][j];
-      const std::string rat = at + "runs[" + std::to_string(j) + "]";
-      if (!run.is_object() || !run.contains("seed") || !run["seed"].is_number_integer() ||
-          !run.contains("result") || !valid_run(run["result"]))
-        fail(rat, "expected {\"seed\": N, \"result\": {metrics}}");
-    }
+    const std::string at = "points[" + std::to_string(i) + "].index";
+    if (!p.contains("index") || !is_count(p["index"]) || p["index"].get<int64_t>() >= grid)
+      fail(at, "the point's index in the grid (below grid_points)");
   }
   return r;
 }
