@@ -73,7 +73,7 @@ void TimelinePainter::paint_spans(const SpanList& list, int y, int h) {
     const StoredEvent& e = s_.events[list.events[k]];
     if (static_cast<double>(e.t) > t1) break;
     const double xa = std::max(x_of(static_cast<double>(e.t)), static_cast<double>(x0_) - 1);
-    const double xb = x_of(static_cast<double>(e.end_or_t()));
+    const double xb = x_of(static_cast<double>(s_.end_or_t(e)));
     const QColor c = span_color(e.fn);
     if (xb - xa >= 2) {
       QRectF r(xa, y, xb - xa, h - 1);
@@ -143,7 +143,8 @@ void TimelinePainter::paint_counter(const std::vector<uint32_t>& series, int y, 
 
 void TimelinePainter::paint_nic(const Row& row, const RowLayout::Band& b, const RowScale& sc) {
   paint_counter(row.counter, b.top + 10, b.height - 12, sc.value_max, QColor(0xcf, 0xd8, 0xe6),
-                QColor(0x4a, 0x5f, 0x80), [](const StoredEvent& e) { return static_cast<double>(e.ring); });
+                QColor(0x4a, 0x5f, 0x80),
+                [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Ring)); });
   // IRQ ticks (irq_raise) along the top, ring-full drops in red.
   paint_points(row.points, b.top + 1, 8, false);
   paint_points(row.drops, b.top + 1, b.height - 2, true);
@@ -166,9 +167,9 @@ void TimelinePainter::corner_note(const RowLayout::Band& b, const QString& text)
 void TimelinePainter::paint_socket(const Row& row, const RowLayout::Band& b, const RowScale& sc) {
   const int y = b.top + 4, h = b.height - 6;
   paint_counter(row.counter, y, h, sc.value_max * 1.08, QColor(0xd5, 0xe8, 0xd0), QColor(0x3a, 0x80, 0x3a),
-                [](const StoredEvent& e) { return static_cast<double>(e.rmem); });
+                [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Rmem)); });
   paint_counter(row.counter, y, h, sc.qlen_max * 1.08, QColor(0, 0, 0, 0), QColor(0x8e, 0x44, 0xad),
-                [](const StoredEvent& e) { return static_cast<double>(e.qlen); });
+                [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Qlen)); });
   // rcvbuf: the limit rmem runs into.
   const double limit = sc.limit > 0 ? sc.limit : sc.value_max;
   const double ry = y + h - std::min(1.0, limit / (sc.value_max * 1.08)) * (h - 2);
@@ -291,7 +292,7 @@ void TimelinePainter::paint_selected_event(int64_t event, int64_t stage_event) {
   const StoredEvent& e = s_.events[event];
   const auto& b = layout_.band_of_row(static_cast<int>(s_.row_of_event[event]));
   const double xa = x_of(static_cast<double>(e.t)),
-               xb = std::max(xa + 1, x_of(static_cast<double>(e.end_or_t())));
+               xb = std::max(xa + 1, x_of(static_cast<double>(s_.end_or_t(e))));
   p_.setPen(QPen(Qt::black, 1.5));
   p_.setBrush(Qt::NoBrush);
   p_.drawRect(QRectF(xa - 2, b.top + 1, xb - xa + 4, b.height - 3));

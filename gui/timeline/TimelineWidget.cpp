@@ -42,8 +42,9 @@ void TimelineWidget::on_store_changed() {
       RowScale& sc = scales_[r];
       for (uint32_t i : s->rows[r].counter) {
         const StoredEvent& e = s->events[i];
-        sc.value_max = std::max({sc.value_max, double(e.ring), double(e.rmem), double(e.rcvbuf)});
-        sc.qlen_max = std::max(sc.qlen_max, double(e.qlen));
+        sc.value_max = std::max({sc.value_max, double(s->value(e, Field::Ring)),
+                                 double(s->value(e, Field::Rmem)), double(s->value(e, Field::Rcvbuf))});
+        sc.qlen_max = std::max(sc.qlen_max, double(s->value(e, Field::Qlen)));
       }
       if (s->rows[r].kind == RowKind::Nic && ring_size > 0) sc.value_max = double(ring_size);
       if (s->rows[r].kind == RowKind::Socket && static_cast<size_t>(s->rows[r].index) < s->sockets.size())
@@ -72,7 +73,7 @@ void TimelineWidget::on_stage_changed() {
 void TimelineWidget::on_event_changed() {
   if (int64_t e = sel_->event(); e >= 0) {
     const StoredEvent& ev = sel_->store()->events[e];
-    if (double(ev.end_or_t()) < geo_.start() || double(ev.t) > geo_.end()) {
+    if (double(sel_->store()->end_or_t(ev)) < geo_.start() || double(ev.t) > geo_.end()) {
       geo_.set_range(double(ev.t) - geo_.duration() / 2, double(ev.t) + geo_.duration() / 2);
       changed();
     }
@@ -94,7 +95,7 @@ void TimelineWidget::fit_packet() {
   const PacketRecord* p = sel_->packet_record();
   if (!p) return;
   const StoredEvent& last = sel_->store()->events[sel_->store()->stages_begin(*p)[p->stage_count - 1]];
-  geo_.fit_range(double(p->arrival), double(std::max(last.end_or_t(), p->finish)), 0.08);
+  geo_.fit_range(double(p->arrival), double(std::max(sel_->store()->end_or_t(last), p->finish)), 0.08);
   changed();
 }
 
@@ -239,7 +240,7 @@ int64_t TimelineWidget::event_at(QPoint pos) const {
     for (size_t k = l.first_ending_after(int64_t(t - tol)); k < l.events.size(); ++k) {
       const StoredEvent& e = s->events[l.events[k]];
       if (double(e.t) > t + tol) break;
-      if (double(e.end_or_t()) >= t - tol) return l.events[k];
+      if (double(s->end_or_t(e)) >= t - tol) return l.events[k];
     }
     return -1;
   }
