@@ -46,6 +46,14 @@ MainWindow::MainWindow(QWidget* parent)
   build_actions();
   connect(job_, &TraceLoadJob::progress, progress_, &QProgressBar::setValue);
   connect(job_, &TraceLoadJob::finished, this, &MainWindow::on_loaded);
+  connect(job_, &TraceLoadJob::partial, this,
+          [this](const QString& path, std::shared_ptr<const TraceStore> store) {
+            // The timeline of what has been read so far; the lists and statistics wait for the whole trace.
+            if (!job_->running()) return; // finished already (the queued snapshot came late)
+            sel_->set_store(std::move(store));
+            info_->setText(
+                tr("Loading %1 … showing the first %2 events").arg(path).arg(sel_->store()->events.size()));
+          });
   connect(sel_, &Selection::markers_changed, this, &MainWindow::update_status);
   connect(sel_, &Selection::packet_changed, this, &MainWindow::on_packet_changed);
   resize(1500, 950);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <deque>
 #include <future>
@@ -175,7 +176,10 @@ using RowKey = std::tuple<int, int, int, int>;
 
 } // namespace
 
-std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Progress& progress) {
+std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Progress& progress,
+                                              const Partial& partial) {
+  const auto started = std::chrono::steady_clock::now();
+  double next_snapshot_s = 0.25;
   auto store = std::make_shared<TraceStore>();
   TraceStore& s = *store;
   trace::TraceLimits limits;
@@ -228,11 +232,16 @@ std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Pro
     // Room for the whole file in one allocation once the first block gives the mean line length.
     if (s.events.empty() && !b->events.empty() && size > 0) {
       const double per_event = static_cast<double>(b->len) / static_cast<double>(b->events.size());
-      const double events = 1.05 * static_cast<double>(size - events_offset) / per_event + 1024;
+      const double events = 1.02 * static_cast<double>(size - events_offset) / per_event + 1024;
       s.events.reserve(static_cast<size_t>(events));
       s.extras.reserve(static_cast<size_t>(events * static_cast<double>(b->extras.size()) /
                                            static_cast<double>(b->events.size())));
     }
+    // An estimate that fell short grows by a quarter, not double: the copy is the peak.
+    if (s.events.size() + b->events.size() > s.events.capacity())
+      s.events.reserve((s.events.size() + b->events.size()) * 5 / 4);
+    if (s.extras.size() + b->extras.size() > s.extras.capacity())
+      s.extras.reserve((s.extras.size() + b->extras.size()) * 5 / 4);
     const auto extra_base = static_cast<uint32_t>(s.extras.size());
     for (StoredEvent& e : b->events) {
       e.line += static_cast<int32_t>(line);
@@ -253,13 +262,36 @@ std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Pro
     if (b->cut) s.truncated = true;
     line += b->lines;
     if (ended) break;
+    const int64_t read = b->offset + static_cast<int64_t>(b->len);
+    if (const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        partial && elapsed >= next_snapshot_s && 2 * read < size) {
+      auto snap = std::make_shared<TraceStore>();
+      snap->path = s.path;
+      snap->header = s.header;
+      snap->cpus = s.cpus;
+      snap->functions = s.functions;
+      snap->sockets = s.sockets;
+      snap->receivers = s.receivers;
+      snap->events = s.events;
+      snap->extras = s.extras;
+      snap->last_line = s.last_line;
+      snap->partial = true;
+      finish(*snap, {});
+      partial(std::move(snap));
+      next_snapshot_s = 2 * std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    }
     if (progress && size > 0 &&
         !progress(0.85 * std::min(1.0, static_cast<double>(b->offset + static_cast<int64_t>(b->len)) /
                                            static_cast<double>(size))))
       throw LoadCancelled();
   }
   if (!ended) s.truncated = true;
+  finish(s, progress);
+  return store;
+}
 
+void TraceLoader::finish(TraceStore& s, const Progress& progress) {
   if (progress && !progress(0.88)) throw LoadCancelled();
   sort_by_time(s.events);
   if (s.events.capacity() > s.events.size() + s.events.size() / 4) s.events.shrink_to_fit();
@@ -274,7 +306,6 @@ std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Pro
   if (progress && !progress(0.97)) throw LoadCancelled();
   build_packets(s);
   if (progress) progress(1.0);
-  return store;
 }
 
 void TraceLoader::read_header(TraceStore& s) {

@@ -38,6 +38,7 @@ public:
   nlohmann::json header;
   nlohmann::json end; // null when truncated
   bool truncated = false;
+  bool partial = false; // a snapshot taken while loading: more events are coming
   int64_t last_line = 0;
   int cpus = 0;
   std::vector<FunctionInfo> functions; // indexed by trace::Fn
