@@ -92,7 +92,7 @@ private slots:
       // Whatever is under the pointer in this row belongs to this row's thread.
       int hits = 0;
       for (int x = TimelineWidget::kLabelWidth; x < w.width(); x += 7) {
-        const int64_t e = w.event_at(QPoint(x, b.top + 2 + RowLayout::kSpanHeight / 2));
+        const int64_t e = w.event_at(QPoint(x, b.top + 2 + w.span_height() / 2));
         if (e < 0) continue;
         ++hits;
         QCOMPARE(int(store_->value(store_->events[e], Field::Thread)), store_->rows[r].index);

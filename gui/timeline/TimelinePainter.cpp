@@ -56,11 +56,11 @@ void TimelinePainter::paint_rows(const std::vector<RowScale>& scales, int width)
     else if (row.kind == RowKind::Socket)
       paint_socket(row, b, scales[b.row]);
     else {
-      for (int d = 0; d < kSpanDepths; ++d)
-        paint_spans(row.spans[d], b.top + 2 + d * RowLayout::kSpanHeight, RowLayout::kSpanHeight);
+      const int sh = layout_.span_height();
+      for (int d = 0; d < kSpanDepths; ++d) paint_spans(row.spans[d], b.top + 2 + d * sh, sh);
       const int ty = b.top + b.height - RowLayout::kTickBand - 1;
       paint_points(row.points, ty, RowLayout::kTickBand, false);
-      paint_points(row.drops, ty - 4, RowLayout::kTickBand + 4, true);
+      paint_drops(row.drops, ty, RowLayout::kTickBand);
     }
   }
   p_.setClipping(false);
@@ -68,25 +68,68 @@ void TimelinePainter::paint_rows(const std::vector<RowScale>& scales, int width)
 
 void TimelinePainter::paint_spans(const SpanList& list, int y, int h) {
   const double t1 = geo_.end();
-  size_t k = list.first_ending_after(static_cast<int64_t>(std::floor(geo_.start())));
-  while (k < list.events.size()) {
+  const int w = static_cast<int>(geo_.width());
+  // Spans narrower than two pixels add the part of each pixel column they cover to busy_[col];
+  // the column is then filled to that fraction of the band's height. Painting them solid made a
+  // softirq row that was 47% busy look 100% busy when zoomed out.
+  busy_.assign(static_cast<size_t>(std::max(w, 0)), 0.0f);
+  busy_fn_.assign(busy_.size(), trace::Fn::Count_);
+  QFontMetricsF fm(p_.font());
+  for (size_t k = list.first_ending_after(static_cast<int64_t>(std::floor(geo_.start())));
+       k < list.events.size(); ++k) {
     const StoredEvent& e = s_.events[list.events[k]];
     if (static_cast<double>(e.t) > t1) break;
-    const double xa = std::max(x_of(static_cast<double>(e.t)), static_cast<double>(x0_) - 1);
-    const double xb = x_of(static_cast<double>(s_.end_or_t(e)));
-    const QColor c = span_color(e.fn);
+    const double xa = geo_.map_time_to_x(static_cast<double>(e.t));
+    const double xb = geo_.map_time_to_x(static_cast<double>(s_.end_or_t(e)));
+    if (xb <= 0) continue;
     if (xb - xa >= 2) {
-      QRectF r(xa, y, xb - xa, h - 1);
+      const QColor c = span_color(e.fn);
+      const QRectF r(x0_ + std::max(xa, -1.0), y, std::min(xb, w + 1.0) - std::max(xa, -1.0), h - 1);
       p_.fillRect(r, c);
       p_.setPen(c.darker(140));
       p_.drawRect(r.adjusted(0, 0, -0.5, -0.5));
-      ++k;
+      // The function's name inside a span wide enough for it (KernelShark, Perfetto).
+      if (h >= 10 && r.width() > 40) {
+        const QString name =
+            fm.elidedText(QString::fromStdString(s_.function(e.fn).name), Qt::ElideRight, r.width() - 6);
+        if (name.size() > 3) {
+          p_.setPen(c.lightness() > 140 ? QColor(0x20, 0x20, 0x20) : Qt::white);
+          p_.drawText(r.adjusted(3, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft, name);
+        }
+      }
       continue;
     }
-    // Narrower than two pixels: one column for everything ending inside it.
-    const double px = std::floor(xa);
-    p_.fillRect(QRectF(px, y, 1.5, h - 1), c.darker(115));
-    k = std::max(k + 1, list.first_ending_after(static_cast<int64_t>(geo_.map_x_to_time(px + 1 - x0_))));
+    const int c0 = std::max(0, static_cast<int>(std::floor(xa)));
+    const int c1 = std::min(w - 1, static_cast<int>(std::floor(xb)));
+    for (int c = c0; c <= c1; ++c) {
+      busy_[c] += static_cast<float>(std::min(xb, c + 1.0) - std::max(xa, static_cast<double>(c)));
+      busy_fn_[c] = e.fn;
+    }
+  }
+  for (int c = 0; c < w; ++c) {
+    if (busy_[c] <= 0) continue;
+    const double f = std::min(1.0f, busy_[c]), bh = f * (h - 1);
+    p_.fillRect(QRectF(x0_ + c, y + (h - 1) - bh, 1, bh), span_color(busy_fn_[c]));
+  }
+}
+
+void TimelinePainter::paint_drops(const std::vector<uint32_t>& drops, int y, int h) {
+  // Drops as a density: a red bar per pixel column, its height the share of the busiest column's
+  // count (at least 2 px, so a single drop shows), drawn in a strip that hides no lane.
+  const int w = static_cast<int>(geo_.width());
+  if (drops.empty() || w <= 0) return;
+  std::vector<uint32_t> count(static_cast<size_t>(w), 0);
+  uint32_t most = 0;
+  for (size_t k = first_at_or_after(s_, drops, 0, geo_.start()); k < drops.size(); ++k) {
+    const double x = geo_.map_time_to_x(static_cast<double>(s_.events[drops[k]].t));
+    if (x >= w) break;
+    if (x < 0) continue;
+    most = std::max(most, ++count[static_cast<size_t>(x)]);
+  }
+  for (int c = 0; c < w; ++c) {
+    if (!count[c]) continue;
+    const double bh = std::max(2.0, h * static_cast<double>(count[c]) / most);
+    p_.fillRect(QRectF(x0_ + c, y + h - bh, 1, bh), drop_color());
   }
 }
 
@@ -145,10 +188,12 @@ void TimelinePainter::paint_nic(const Row& row, const RowLayout::Band& b, const 
   paint_counter(row.counter, b.top + 10, b.height - 12, sc.value_max, QColor(0xcf, 0xd8, 0xe6),
                 QColor(0x4a, 0x5f, 0x80),
                 [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Ring)); });
-  // IRQ ticks (irq_raise) along the top, ring-full drops in red.
+  // IRQ ticks (irq_raise) along the top, ring-full drops as a density in the same strip.
   paint_points(row.points, b.top + 1, 8, false);
-  paint_points(row.drops, b.top + 1, b.height - 2, true);
-  corner_note(b, QStringLiteral("ring descriptors in use, scale 0–%1 · ticks: IRQ raised").arg(sc.value_max));
+  paint_drops(row.drops, b.top + 1, 8);
+  corner_note(b,
+              QStringLiteral("ring descriptors in use, scale 0–%1 · ticks: IRQ raised · red: drops (density)")
+                  .arg(static_cast<qint64>(sc.value_max)));
 }
 
 void TimelinePainter::corner_note(const RowLayout::Band& b, const QString& text) {
@@ -175,10 +220,10 @@ void TimelinePainter::paint_socket(const Row& row, const RowLayout::Band& b, con
   const double ry = y + h - std::min(1.0, limit / (sc.value_max * 1.08)) * (h - 2);
   p_.setPen(QPen(drop_color(), 1, Qt::DashLine));
   p_.drawLine(QPointF(x0_, ry), QPointF(x0_ + geo_.width(), ry));
-  paint_points(row.drops, b.top + 1, b.height - 2, true);
+  paint_drops(row.drops, b.top + 1, 8);
   corner_note(b, QStringLiteral("green: rmem of rcvbuf %1 (dashed) · purple: qlen, scale 0–%2 · red: drops")
-                     .arg(sc.limit > 0 ? sc.limit : sc.value_max)
-                     .arg(sc.qlen_max));
+                     .arg(static_cast<qint64>(sc.limit > 0 ? sc.limit : sc.value_max))
+                     .arg(static_cast<qint64>(sc.qlen_max)));
 }
 
 void TimelinePainter::paint_axis(int width) {

@@ -26,12 +26,20 @@ TimelineWidget::TimelineWidget(Selection* selection, QWidget* parent) : QWidget(
   on_store_changed();
 }
 
+void TimelineWidget::set_span_height(int px) {
+  span_height_ = std::clamp(px, RowLayout::kMinSpanHeight, RowLayout::kMaxSpanHeight);
+  if (const TraceStore* s = sel_->store()) layout_.build(*s, span_height_);
+  setMinimumHeight(layout_.height());
+  updateGeometry();
+  update();
+}
+
 void TimelineWidget::on_store_changed() {
   const TraceStore* s = sel_->store();
   layout_ = RowLayout();
   scales_.clear();
   if (s) {
-    layout_.build(*s);
+    layout_.build(*s, span_height_);
     scales_.resize(s->rows.size());
     int64_t ring_size = -1;
     if (auto sc = s->header.find("scenario"); sc != s->header.end() && sc->is_object())
@@ -232,7 +240,7 @@ int64_t TimelineWidget::event_at(QPoint pos) const {
   if (!b || b->row < 0 || pos.x() < kLabelWidth) return -1;
   const Row& row = s->rows[b->row];
   const double t = geo_.map_x_to_time(plot_x(pos)), tol = 4 * geo_.ns_per_pixel();
-  const int depth = (pos.y() - b->top - 2) / RowLayout::kSpanHeight;
+  const int depth = (pos.y() - b->top - 2) / layout_.span_height();
   const bool cpu_row = row.kind != RowKind::Nic && row.kind != RowKind::Socket;
   if (cpu_row && depth >= 0 && depth < kSpanDepths &&
       pos.y() < b->top + b->height - RowLayout::kTickBand - 1) {

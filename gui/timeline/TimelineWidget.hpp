@@ -26,6 +26,10 @@ public:
 
   // The event under a widget position, or -1 (used by the tooltip and by clicks).
   int64_t event_at(QPoint pos) const;
+  const RowLayout& row_layout() const { return layout_; }
+  // Height of one nesting depth of spans (View > Row height); the rows grow with it.
+  void set_span_height(int px);
+  int span_height() const { return layout_.span_height(); }
 
 public slots:
   void fit_all();
@@ -58,6 +62,7 @@ private:
   Selection* sel_;
   TimelineGeometry geo_;
   RowLayout layout_;
+  int span_height_ = RowLayout::kSpanHeight;
   std::vector<RowScale> scales_;
   enum class Drag { None, Pan, Band } drag_ = Drag::None;
   QPoint press_pos_, last_pos_;
