@@ -439,9 +439,16 @@ void TraceLoader::build_rows(TraceStore& s) {
   for (uint32_t k : order) {
     Row& rw = made[k];
     for (auto& list : rw.spans) {
-      int64_t m = INT64_MIN;
+      int64_t m = INT64_MIN, covered = 0;
       list.max_end.reserve(list.events.size());
-      for (uint32_t i : list.events) list.max_end.push_back(m = std::max(m, s.end_or_t(s.events[i])));
+      list.covered.reserve(list.events.size());
+      for (uint32_t i : list.events) {
+        const StoredEvent& e = s.events[i];
+        const int64_t end = s.end_or_t(e);
+        covered += std::max<int64_t>(0, end - std::max(e.t, m));
+        list.max_end.push_back(m = std::max(m, end));
+        list.covered.push_back(covered);
+      }
     }
     if (rw.kind == RowKind::Socket) {
       if (s.socket_series.size() <= static_cast<size_t>(rw.index)) s.socket_series.resize(rw.index + 1);

@@ -101,7 +101,8 @@ double TraceStore::bytes_per_event() const {
                  packet_stages.capacity() * 4 + (ring_series.capacity() + backlog_series.capacity()) * 4;
   for (const auto& r : rows) {
     bytes += (r.points.capacity() + r.counter.capacity()) * 4;
-    for (const auto& s : r.spans) bytes += s.events.capacity() * 4 + s.max_end.capacity() * 8;
+    for (const auto& s : r.spans)
+      bytes += s.events.capacity() * 4 + (s.max_end.capacity() + s.covered.capacity()) * 8;
   }
   for (const auto& s : socket_series) bytes += s.capacity() * 4;
   return static_cast<double>(bytes) / static_cast<double>(events.size());

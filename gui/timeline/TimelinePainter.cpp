@@ -67,50 +67,85 @@ void TimelinePainter::paint_rows(const std::vector<RowScale>& scales, int width)
 }
 
 void TimelinePainter::paint_spans(const SpanList& list, int y, int h) {
-  const double t1 = geo_.end();
   const int w = static_cast<int>(geo_.width());
-  // Spans narrower than two pixels add the part of each pixel column they cover to busy_[col];
-  // the column is then filled to that fraction of the band's height. Painting them solid made a
-  // softirq row that was 47% busy look 100% busy when zoomed out.
-  busy_.assign(static_cast<size_t>(std::max(w, 0)), 0.0f);
-  busy_fn_.assign(busy_.size(), trace::Fn::Count_);
+  if (list.events.empty() || w <= 0) return;
+  auto time_at = [&](int col) { return static_cast<int64_t>(std::floor(geo_.map_x_to_time(col))); };
+  // Spans beginning before t: a gallop from the previous column's answer.
+  auto begun_before = [&](size_t from, int64_t t) {
+    auto before = [&](uint32_t i, int64_t v) { return s_.events[i].t < v; };
+    size_t lo = from, step = 1;
+    while (lo + step < list.events.size() && before(list.events[lo + step], t)) lo += step, step *= 2;
+    const size_t hi = std::min(list.events.size(), lo + step + 1);
+    return static_cast<size_t>(std::lower_bound(list.events.begin() + static_cast<std::ptrdiff_t>(lo),
+                                                list.events.begin() + static_cast<std::ptrdiff_t>(hi), t,
+                                                before) -
+                               list.events.begin());
+  };
   QFontMetricsF fm(p_.font());
-  for (size_t k = list.first_ending_after(static_cast<int64_t>(std::floor(geo_.start())));
-       k < list.events.size(); ++k) {
-    const StoredEvent& e = s_.events[list.events[k]];
-    if (static_cast<double>(e.t) > t1) break;
-    const double xa = geo_.map_time_to_x(static_cast<double>(e.t));
-    const double xb = geo_.map_time_to_x(static_cast<double>(s_.end_or_t(e)));
-    if (xb <= 0) continue;
-    if (xb - xa >= 2) {
-      const QColor c = span_color(e.fn);
-      const QRectF r(x0_ + std::max(xa, -1.0), y, std::min(xb, w + 1.0) - std::max(xa, -1.0), h - 1);
-      p_.fillRect(r, c);
-      p_.setPen(c.darker(140));
-      p_.drawRect(r.adjusted(0, 0, -0.5, -0.5));
-      // The function's name inside a span wide enough for it (KernelShark, Perfetto).
-      if (h >= 10 && r.width() > 40) {
-        const QString name =
-            fm.elidedText(QString::fromStdString(s_.function(e.fn).name), Qt::ElideRight, r.width() - 6);
-        if (name.size() > 3) {
-          p_.setPen(c.lightness() > 140 ? QColor(0x20, 0x20, 0x20) : Qt::white);
-          p_.drawText(r.adjusted(3, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft, name);
-        }
+  auto paint_wide = [&](const StoredEvent& e, double xa, double xb) {
+    const QColor c = span_color(e.fn);
+    const QRectF r(x0_ + std::max(xa, -1.0), y, std::min(xb, w + 1.0) - std::max(xa, -1.0), h - 1);
+    p_.fillRect(r, c);
+    p_.setPen(c.darker(140));
+    p_.drawRect(r.adjusted(0, 0, -0.5, -0.5));
+    // The function's name inside a span wide enough for it (KernelShark, Perfetto).
+    if (h >= 10 && r.width() > 40) {
+      const QString name =
+          fm.elidedText(QString::fromStdString(s_.function(e.fn).name), Qt::ElideRight, r.width() - 6);
+      if (name.size() > 3) {
+        p_.setPen(c.lightness() > 140 ? QColor(0x20, 0x20, 0x20) : Qt::white);
+        p_.drawText(r.adjusted(3, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft, name);
       }
-      continue;
     }
-    const int c0 = std::max(0, static_cast<int>(std::floor(xa)));
-    const int c1 = std::min(w - 1, static_cast<int>(std::floor(xb)));
-    for (int c = c0; c <= c1; ++c) {
-      busy_[c] += static_cast<float>(std::min(xb, c + 1.0) - std::max(xa, static_cast<double>(c)));
-      busy_fn_[c] = e.fn;
+  };
+  auto width_px = [&](const StoredEvent& e, double& xa, double& xb) {
+    xa = geo_.map_time_to_x(static_cast<double>(e.t));
+    xb = geo_.map_time_to_x(static_cast<double>(s_.end_or_t(e)));
+    return xb - xa;
+  };
+  // Each pixel column is filled to the share of its time the row's spans cover (the union of the
+  // spans, from SpanList::covered): painting every span that touched a column solid made a softirq
+  // row that was 47% busy look 100% busy when zoomed out. Spans two pixels wide or more are drawn
+  // as boxes on top, labelled when there is room.
+  int64_t t0 = time_at(0);
+  size_t k0 = begun_before(0, t0);
+  int64_t c0 = list.covered_before(t0, k0);
+  int run_start = 0;
+  double run_h = 0;
+  trace::Fn run_fn = trace::Fn::Count_;
+  auto flush = [&](int end_col) {
+    if (run_h > 0 && end_col > run_start)
+      p_.fillRect(QRectF(x0_ + run_start, y + (h - 1) - run_h, end_col - run_start, run_h),
+                  span_color(run_fn));
+  };
+  std::vector<std::pair<uint32_t, std::pair<double, double>>> wide;
+  if (k0 > 0) { // a span begun before the view may reach into it
+    double xa = 0, xb = 0;
+    const StoredEvent& e = s_.events[list.events[k0 - 1]];
+    if (width_px(e, xa, xb) >= 2 && xb > 0) wide.push_back({list.events[k0 - 1], {xa, xb}});
+  }
+  for (int col = 0; col < w; ++col) {
+    const int64_t t1 = time_at(col + 1);
+    const size_t k1 = begun_before(k0, t1);
+    const int64_t c1 = list.covered_before(t1, k1);
+    if (k1 > k0) {
+      double xa = 0, xb = 0;
+      const StoredEvent& e = s_.events[list.events[k1 - 1]];
+      if (width_px(e, xa, xb) >= 2) wide.push_back({list.events[k1 - 1], {xa, xb}});
     }
+    const double share =
+        t1 > t0 ? std::clamp(static_cast<double>(c1 - c0) / static_cast<double>(t1 - t0), 0.0, 1.0) : 0;
+    // Heights in whole pixels, so neighbouring columns of equal height become one rectangle.
+    const double bh = std::round(share * (h - 1));
+    const trace::Fn fn = k1 > 0 ? s_.events[list.events[k1 - 1]].fn : trace::Fn::Count_;
+    if (bh != run_h || fn != run_fn) {
+      flush(col);
+      run_start = col, run_h = bh, run_fn = fn;
+    }
+    t0 = t1, k0 = k1, c0 = c1;
   }
-  for (int c = 0; c < w; ++c) {
-    if (busy_[c] <= 0) continue;
-    const double f = std::min(1.0f, busy_[c]), bh = f * (h - 1);
-    p_.fillRect(QRectF(x0_ + c, y + (h - 1) - bh, 1, bh), span_color(busy_fn_[c]));
-  }
+  flush(w);
+  for (const auto& [i, x] : wide) paint_wide(s_.events[i], x.first, x.second);
 }
 
 void TimelinePainter::paint_drops(const std::vector<uint32_t>& drops, int y, int h) {

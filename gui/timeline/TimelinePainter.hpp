@@ -53,8 +53,6 @@ private:
   const RowLayout& layout_;
   const TimelineGeometry& geo_;
   int x0_;
-  std::vector<float> busy_;        // paint_spans: busy fraction of each pixel column
-  std::vector<trace::Fn> busy_fn_; // and the function of its last span, for the colour
 };
 
 } // namespace rxpath::view
