@@ -3,6 +3,7 @@
 #include "model/trace/TraceReader.hpp"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -180,6 +181,11 @@ std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Pro
                                               const Partial& partial) {
   const auto started = std::chrono::steady_clock::now();
   double next_snapshot_s = 0.25;
+  // The blocks' buffers (a few hundred KiB to a few MiB, allocated by the workers) come from mmap
+  // and go back to the system when freed. glibc's default raises its mmap threshold after the
+  // first such free, after which the workers' arenas kept ~5 bytes per event of freed blocks.
+  static const bool fixed_threshold = mallopt(M_MMAP_THRESHOLD, 256 * 1024) == 1;
+  (void)fixed_threshold;
   auto store = std::make_shared<TraceStore>();
   TraceStore& s = *store;
   trace::TraceLimits limits;

@@ -94,6 +94,17 @@ void TimelineWidget::changed() {
   update();
 }
 
+void TimelineWidget::pan_by(double px) {
+  geo_.pan_pixels(px);
+  changed();
+}
+
+void TimelineWidget::go_to(double t) {
+  const double half = geo_.duration() / 2;
+  geo_.set_range(t - half, t + half);
+  changed();
+}
+
 void TimelineWidget::fit_all() {
   geo_.fit();
   changed();
@@ -168,10 +179,10 @@ void TimelineWidget::keyPressEvent(QKeyEvent* ev) {
     zoom_out();
     break;
   case Qt::Key_Left:
-    geo_.pan_pixels(-geo_.width() / 8), changed();
+    pan_left();
     break;
   case Qt::Key_Right:
-    geo_.pan_pixels(geo_.width() / 8), changed();
+    pan_right();
     break;
   case Qt::Key_F:
     fit_all();

@@ -36,6 +36,10 @@ public slots:
   void zoom_in() { zoom_by(1.6, geo_.width() / 2); }
   void zoom_out() { zoom_by(1 / 1.6, geo_.width() / 2); }
   void fit_packet();
+  void pan_left() { pan_by(-geo_.width() / 8); }
+  void pan_right() { pan_by(geo_.width() / 8); }
+  // Centres the view on t, keeping the zoom.
+  void go_to(double t);
   void set_range(double t0, double t1);
 
 signals:
@@ -56,6 +60,7 @@ private:
   void on_stage_changed();
   void on_event_changed();
   void zoom_by(double factor, double x);
+  void pan_by(double px);
   void changed();
   double plot_x(QPoint pos) const { return pos.x() - kLabelWidth; }
 
