@@ -106,14 +106,25 @@ public:
   BlockReader(const BlockReader&) = delete;
   BlockReader& operator=(const BlockReader&) = delete;
 
-  // The next block of whole lines; null at the end of the file.
-  std::unique_ptr<Block> next() {
-    if (eof_) return nullptr;
-    auto b = std::make_unique<Block>();
+  // The next block of whole lines in `b` (a block already merged, whose buffers are reused: freed
+  // blocks stayed in the workers' malloc arenas, ~5 bytes per event); false at the end of the file.
+  bool next(Block& blk) {
+    if (eof_) return false;
+    Block* b = &blk;
+    b->len = 0;
+    b->at_eof = false;
+    b->events.clear();
+    b->extras.clear();
+    b->lines = 0;
+    b->end_line = b->error_line = -1;
+    b->end_text.clear();
+    b->error.clear();
+    b->cut = false;
     b->offset = offset_;
     size_t want = kBlockBytes;
     for (;;) {
-      b->text.resize(want + trace::EventParser::kParsePadding);
+      if (b->text.size() < want + trace::EventParser::kParsePadding)
+        b->text.resize(want + trace::EventParser::kParsePadding);
       while (b->len < want) {
         const ssize_t n =
             ::pread(fd_, b->text.data() + b->len, want - b->len, offset_ + static_cast<int64_t>(b->len));
@@ -141,7 +152,7 @@ public:
     }
     offset_ += static_cast<int64_t>(b->len);
     std::memset(b->text.data() + b->len, ' ', trace::EventParser::kParsePadding);
-    return b;
+    return true;
   }
 
 private:
@@ -181,11 +192,11 @@ std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Pro
                                               const Partial& partial) {
   const auto started = std::chrono::steady_clock::now();
   double next_snapshot_s = 0.25;
-  // The blocks' buffers (a few hundred KiB to a few MiB, allocated by the workers) come from mmap
-  // and go back to the system when freed. glibc's default raises its mmap threshold after the
-  // first such free, after which the workers' arenas kept ~5 bytes per event of freed blocks.
-  static const bool fixed_threshold = mallopt(M_MMAP_THRESHOLD, 256 * 1024) == 1;
-  (void)fixed_threshold;
+  // Blocks' buffers (hundreds of KiB to MiB, some allocated by the workers) are mmapped, so
+  // freeing them returns them to the system: glibc's default raises its mmap threshold after the
+  // first such free, and the workers' arenas then kept a few bytes per event.
+  static const bool fixed_mmap_threshold = mallopt(M_MMAP_THRESHOLD, 256 * 1024) == 1;
+  (void)fixed_mmap_threshold;
   auto store = std::make_shared<TraceStore>();
   TraceStore& s = *store;
   trace::TraceLimits limits;
@@ -205,9 +216,16 @@ std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Pro
   BlockReader blocks(path, events_offset);
   const unsigned workers = std::max(1u, std::thread::hardware_concurrency());
   std::deque<std::pair<std::unique_ptr<Block>, std::future<void>>> in_flight;
+  std::vector<std::unique_ptr<Block>> spare;
   auto launch = [&] {
-    auto b = blocks.next();
-    if (!b) return false;
+    std::unique_ptr<Block> b;
+    if (spare.empty()) {
+      b = std::make_unique<Block>();
+    } else {
+      b = std::move(spare.back());
+      spare.pop_back();
+    }
+    if (!blocks.next(*b)) return false;
     Block* raw = b.get();
     in_flight.emplace_back(std::move(b),
                            std::async(std::launch::async, [raw, &limits] { parse_block(*raw, limits); }));
@@ -267,8 +285,9 @@ std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Pro
     }
     if (b->cut) s.truncated = true;
     line += b->lines;
-    if (ended) break;
     const int64_t read = b->offset + static_cast<int64_t>(b->len);
+    spare.push_back(std::move(b));
+    if (ended) break;
     if (const double elapsed =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         partial && elapsed >= next_snapshot_s && 2 * read < size) {
@@ -288,11 +307,11 @@ std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Pro
       next_snapshot_s = 2 * std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     }
     if (progress && size > 0 &&
-        !progress(0.85 * std::min(1.0, static_cast<double>(b->offset + static_cast<int64_t>(b->len)) /
-                                           static_cast<double>(size))))
+        !progress(0.85 * std::min(1.0, static_cast<double>(read) / static_cast<double>(size))))
       throw LoadCancelled();
   }
   if (!ended) s.truncated = true;
+  spare.clear(); // before the rows are built: the peak
   finish(s, progress);
   return store;
 }
