@@ -54,6 +54,11 @@ StateAt TraceStore::state_at(uint32_t i) const {
   int64_t sock = ef.sock;
   if (sock < 0 && e.pkt >= 0)
     if (auto p = packet_index(e.pkt)) sock = packets[*p].sock;
+  // An event of no packet (a span, an IRQ): the socket its thread reads, or the only socket, so
+  // the panel shows the receive buffer as it stood then rather than "—".
+  if (const int64_t th = ef.thread; sock < 0 && th >= 0 && static_cast<size_t>(th) < receivers.size())
+    sock = receivers[static_cast<size_t>(th)].socket;
+  if (sock < 0 && sockets.size() == 1) sock = 0;
   if (sock >= 0 && static_cast<size_t>(sock) < socket_series.size()) {
     const auto& ser = socket_series[sock];
     auto it = std::upper_bound(ser.begin(), ser.end(), i);
