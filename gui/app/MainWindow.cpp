@@ -104,6 +104,10 @@ void MainWindow::build_views() {
   events_ = new EventListView(sel_);
   stats_ = new StatsView(sel_);
   connect(timeline_, &TimelineWidget::range_changed, events_, &EventListView::set_visible_range);
+  connect(timeline_, &TimelineWidget::list_packet_events, this, [this](int64_t pkt) {
+    events_->filter_packet(pkt);
+    show_tab(Tab::Events);
+  });
   tabs_ = new QTabWidget;
   tabs_->addTab(waterfall_, tr("Packets (waterfall)"));
   tabs_->addTab(events_, tr("Events"));

@@ -9,6 +9,7 @@
 
 #include <QAction>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -114,6 +115,47 @@ private slots:
     const double s2 = g.start();
     QTest::keyClick(w.timeline(), Qt::Key_Right);
     QVERIFY(g.start() > s2);
+  }
+
+  void right_click_menu_zooms_to_the_span_and_follows_the_packet() {
+    MainWindow w;
+    w.resize(1200, 800);
+    QVERIFY(w.open_trace_now(path_));
+    const TraceStore& s = *w.selection()->store();
+    TimelineWidget* tl = w.timeline();
+    tl->resize(1200, std::max(600, tl->minimumHeight()));
+    int row = -1;
+    for (size_t r = 0; r < s.rows.size(); ++r)
+      if (s.rows[r].kind == RowKind::Softirq && !s.rows[r].spans[0].events.empty()) row = static_cast<int>(r);
+    QVERIFY(row >= 0);
+    const StoredEvent& span = s.events[s.rows[row].spans[0].events[3]];
+    const double t0 = double(span.t), t1 = double(s.span_end(span));
+    tl->set_range(t0 - 4 * (t1 - t0), t1 + 4 * (t1 - t0));
+    const auto& b = tl->row_layout().band_of_row(row);
+    const QPoint at(TimelineWidget::kLabelWidth + int(tl->geometry_model().map_time_to_x((t0 + t1) / 2)),
+                    b.top + 2 + tl->span_height() / 2);
+    std::unique_ptr<QMenu> menu(tl->context_menu(at));
+    QAction* zoom = nullptr;
+    for (QAction* a : menu->actions())
+      if (a->text().startsWith(QStringLiteral("Zoom to"))) zoom = a;
+    QVERIFY(zoom);
+    zoom->trigger();
+    const auto& g = tl->geometry_model();
+    QVERIFY(g.start() <= t0 && g.end() >= t1);
+    QVERIFY(g.duration() < 1.2 * (t1 - t0));
+    // Over a stage of a packet: follow it.
+    const StoredEvent& stage = s.events[s.stages_begin(s.packets[7])[0]];
+    tl->set_range(double(stage.t) - 2000, double(stage.t) + 2000);
+    const int srow = s.row_of_event[s.stages_begin(s.packets[7])[0]];
+    const QPoint sat(TimelineWidget::kLabelWidth + int(g.map_time_to_x(double(stage.t))),
+                     tl->row_layout().tick_y(srow));
+    std::unique_ptr<QMenu> menu2(tl->context_menu(sat));
+    QAction* follow = nullptr;
+    for (QAction* a : menu2->actions())
+      if (a->text().startsWith(QStringLiteral("Follow packet"))) follow = a;
+    QVERIFY(follow);
+    follow->trigger();
+    QVERIFY(w.selection()->packet_record());
   }
 
   void desktop_shortcuts_and_a_narrow_screen() {

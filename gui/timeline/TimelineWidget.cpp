@@ -5,6 +5,7 @@
 
 #include <QHelpEvent>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -228,9 +229,43 @@ void TimelineWidget::mouseReleaseEvent(QMouseEvent* ev) {
     changed();
   } else if (drag_ == Drag::Pan && !moved_) {
     if (int64_t e = event_at(ev->pos()); e >= 0) sel_->select_event(e);
+  } else if (drag_ == Drag::Band && !moved_ && ev->button() == Qt::RightButton) {
+    QMenu* menu = context_menu(ev->pos());
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->popup(ev->globalPosition().toPoint());
   }
   drag_ = Drag::None;
   update();
+}
+
+QMenu* TimelineWidget::context_menu(QPoint pos) {
+  auto* menu = new QMenu(this);
+  const TraceStore* s = sel_->store();
+  const int64_t i = event_at(pos);
+  if (s && i >= 0) {
+    const StoredEvent& e = s->events[i];
+    const QString fn = QString::fromStdString(s->function(e.fn).name);
+    if (e.is_span())
+      menu->addAction(tr("Zoom to %1").arg(fn), this, [this, t0 = double(e.t), t1 = double(s->span_end(e))] {
+        const double margin = std::max(1.0, (t1 - t0) * 0.05);
+        set_range(t0 - margin, t1 + margin);
+      });
+    menu->addAction(tr("Select %1").arg(fn), this, [this, i] { sel_->select_event(i); });
+    if (e.pkt >= 0) {
+      menu->addAction(tr("Follow packet %1").arg(e.pkt), this, [this, i] {
+        sel_->select_event(i);
+        fit_packet();
+      });
+      menu->addAction(tr("List packet %1's events").arg(e.pkt), this,
+                      [this, pkt = int64_t(e.pkt)] { emit list_packet_events(pkt); });
+    }
+    menu->addSeparator();
+  }
+  const double t = geo_.map_x_to_time(plot_x(pos));
+  menu->addAction(tr("Marker A here"), this, [this, t] { sel_->set_marker(0, t); });
+  menu->addAction(tr("Marker B here"), this, [this, t] { sel_->set_marker(1, t); });
+  menu->addAction(tr("Fit all"), this, &TimelineWidget::fit_all);
+  return menu;
 }
 
 bool TimelineWidget::event(QEvent* ev) {

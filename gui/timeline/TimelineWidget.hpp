@@ -11,6 +11,8 @@
 
 #include <optional>
 
+class QMenu;
+
 namespace rxpath::view {
 
 class Selection;
@@ -27,6 +29,9 @@ public:
   // The event under a widget position, or -1 (used by the tooltip and by clicks).
   int64_t event_at(QPoint pos) const;
   const RowLayout& row_layout() const { return layout_; }
+  // The right-click menu for a widget position (zoom to the span, follow its packet, list the
+  // packet's events, markers); the caller owns it. A right-click without a drag pops it up.
+  QMenu* context_menu(QPoint pos);
   // Height of one nesting depth of spans (View > Row height); the rows grow with it.
   void set_span_height(int px);
   int span_height() const { return layout_.span_height(); }
@@ -44,6 +49,8 @@ public slots:
 
 signals:
   void range_changed(double t0, double t1);
+  // The context menu's "List this packet's events".
+  void list_packet_events(int64_t pkt);
 
 protected:
   void paintEvent(QPaintEvent*) override;
