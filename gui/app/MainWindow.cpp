@@ -222,7 +222,7 @@ void MainWindow::build_actions() {
         tr("Wheel, + / −, W / S: zoom\n← →, A / D, drag: pan\n"
            "Ctrl+F: find (function, packet id, drop reason), F3 / Shift+F3: next / previous\n"
            "Ctrl+G: go to time   Ctrl+W: close   Ctrl+E: what if\n"
-           "Shift+drag or right-drag: zoom to a range\nF: fit all   Z: fit the packet\n"
+           "Shift+drag or right-drag: zoom to a range   Right-click: menu\nF: fit all   Z: fit the packet\n"
            "Click: select an event (and its packet)\nN / P: next / previous stage\n"
            "Ctrl+click / Ctrl+right-click: marker A / B   Esc: clear markers\n"
            "Waterfall: click follows a packet, double-click lists its events"));
