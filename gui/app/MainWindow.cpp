@@ -479,6 +479,25 @@ void MainWindow::update_status() {
   if (a) m << tr("A %1").arg(format_ns(*a));
   if (b) m << tr("B %1").arg(format_ns(*b));
   if (a && b) m << tr("Δ %1").arg(format_ns(std::abs(*b - *a)));
+  // The selected range's summary: each CPU context's busy share, packets and drops in it.
+  if (a && b && s && *a != *b) {
+    const auto t0 = static_cast<int64_t>(std::min(*a, *b)), t1 = static_cast<int64_t>(std::max(*a, *b));
+    QStringList busy;
+    for (size_t r = 0; r < s->rows.size(); ++r) {
+      const Row& row = s->rows[r];
+      if (row.kind == RowKind::Nic || row.kind == RowKind::Socket) continue;
+      const double share = static_cast<double>(s->busy_between(r, t0, t1)) / static_cast<double>(t1 - t0);
+      if (share > 0)
+        busy << tr("CPU%1 %2 %3%")
+                    .arg(row.cpu)
+                    .arg(QString::fromStdString(row.name))
+                    .arg(100 * share, 0, 'f', 1);
+    }
+    m << tr("%1 · %2 packets, %3 drops")
+             .arg(busy.isEmpty() ? tr("CPUs idle") : busy.join(QStringLiteral(", ")))
+             .arg(s->packets_arrived_between(t0, t1))
+             .arg(s->drops_between(t0, t1));
+  }
   markers_->setText(m.join(QStringLiteral("   ")));
 }
 

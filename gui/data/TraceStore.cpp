@@ -92,6 +92,29 @@ StateAt TraceStore::state_at(uint32_t i) const {
   return st;
 }
 
+int64_t TraceStore::busy_between(size_t r, int64_t t0, int64_t t1) const {
+  const SpanList& l = rows[r].spans[0];
+  auto begun_before = [&](int64_t t) {
+    return static_cast<size_t>(std::lower_bound(l.events.begin(), l.events.end(), t,
+                                                [&](uint32_t i, int64_t v) { return events[i].t < v; }) -
+                               l.events.begin());
+  };
+  return l.covered_before(t1, begun_before(t1)) - l.covered_before(t0, begun_before(t0));
+}
+
+size_t TraceStore::packets_arrived_between(int64_t t0, int64_t t1) const {
+  return static_cast<size_t>(std::count_if(packets.begin(), packets.end(), [&](const PacketRecord& p) {
+    return p.arrival >= t0 && p.arrival < t1;
+  }));
+}
+
+size_t TraceStore::drops_between(int64_t t0, int64_t t1) const {
+  size_t n = 0;
+  for (const Row& r : rows)
+    for (uint32_t i : r.drops) n += events[i].t >= t0 && events[i].t < t1;
+  return n;
+}
+
 std::vector<int64_t> TraceStore::latencies() const {
   std::vector<int64_t> v;
   for (const auto& p : packets)

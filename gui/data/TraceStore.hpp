@@ -70,6 +70,11 @@ public:
   StateAt state_at(uint32_t i) const;
   // Events with a latency (deliveries), for the statistics.
   std::vector<int64_t> latencies() const;
+  // Time in [t0, t1) covered by row r's outermost spans (the context's CPU time there).
+  int64_t busy_between(size_t r, int64_t t0, int64_t t1) const;
+  // Packets that arrived, and drops, in [t0, t1).
+  size_t packets_arrived_between(int64_t t0, int64_t t1) const;
+  size_t drops_between(int64_t t0, int64_t t1) const;
   // Bytes of memory per event (events, rows, packets), to check the compactness budget.
   double bytes_per_event() const;
 };

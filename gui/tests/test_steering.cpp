@@ -158,6 +158,26 @@ private slots:
     QVERIFY(w.selection()->packet_record());
   }
 
+  void selected_range_counts_cpu_time_packets_and_drops() {
+    MainWindow w;
+    QVERIFY(w.open_trace_now(path_));
+    const TraceStore& s = *w.selection()->store();
+    // Half of the run: the busy time is the spans' time inside it, clipped at the edges.
+    const int64_t t0 = s.t_min, t1 = (s.t_min + s.t_max) / 2;
+    for (size_t r = 0; r < s.rows.size(); ++r) {
+      int64_t want = 0;
+      for (uint32_t i : s.rows[r].spans[0].events)
+        want += std::max<int64_t>(0, std::min(t1, s.span_end(s.events[i])) - std::max(t0, s.events[i].t));
+      QCOMPARE(s.busy_between(r, t0, t1), want);
+    }
+    size_t arrived = 0, drops = 0;
+    for (const PacketRecord& p : s.packets) arrived += p.arrival >= t0 && p.arrival < t1;
+    for (const StoredEvent& e : s.events) drops += e.kind == tr::Kind::Drop && e.t >= t0 && e.t < t1;
+    QVERIFY(arrived > 0 && drops > 0);
+    QCOMPARE(s.packets_arrived_between(t0, t1), arrived);
+    QCOMPARE(s.drops_between(t0, t1), drops);
+  }
+
   void desktop_shortcuts_and_a_narrow_screen() {
     MainWindow w;
     QVERIFY(w.open_trace_now(path_));
