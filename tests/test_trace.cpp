@@ -102,3 +102,71 @@ TEST_CASE("files that are not traces are refused with a message naming them", "[
              Catch::Contains("c.jsonl:2: key \"fn\": unknown value \"no_such_function\""));
   CHECK_THAT(reader_error(dir + "/missing.jsonl"), Catch::Contains("missing.jsonl: cannot open the file"));
 }
+
+TEST_CASE("events of the wrong shape are refused naming the line and the key", "[trace][errors]") {
+  test::TempDir tmp;
+  const std::string header = R"({"format":"rxpath-trace","version":2,"cpus":2,"sockets":[{"name":"s"}]})";
+  auto error_for = [&](const std::string& event) {
+    const std::string path = tmp.path + "/e.jsonl";
+    std::ofstream(path) << header << "\n"
+                        << event << "\n"
+                        << R"({"k":"end","t":1})"
+                        << "\n";
+    return reader_error(path);
+  };
+  const std::string ok = R"({"t":5,"k":"stage","cpu":0,"ctx":"softirq","fn":"ip_rcv","pkt":1})";
+  CHECK(error_for(ok) == "(read)");
+  CHECK_THAT(error_for(R"({"t":5,"k":"stage","cpu":0,"ctx":"softirq","fn":"ip_rcv","pkt":1e15})"),
+             Catch::Contains("e.jsonl:2: key \"pkt\": expected an integer 0..2147483647, found 1e15"));
+  CHECK_THAT(error_for(R"({"t":5,"k":"stage","cpu":0,"ctx":"softirq","fn":"ip_rcv","pkt":1000000000000000})"),
+             Catch::Contains("key \"pkt\": expected an integer"));
+  CHECK_THAT(error_for(R"({"t":"5","k":"stage","cpu":0,"ctx":"softirq","fn":"ip_rcv","pkt":1})"),
+             Catch::Contains("e.jsonl:2: key \"t\": expected an integer"));
+  CHECK_THAT(error_for(R"({"t":5,"k":"stage","cpu":7,"ctx":"softirq","fn":"ip_rcv","pkt":1})"),
+             Catch::Contains("key \"cpu\": expected an integer -1..1, found 7"));
+  CHECK_THAT(error_for(R"({"t":5,"k":"stage","cpu":0,"ctx":"softirq","fn":"ip_rcv","pkt":1,"sock":3})"),
+             Catch::Contains("key \"sock\": expected an integer 0..0, found 3"));
+  CHECK_THAT(error_for(R"({"t":5,"t":6,"k":"stage","cpu":0,"ctx":"softirq","fn":"ip_rcv","pkt":1})"),
+             Catch::Contains("key \"t\": given twice"));
+  CHECK_THAT(error_for(R"({"t":9,"end":5,"k":"span","cpu":0,"ctx":"softirq","fn":"net_rx_action"})"),
+             Catch::Contains("key \"end\": 5 is before the span's \"t\" 9"));
+  CHECK_THAT(error_for(R"({"t":5,"k":"drop","cpu":0,"ctx":"softirq","fn":"ip_rcv","pkt":1,"reason":"OOPS"})"),
+             Catch::Contains("key \"reason\": unknown value \"OOPS\""));
+  CHECK_THAT(error_for(R"({"t":5,"k":"stage","cpu":0,"ctx":"softirq","fn":"ip_rcv"})"),
+             Catch::Contains("missing key \"pkt\""));
+  CHECK_THAT(error_for("[1,2,3]"), Catch::Contains("e.jsonl:2: not a JSON object"));
+  // Deep nesting under a key an event does not have is skipped without recursion (no stack
+  // overflow); in the end object, which nlohmann reads, it is refused.
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  CHECK(error_for(R"({"t":5,"k":"stage","cpu":0,"ctx":"softirq","fn":"ip_rcv","pkt":1,"x":)" + deep + "}") ==
+        "(read)");
+  const std::string path = tmp.path + "/deep.jsonl";
+  std::ofstream(path) << header << "\n"
+                      << ok << "\n"
+                      << R"({"k":"end","t":1,"x":)" << deep << "}\n";
+  CHECK_THAT(reader_error(path),
+             Catch::Contains("deep.jsonl:3: the end object: nested deeper than 64 levels"));
+}
+
+TEST_CASE("headers that would make readers allocate without bound are refused", "[trace][errors]") {
+  test::TempDir tmp;
+  const std::string path = tmp.path + "/h.jsonl";
+  std::ofstream(path) << R"({"format":"rxpath-trace","version":2,"cpus":10000000})"
+                      << "\n";
+  CHECK_THAT(reader_error(path), Catch::Contains("h.jsonl:1: key \"cpus\": expected an integer 1..1024"));
+  CHECK_THAT(reader_error(tmp.path), Catch::Contains("is a directory"));
+}
+
+TEST_CASE("a truncated trace says where its last complete event is", "[trace]") {
+  test::TempDir dir;
+  auto text = test::read_file(write_sample(dir, 10));
+  const std::string cut = dir.path + "/cut.jsonl";
+  std::ofstream(cut) << text.substr(0, text.rfind("\n{") + 8); // the end object cut short
+  TraceReader r(cut);
+  Event e;
+  int n = 0;
+  while (r.next(e)) ++n;
+  CHECK(n == 10);
+  CHECK(r.truncated());
+  CHECK(r.last_event_line() == 11);
+}

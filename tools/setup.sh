@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libsimgrid-dev nlohmann-json3-dev catch2
-          libcli11-dev libboost-math-dev qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
+          libcli11-dev libsimdjson-dev libboost-math-dev qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
           tcpdump            # the pcap tests check the exported checksums with it
           clang libclang-rt-14-dev) # clang and libFuzzer: tools/fuzz.sh
 missing=()

@@ -12,6 +12,7 @@ struct BenchmarkOptions {
   QString trace;
   QSize size{1600, 1000}; // of the timeline (its height grows to fit every row)
   int redraws = 20;       // per zoom level, after one that is not counted
+  bool reference = true;  // time python3's json.loads of the same file, for the ratio
 };
 
 // Prints the figures on stdout; returns the process exit code (2 when the trace does not load).

@@ -3,6 +3,7 @@
 #include "Selection.hpp"
 #include "compare/CompareWindow.hpp"
 #include "data/TimeFormat.hpp"
+#include "models/EventSearch.hpp"
 #include "models/PacketModel.hpp"
 #include "sweep/SweepWindow.hpp"
 #include "timeline/TimelineWidget.hpp"
@@ -19,7 +20,9 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -46,6 +49,14 @@ MainWindow::MainWindow(QWidget* parent)
   build_actions();
   connect(job_, &TraceLoadJob::progress, progress_, &QProgressBar::setValue);
   connect(job_, &TraceLoadJob::finished, this, &MainWindow::on_loaded);
+  connect(job_, &TraceLoadJob::partial, this,
+          [this](const QString& path, std::shared_ptr<const TraceStore> store) {
+            // The timeline of what has been read so far; the lists and statistics wait for the whole trace.
+            if (!job_->running()) return; // finished already (the queued snapshot came late)
+            sel_->set_store(std::move(store));
+            info_->setText(
+                tr("Loading %1 … showing the first %2 events").arg(path).arg(sel_->store()->events.size()));
+          });
   connect(sel_, &Selection::markers_changed, this, &MainWindow::update_status);
   connect(sel_, &Selection::packet_changed, this, &MainWindow::on_packet_changed);
   resize(1500, 950);
@@ -93,6 +104,10 @@ void MainWindow::build_views() {
   events_ = new EventListView(sel_);
   stats_ = new StatsView(sel_);
   connect(timeline_, &TimelineWidget::range_changed, events_, &EventListView::set_visible_range);
+  connect(timeline_, &TimelineWidget::list_packet_events, this, [this](int64_t pkt) {
+    events_->filter_packet(pkt);
+    show_tab(Tab::Events);
+  });
   tabs_ = new QTabWidget;
   tabs_->addTab(waterfall_, tr("Packets (waterfall)"));
   tabs_->addTab(events_, tr("Events"));
@@ -121,7 +136,7 @@ void MainWindow::build_views() {
   auto* dock = new QDockWidget(tr("Current stage"), this);
   dock->setObjectName(QStringLiteral("details_dock"));
   dock->setWidget(details_);
-  dock->setMinimumWidth(330);
+  dock->setMinimumWidth(260); // the window fits 1024 px screens
   addDockWidget(Qt::RightDockWidgetArea, dock);
 
   info_ = new QLabel;
@@ -160,6 +175,7 @@ void MainWindow::build_actions() {
     if (!path.isEmpty()) compare_with(path);
   });
   file->addSeparator();
+  file->addAction(tr("&Close"), QKeySequence::Close, this, &QWidget::close);
   file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -173,6 +189,17 @@ void MainWindow::build_actions() {
   QAction* zin = add(tr("Zoom &in"), QKeySequence(Qt::Key_Plus), [this] { timeline_->zoom_in(); });
   QAction* zout = add(tr("Zoom &out"), QKeySequence(Qt::Key_Minus), [this] { timeline_->zoom_out(); });
   QAction* fpk = add(tr("Fit the &packet"), QKeySequence(Qt::Key_Z), [this] { timeline_->fit_packet(); });
+  // Perfetto's keys, wherever the focus is (a text field keeps its letters: it accepts the
+  // shortcut override for printable keys).
+  add(tr("Zoom in (W)"), QKeySequence(Qt::Key_W), [this] { timeline_->zoom_in(); });
+  add(tr("Zoom out (S)"), QKeySequence(Qt::Key_S), [this] { timeline_->zoom_out(); });
+  add(tr("Pan left (A)"), QKeySequence(Qt::Key_A), [this] { timeline_->pan_left(); });
+  add(tr("Pan right (D)"), QKeySequence(Qt::Key_D), [this] { timeline_->pan_right(); });
+  add(tr("&Go to time…"), QKeySequence(Qt::CTRL | Qt::Key_G), [this] { go_to_time(); });
+  QMenu* rows = view->addMenu(tr("Row &height"));
+  for (auto [name, px] :
+       {std::pair{tr("Compact"), 8}, {tr("Normal"), RowLayout::kSpanHeight}, {tr("Tall"), 24}})
+    rows->addAction(name, this, [this, px = px] { timeline_->set_span_height(px); });
   view->addSeparator();
   QAction* prev = add(tr("&Previous stage"), QKeySequence(Qt::Key_P), [this] { sel_->previous_stage(); });
   QAction* next = add(tr("&Next stage"), QKeySequence(Qt::Key_N), [this] { sel_->next_stage(); });
@@ -182,7 +209,7 @@ void MainWindow::build_actions() {
   });
   QMenu* tools = menuBar()->addMenu(tr("&Tools"));
   QAction* whatif = tools->addAction(tr("&What if…"), this, [this] { what_if(); });
-  whatif->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
+  whatif->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E)); // Ctrl+W closes, as everywhere
   for (QAction* a : {cmp, whatif}) {
     a->setEnabled(false);
     connect(this, &MainWindow::load_finished, a, [this, a] { a->setEnabled(sel_->store() != nullptr); });
@@ -190,18 +217,94 @@ void MainWindow::build_actions() {
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&Mouse and keys"), this, [this] {
-    QMessageBox::information(this, tr("Mouse and keys"),
-                             tr("Wheel, + / −: zoom around the pointer\n← →, drag: pan\n"
-                                "Shift+drag or right-drag: zoom to a range\nF: fit all   Z: fit the packet\n"
-                                "Click: select an event (and its packet)\nN / P: next / previous stage\n"
-                                "Ctrl+click / Ctrl+right-click: marker A / B   Esc: clear markers\n"
-                                "Waterfall: click follows a packet, double-click lists its events"));
+    QMessageBox::information(
+        this, tr("Mouse and keys"),
+        tr("Wheel, + / −, W / S: zoom\n← →, A / D, drag: pan\n"
+           "Ctrl+F: find (function, packet id, drop reason), F3 / Shift+F3: next / previous\n"
+           "Ctrl+G: go to time   Ctrl+W: close   Ctrl+E: what if\n"
+           "Shift+drag or right-drag: zoom to a range   Right-click: menu\nF: fit all   Z: fit the packet\n"
+           "Click: select an event (and its packet)\nN / P: next / previous stage\n"
+           "Ctrl+click / Ctrl+right-click: marker A / B   Esc: clear markers\n"
+           "Waterfall: click follows a packet, double-click lists its events"));
   });
 
   QToolBar* bar = addToolBar(tr("Main"));
   bar->setObjectName(QStringLiteral("main_toolbar"));
   bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
   for (QAction* a : {open, fit, zin, zout, fpk, prev, next, clear}) bar->addAction(a);
+
+  // Find: a packet id, a drop reason or part of a function name.
+  QToolBar* fbar = addToolBar(tr("Find"));
+  fbar->setObjectName(QStringLiteral("find_toolbar"));
+  find_ = new QLineEdit;
+  find_->setObjectName(QStringLiteral("find"));
+  find_->setPlaceholderText(tr("Find: function, packet id, drop reason (Ctrl+F)"));
+  find_->setClearButtonEnabled(true);
+  find_->setMinimumWidth(180);
+  find_->setMaximumWidth(320);
+  find_status_ = new QLabel;
+  fbar->addWidget(find_);
+  QAction* fprev = fbar->addAction(QStringLiteral("◀"), this, [this] { find(find_->text(), false); });
+  QAction* fnext = fbar->addAction(QStringLiteral("▶"), this, [this] { find(find_->text(), true); });
+  fprev->setShortcut(QKeySequence::FindPrevious);
+  fnext->setShortcut(QKeySequence::FindNext);
+  fprev->setToolTip(tr("Previous match (Shift+F3)"));
+  fnext->setToolTip(tr("Next match (F3, Enter)"));
+  fbar->addWidget(find_status_);
+  connect(find_, &QLineEdit::returnPressed, this, [this] { find(find_->text(), true); });
+  QAction* focus_find = view->addAction(tr("&Find…"));
+  focus_find->setShortcut(QKeySequence::Find);
+  connect(focus_find, &QAction::triggered, this, [this] {
+    find_->setFocus();
+    find_->selectAll();
+  });
+}
+
+bool MainWindow::find(const QString& text, bool forward) {
+  const TraceStore* s = sel_->store();
+  if (!s) return false;
+  const SearchQuery q = SearchQuery::parse(*s, text);
+  const auto hit = find_event(*s, q, sel_->event(), forward);
+  if (!hit) {
+    find_status_->setText(text.trimmed().isEmpty() ? QString()
+                                                   : tr("no match for \"%1\"").arg(text.trimmed()));
+    return false;
+  }
+  sel_->select_event(*hit);
+  const double t = static_cast<double>(s->events[*hit].t);
+  const auto& geo = timeline_->geometry_model();
+  if (t < geo.start() || t > geo.end()) timeline_->go_to(t);
+  // Which match this is: the matches before it, counted in the same order.
+  size_t before = 0, all = 0;
+  if (q.kind == SearchQuery::Kind::Packet) {
+    all = count_matches(*s, q);
+    const PacketRecord& p = s->packets[*s->packet_index(q.packet)];
+    before = static_cast<size_t>(std::find(s->stages_begin(p), s->stages_begin(p) + p.stage_count, *hit) -
+                                 s->stages_begin(p));
+  } else {
+    for (uint32_t i = 0; i < s->events.size(); ++i)
+      if (q.matches(s->events[i])) before += i < *hit, ++all;
+  }
+  find_status_->setText(tr("%1: %2 of %3").arg(q.describe).arg(before + 1).arg(all));
+  return true;
+}
+
+QString MainWindow::find_status() const {
+  return find_status_->text();
+}
+
+void MainWindow::go_to_time() {
+  if (!sel_->store()) return;
+  bool ok = false;
+  const QString text = QInputDialog::getText(this, tr("Go to time"),
+                                             tr("Time since the start (e.g. 12.5 ms, 300 us, 1500 ns):"),
+                                             QLineEdit::Normal, QString(), &ok);
+  if (!ok) return;
+  if (auto t = parse_time_ns(text))
+    timeline_->go_to(*t);
+  else
+    QMessageBox::warning(this, tr("Go to time"),
+                         tr("\"%1\" is not a time (a number with ns, us, ms or s).").arg(text));
 }
 
 QWidget* MainWindow::open_sweep(const QString& path) {
@@ -331,6 +434,7 @@ void MainWindow::on_loaded(const QString& path, const LoadResult& r) {
   const int top = std::clamp(lanes, total * 2 / 5, total * 2 / 3);
   split_->setSizes({top, total - top});
   update_status();
+  timeline_->setFocus(); // arrow keys pan at once, no click first
   emit load_finished(true);
 }
 
@@ -375,6 +479,25 @@ void MainWindow::update_status() {
   if (a) m << tr("A %1").arg(format_ns(*a));
   if (b) m << tr("B %1").arg(format_ns(*b));
   if (a && b) m << tr("Δ %1").arg(format_ns(std::abs(*b - *a)));
+  // The selected range's summary: each CPU context's busy share, packets and drops in it.
+  if (a && b && s && *a != *b) {
+    const auto t0 = static_cast<int64_t>(std::min(*a, *b)), t1 = static_cast<int64_t>(std::max(*a, *b));
+    QStringList busy;
+    for (size_t r = 0; r < s->rows.size(); ++r) {
+      const Row& row = s->rows[r];
+      if (row.kind == RowKind::Nic || row.kind == RowKind::Socket) continue;
+      const double share = static_cast<double>(s->busy_between(r, t0, t1)) / static_cast<double>(t1 - t0);
+      if (share > 0)
+        busy << tr("CPU%1 %2 %3%")
+                    .arg(row.cpu)
+                    .arg(QString::fromStdString(row.name))
+                    .arg(100 * share, 0, 'f', 1);
+    }
+    m << tr("%1 · %2 packets, %3 drops")
+             .arg(busy.isEmpty() ? tr("CPUs idle") : busy.join(QStringLiteral(", ")))
+             .arg(s->packets_arrived_between(t0, t1))
+             .arg(s->drops_between(t0, t1));
+  }
   markers_->setText(m.join(QStringLiteral("   ")));
 }
 

@@ -7,6 +7,7 @@
 #include <QMainWindow>
 
 class QLabel;
+class QLineEdit;
 class QMenu;
 class QProgressBar;
 class QPushButton;
@@ -56,6 +57,10 @@ public:
   PacketModel* packet_model() const { return packets_; }
   QTableView* waterfall() const { return waterfall_; }
   void show_tab(Tab t);
+  // Find (Ctrl+F): selects the next (or previous) event matching `text` (a packet id, a drop
+  // reason or part of a function name); false when none does. The status says which of how many.
+  bool find(const QString& text, bool forward = true);
+  QString find_status() const;
 
 signals:
   // After every load attempt, successful or not.
@@ -75,6 +80,7 @@ private:
   void fill_recent_menu();
   void update_status();
   void on_packet_changed();
+  void go_to_time();
 
   Selection* sel_;
   TraceLoadJob* job_;
@@ -92,6 +98,8 @@ private:
   QProgressBar* progress_ = nullptr;
   QPushButton* cancel_ = nullptr;
   QMenu* recent_ = nullptr;
+  QLineEdit* find_ = nullptr;
+  QLabel* find_status_ = nullptr;
   QString last_error_, last_error_title_;
 };
 

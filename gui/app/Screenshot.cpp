@@ -69,6 +69,12 @@ int take_screenshot(const ScreenshotOptions& opt) {
       std::fprintf(stderr, "rxpath-view: the trace has no packet %d\n", opt.packet);
       return 2;
     }
+    const uint32_t stages = w.selection()->store()->packets[*p].stage_count;
+    if (opt.stage < 0 || static_cast<uint32_t>(opt.stage) >= stages) {
+      std::fprintf(stderr, "rxpath-view: --stage %d: packet %d has stages 0 to %u\n", opt.stage, opt.packet,
+                   stages - 1);
+      return 2;
+    }
     w.selection()->select_packet(static_cast<int>(*p), opt.stage);
     if (opt.zoom_packet) w.timeline()->fit_packet();
   }

@@ -15,10 +15,11 @@ TraceLoadJob::~TraceLoadJob() {
   }
 }
 
-LoadResult TraceLoadJob::load_now(const QString& path, const std::function<bool(double)>& progress) {
+LoadResult TraceLoadJob::load_now(const QString& path, const std::function<bool(double)>& progress,
+                                  const TraceLoader::Partial& partial) {
   LoadResult r;
   try {
-    r.store = TraceLoader::load(path.toStdString(), progress);
+    r.store = TraceLoader::load(path.toStdString(), progress, partial);
   } catch (const LoadCancelled&) {
     r.error = QObject::tr("Loading %1 was cancelled.").arg(path);
     r.error_title = QObject::tr("Cancelled");
@@ -47,10 +48,16 @@ void TraceLoadJob::start(const QString& path) {
   cancel_ = false;
   thread_ = QThread::create([this, path] {
     int last = -1;
-    LoadResult r = load_now(path, [this, &last](double f) {
-      if (int pm = static_cast<int>(f * 1000); pm != last) last = pm, emit progress(pm);
-      return !cancel_.load();
-    });
+    LoadResult r = load_now(
+        path,
+        [this, &last](double f) {
+          if (int pm = static_cast<int>(f * 1000); pm != last) last = pm, emit progress(pm);
+          return !cancel_.load();
+        },
+        [this, path](std::shared_ptr<const TraceStore> store) {
+          QMetaObject::invokeMethod(
+              this, [this, path, store] { emit partial(path, store); }, Qt::QueuedConnection);
+        });
     // Deliver on the GUI thread, where this object lives.
     QMetaObject::invokeMethod(
         this,

@@ -1,6 +1,7 @@
 // Loads a trace in a worker thread and reports progress and the result on the GUI thread.
 #pragma once
 
+#include "data/TraceLoader.hpp"
 #include "data/TraceStore.hpp"
 
 #include <QObject>
@@ -26,7 +27,8 @@ public:
   ~TraceLoadJob() override;
 
   // Synchronous load (the screenshot command and tests use it); never throws.
-  static LoadResult load_now(const QString& path, const std::function<bool(double)>& progress = {});
+  static LoadResult load_now(const QString& path, const std::function<bool(double)>& progress = {},
+                             const TraceLoader::Partial& partial = {});
 
   void start(const QString& path);
   void cancel() { cancel_ = true; }
@@ -34,6 +36,8 @@ public:
 
 signals:
   void progress(int permille);
+  // What has been read so far, while loading (TraceStore::partial); `finished` follows.
+  void partial(const QString& path, std::shared_ptr<const rxpath::view::TraceStore> store);
   void finished(const QString& path, const rxpath::view::LoadResult& result);
 
 private:

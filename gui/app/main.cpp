@@ -9,12 +9,33 @@
 #include <QCommandLineParser>
 
 #include <cstdio>
+#include <memory>
+#include <string_view>
+
+namespace {
+
+// --help and --version need no display: answered by a QCoreApplication before the QApplication,
+// which aborts when there is no display to connect to.
+bool asks_for_help(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version") return true;
+  }
+  return false;
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
-  QApplication app(argc, argv);
-  QApplication::setOrganizationName(QStringLiteral("rxpath"));
-  QApplication::setApplicationName(QStringLiteral("rxpath-view"));
-  QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+  std::unique_ptr<QCoreApplication> app_owner;
+  if (asks_for_help(argc, argv))
+    app_owner = std::make_unique<QCoreApplication>(argc, argv);
+  else
+    app_owner = std::make_unique<QApplication>(argc, argv);
+  QCoreApplication& app = *app_owner;
+  QCoreApplication::setOrganizationName(QStringLiteral("rxpath"));
+  QCoreApplication::setApplicationName(QStringLiteral("rxpath-view"));
+  QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
   qRegisterMetaType<rxpath::view::LoadResult>("rxpath::view::LoadResult");
 
   QCommandLineParser cli;
@@ -51,6 +72,11 @@ int main(int argc, char** argv) {
   cli.addOptions({shot, packet, stage, tab, size, whole, bench, compare, whatif, tick});
   cli.process(app);
   const QStringList args = cli.positionalArguments();
+  if (const QString t = cli.value(tab);
+      t != QLatin1String("packets") && t != QLatin1String("events") && t != QLatin1String("stats")) {
+    std::fprintf(stderr, "rxpath-view: --tab %s: expected packets, events or stats\n", qPrintable(t));
+    return 2;
+  }
 
   if (cli.isSet(bench)) {
     if (args.size() != 1) {

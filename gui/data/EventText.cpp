@@ -16,7 +16,8 @@ QString function_name(const TraceStore& s, const StoredEvent& e) {
   return n;
 }
 
-QString state_fields(const StoredEvent& e) {
+QString state_fields(const TraceStore& s, const StoredEvent& ev) {
+  const EventFields e = s.fields(ev);
   QStringList out;
   auto add = [&](const char* name, int64_t v) {
     if (v >= 0) out << QStringLiteral("%1=%2").arg(QLatin1String(name)).arg(v);
@@ -34,7 +35,7 @@ QString state_fields(const StoredEvent& e) {
   add("sock", e.sock);
   add("thread", e.thread);
   add("frag", e.frag);
-  if (e.trunc) out << QStringLiteral("MSG_TRUNC");
+  if (ev.trunc) out << QStringLiteral("MSG_TRUNC");
   return out.join(QLatin1Char(' '));
 }
 
@@ -45,14 +46,16 @@ QString event_tooltip(const TraceStore& s, uint32_t i) {
   html += QStringLiteral("t = %1").arg(format_ns(static_cast<double>(e.t)));
   if (e.is_span())
     html += QStringLiteral(" … %1 (%2)")
-                .arg(format_ns(static_cast<double>(e.end)), format_ns(static_cast<double>(e.end - e.t)));
+                .arg(format_ns(static_cast<double>(s.span_end(e))),
+                     format_ns(static_cast<double>(s.span_end(e) - e.t)));
   html += QStringLiteral("<br>%1, CPU %2").arg(qstr(trace::to_string(e.ctx))).arg(e.cpu);
   if (e.pkt >= 0) html += QStringLiteral("<br>packet %1").arg(e.pkt);
   if (e.kind == trace::Kind::Drop)
     html += QStringLiteral("<br><span style='color:#c02020'><b>dropped: %1</b></span>")
                 .arg(qstr(trace::to_string(e.reason)));
-  if (e.latency >= 0) html += QStringLiteral("<br>latency %1").arg(format_ns(static_cast<double>(e.latency)));
-  if (QString st = state_fields(e); !st.isEmpty()) html += QStringLiteral("<br>%1").arg(st);
+  if (const int64_t latency = s.value(e, Field::Latency); latency >= 0)
+    html += QStringLiteral("<br>latency %1").arg(format_ns(static_cast<double>(latency)));
+  if (QString st = state_fields(s, e); !st.isEmpty()) html += QStringLiteral("<br>%1").arg(st);
   const auto& fi = s.function(e.fn);
   if (!fi.file.empty()) html += QStringLiteral("<br><tt>%1</tt>").arg(QString::fromStdString(fi.file));
   return html;

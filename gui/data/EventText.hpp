@@ -12,7 +12,7 @@ QString qstr(std::string_view s);
 // hook: "nf_hook_slow (LOCAL_IN)".
 QString function_name(const TraceStore& s, const StoredEvent& e);
 // "ring=3 rmem=1216/212992 qlen=1 …": the state fields the event carries.
-QString state_fields(const StoredEvent& e);
+QString state_fields(const TraceStore& s, const StoredEvent& e);
 // Several lines (HTML) for a tooltip.
 QString event_tooltip(const TraceStore& s, uint32_t i);
 

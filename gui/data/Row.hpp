@@ -1,6 +1,7 @@
 // One horizontal row of the timeline and the events that belong to it, sorted by time.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -17,9 +18,16 @@ inline constexpr int kSpanDepths = 3;
 struct SpanList {
   std::vector<uint32_t> events; // event indices, sorted by begin
   std::vector<int64_t> max_end; // running maximum of the ends: monotonic, so searchable
+  std::vector<int64_t> covered; // time covered by the union of spans 0..k: a column's busy time
+                                // is a difference of two look-ups, however many spans it holds
 
   // First position whose span may still be running at t.
   size_t first_ending_after(int64_t t) const;
+  // Time covered by the spans that begin before t (k of them), up to t.
+  int64_t covered_before(int64_t t, size_t k) const {
+    if (k == 0) return 0;
+    return covered[k - 1] - std::max<int64_t>(0, max_end[k - 1] - t);
+  }
 };
 
 struct Row {

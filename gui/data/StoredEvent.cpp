@@ -1,45 +1,34 @@
 #include "StoredEvent.hpp"
 
-#include <algorithm>
-#include <limits>
-
 namespace rxpath::view {
-namespace {
 
-// Unset (-1) stays -1; values outside the narrow type saturate rather than wrap.
-template <typename T>
-T narrow(int64_t v) {
-  if (v == tr::kUnset) return T(-1);
-  return static_cast<T>(std::clamp<int64_t>(v, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
-}
-
-} // namespace
-
-StoredEvent StoredEvent::from(const tr::Event& e, int64_t line) {
+StoredEvent StoredEvent::from(const tr::Event& e, int64_t line, std::vector<int32_t>& extras) {
   StoredEvent s;
   s.t = e.t;
-  s.end = e.end;
-  s.latency = e.latency;
-  s.pkt = narrow<int32_t>(e.pkt);
-  s.ring = narrow<int32_t>(e.ring);
-  s.backlog = narrow<int32_t>(e.backlog);
-  s.rmem = narrow<int32_t>(e.rmem);
-  s.rcvbuf = narrow<int32_t>(e.rcvbuf);
-  s.qlen = narrow<int32_t>(e.qlen);
-  s.budget = narrow<int32_t>(e.budget);
-  s.work = narrow<int32_t>(e.work);
-  s.bytes = narrow<int32_t>(e.bytes);
-  s.line = narrow<int32_t>(line);
-  s.cpu = narrow<int16_t>(e.cpu);
-  s.sock = narrow<int16_t>(e.sock);
-  s.thread = narrow<int16_t>(e.thread);
-  s.frag = narrow<int16_t>(e.frag);
+  s.pkt = static_cast<int32_t>(e.pkt); // the reader bounds pkt to int32
+  s.line = static_cast<int32_t>(line);
+  s.cpu = static_cast<int16_t>(e.cpu);
   s.fn = e.fn;
   s.kind = e.kind;
   s.ctx = e.ctx;
   s.reason = e.reason;
   s.hook = e.hook;
   s.trunc = e.trunc;
+  s.extra = static_cast<uint32_t>(extras.size());
+  // The reader bounds every one of these to int32 except the latency.
+  const int64_t values[] = {e.sock,   e.thread, e.frag,   e.flow, e.ring,  e.backlog, e.rmem,
+                            e.rcvbuf, e.qlen,   e.budget, e.work, e.bytes, e.latency, e.end};
+  for (unsigned f = 0; f < static_cast<unsigned>(Field::Count_); ++f) {
+    const int64_t v = values[f];
+    if (v == tr::kUnset) continue;
+    s.fields |= static_cast<uint16_t>(1u << f);
+    if (f == static_cast<unsigned>(Field::Latency) || f == static_cast<unsigned>(Field::End)) {
+      extras.push_back(static_cast<int32_t>(static_cast<uint32_t>(v & 0xffffffff)));
+      extras.push_back(static_cast<int32_t>(v >> 32));
+    } else {
+      extras.push_back(static_cast<int32_t>(v));
+    }
+  }
   return s;
 }
 

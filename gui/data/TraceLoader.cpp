@@ -2,9 +2,18 @@
 
 #include "model/trace/TraceReader.hpp"
 
+#include <fcntl.h>
+#include <malloc.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <filesystem>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <future>
 #include <map>
+#include <thread>
 #include <tuple>
 
 namespace rxpath::view {
@@ -33,29 +42,145 @@ int span_depth(trace::Fn f) {
   }
 }
 
-// Sorts by time, keeping line order for ties, through 16-byte keys and an in-place permutation:
-// a stable sort of the 80-byte events themselves took a sixth of the load and a buffer of half
-// of them. The lines are nearly in order already, so most traces take the first return.
-void sort_by_time(std::vector<StoredEvent>& ev) {
-  if (std::is_sorted(ev.begin(), ev.end(),
-                     [](const StoredEvent& a, const StoredEvent& b) { return a.t < b.t; }))
-    return;
-  std::vector<std::pair<int64_t, uint32_t>> key(ev.size());
-  for (uint32_t i = 0; i < ev.size(); ++i) key[i] = {ev[i].t, i};
-  std::sort(key.begin(), key.end());
-  // Position k receives event key[k].second; follow each cycle once, marking done positions.
-  for (uint32_t k = 0; k < key.size(); ++k) {
-    if (key[k].second == k) continue;
-    const StoredEvent first = ev[k];
-    uint32_t j = k;
-    for (uint32_t from = key[j].second; from != k; from = key[j].second) {
-      ev[j] = ev[from];
-      key[j].second = j;
-      j = from;
+// Blocks of whole lines are parsed in parallel. 2 MiB holds ~20 k events: large enough that a
+// block's fixed costs vanish, small enough that the blocks in flight stay a few MiB of memory.
+constexpr size_t kBlockBytes = 2u << 20;
+
+struct Block {
+  std::vector<char> text; // whole lines, then EventParser::kParsePadding readable bytes
+  size_t len = 0;
+  int64_t offset = 0;  // in the file
+  bool at_eof = false; // the block ends the file, so its last line may lack its '\n'
+  // What the worker found. Lines are counted from 1 within the block.
+  std::vector<StoredEvent> events;
+  std::vector<int32_t> extras;
+  int64_t lines = 0;
+  int64_t end_line = -1; // the end object's line, its text in end_text
+  std::string end_text;
+  int64_t error_line = -1;
+  std::string error;
+  bool cut = false; // the last line was cut short
+};
+
+void parse_block(Block& b, const trace::TraceLimits& limits) {
+  trace::EventParser parser(limits);
+  b.events.reserve(b.len / 80);
+  b.extras.reserve(b.len / 40);
+  const char* p = b.text.data();
+  const char* const end = p + b.len;
+  trace::Event e;
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    const char* line_end = nl ? nl : end;
+    const std::string_view line(p, static_cast<size_t>(line_end - p));
+    ++b.lines;
+    trace::EventParser::Line kind;
+    try {
+      kind = parser.parse(line, e);
+    } catch (const trace::TraceError& err) {
+      if (!nl) { // only the file's last line can lack its '\n': a trace cut short
+        b.cut = true;
+        return;
+      }
+      b.error_line = b.lines;
+      b.error = err.what();
+      return;
     }
-    ev[j] = first;
-    key[j].second = j;
+    if (kind == trace::EventParser::Line::End) {
+      b.end_line = b.lines;
+      b.end_text = line;
+      return;
+    }
+    if (kind == trace::EventParser::Line::Event) b.events.push_back(StoredEvent::from(e, b.lines, b.extras));
+    p = line_end + 1;
   }
+}
+
+class BlockReader {
+public:
+  BlockReader(const std::string& path, int64_t offset) : path_(path), offset_(offset) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw trace::TraceError(path + ": cannot open the file");
+  }
+  ~BlockReader() { ::close(fd_); }
+  BlockReader(const BlockReader&) = delete;
+  BlockReader& operator=(const BlockReader&) = delete;
+
+  // The next block of whole lines in `b` (a block already merged, whose buffers are reused: freed
+  // blocks stayed in the workers' malloc arenas, ~5 bytes per event); false at the end of the file.
+  bool next(Block& blk) {
+    if (eof_) return false;
+    Block* b = &blk;
+    b->len = 0;
+    b->at_eof = false;
+    b->events.clear();
+    b->extras.clear();
+    b->lines = 0;
+    b->end_line = b->error_line = -1;
+    b->end_text.clear();
+    b->error.clear();
+    b->cut = false;
+    b->offset = offset_;
+    size_t want = kBlockBytes;
+    for (;;) {
+      if (b->text.size() < want + trace::EventParser::kParsePadding)
+        b->text.resize(want + trace::EventParser::kParsePadding);
+      while (b->len < want) {
+        const ssize_t n =
+            ::pread(fd_, b->text.data() + b->len, want - b->len, offset_ + static_cast<int64_t>(b->len));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw trace::TraceError(path_ + ": cannot read the file: " + std::strerror(errno));
+        if (n == 0) {
+          b->at_eof = eof_ = true;
+          break;
+        }
+        b->len += static_cast<size_t>(n);
+      }
+      if (b->at_eof) break;
+      // Cut after the last '\n'; its tail is read again as the start of the next block.
+      const char* data = b->text.data();
+      size_t cut = b->len;
+      while (cut > 0 && data[cut - 1] != '\n') --cut;
+      if (cut > 0) {
+        b->len = cut;
+        break;
+      }
+      if (want >= trace::kMaxLineBytes)
+        throw trace::TraceError(path_ + ": a line longer than 64 MiB at byte " + std::to_string(offset_) +
+                                " (expected one JSON object per line)");
+      want *= 2; // one line longer than a block
+    }
+    offset_ += static_cast<int64_t>(b->len);
+    std::memset(b->text.data() + b->len, ' ', trace::EventParser::kParsePadding);
+    return true;
+  }
+
+private:
+  std::string path_;
+  int fd_ = -1;
+  int64_t offset_ = 0;
+  bool eof_ = false;
+};
+
+// Sorts by time, ties in line order. In place (no index or key arrays, whose 16 bytes per event
+// would be a third of the memory budget); the lines are nearly in order already, so most traces
+// take the first return.
+void sort_by_time(std::vector<StoredEvent>& ev) {
+  auto before = [](const StoredEvent& a, const StoredEvent& b) {
+    return a.t < b.t || (a.t == b.t && a.line < b.line);
+  };
+  if (std::is_sorted(ev.begin(), ev.end(), before)) return;
+  // Two halves on two threads, then a merge (its buffer, half the events, is less than the rows
+  // built next, so it does not raise the peak).
+  const auto mid = ev.begin() + static_cast<std::ptrdiff_t>(ev.size() / 2);
+  if (std::thread::hardware_concurrency() < 2 || ev.size() < 100000) {
+    std::sort(ev.begin(), ev.end(), before);
+    return;
+  }
+  auto first = std::async(std::launch::async, [&] { std::sort(ev.begin(), mid, before); });
+  std::sort(mid, ev.end(), before);
+  first.get();
+  std::inplace_merge(ev.begin(), mid, ev.end(), before);
 }
 
 // Sort key of a row: NIC first, then each CPU's rows, then the sockets.
@@ -63,46 +188,142 @@ using RowKey = std::tuple<int, int, int, int>;
 
 } // namespace
 
-std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Progress& progress) {
-  trace::TraceReader reader(path);
+std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Progress& progress,
+                                              const Partial& partial) {
+  const auto started = std::chrono::steady_clock::now();
+  double next_snapshot_s = 0.25;
+  // Blocks' buffers (hundreds of KiB to MiB, some allocated by the workers) are mmapped, so
+  // freeing them returns them to the system: glibc's default raises its mmap threshold after the
+  // first such free, and the workers' arenas then kept a few bytes per event.
+  static const bool fixed_mmap_threshold = mallopt(M_MMAP_THRESHOLD, 256 * 1024) == 1;
+  (void)fixed_mmap_threshold;
   auto store = std::make_shared<TraceStore>();
   TraceStore& s = *store;
+  trace::TraceLimits limits;
+  int64_t events_offset = 0, size = 0;
+  {
+    trace::TraceReader reader(path); // checks the header
+    s.header = reader.header();
+    s.cpus = reader.cpus();
+    limits = reader.limits();
+    events_offset = reader.events_offset();
+    size = reader.bytes_total();
+  }
   s.path = path;
-  s.header = reader.header();
-  s.cpus = reader.cpus();
   read_header(s);
 
-  // Reading is most of the work: it is the first 85% of the bar, by the reader's byte position.
-  std::error_code ec;
-  const double size = static_cast<double>(std::filesystem::file_size(path, ec));
-  trace::Event e;
-  const int64_t header_bytes = reader.bytes_read();
-  while (reader.next(e)) {
-    s.events.push_back(StoredEvent::from(e, reader.line()));
-    // Once the mean line length is known, room for the whole file in one allocation rather than
-    // doubling, whose copies cost time (fresh pages are slow to fault in) and, at their peak,
-    // 1.5× the events. The first lines run a few % shorter than the mean: 10% spare.
-    if (s.events.size() == 4096 && size > 0) {
-      const double per_line = static_cast<double>(reader.bytes_read() - header_bytes) / 4096.0;
-      if (per_line > 0)
-        s.events.reserve(static_cast<size_t>(1.1 * (size - static_cast<double>(header_bytes)) / per_line) +
-                         4096);
+  // Reading is most of the work: it is the first 85% of the bar, by bytes parsed.
+  BlockReader blocks(path, events_offset);
+  const unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  std::deque<std::pair<std::unique_ptr<Block>, std::future<void>>> in_flight;
+  std::vector<std::unique_ptr<Block>> spare;
+  auto launch = [&] {
+    std::unique_ptr<Block> b;
+    if (spare.empty()) {
+      b = std::make_unique<Block>();
+    } else {
+      b = std::move(spare.back());
+      spare.pop_back();
     }
-    if (progress && (s.events.size() & 0x3fff) == 0) {
-      const double f = size > 0 ? std::min(1.0, static_cast<double>(reader.bytes_read()) / size) : 0.5;
-      if (!progress(0.85 * f)) throw LoadCancelled();
+    if (!blocks.next(*b)) return false;
+    Block* raw = b.get();
+    in_flight.emplace_back(std::move(b),
+                           std::async(std::launch::async, [raw, &limits] { parse_block(*raw, limits); }));
+    return true;
+  };
+  // Drains the workers before an exception leaves: they hold references to this frame.
+  struct Drain {
+    std::deque<std::pair<std::unique_ptr<Block>, std::future<void>>>& q;
+    ~Drain() {
+      for (auto& [b, f] : q)
+        if (f.valid()) f.wait();
     }
+  } drain{in_flight};
+  for (unsigned k = 0; k < 2 * workers && launch(); ++k) {
   }
-  s.truncated = reader.truncated();
-  s.last_line = reader.line();
-  if (reader.has_end()) s.end = reader.end();
+  int64_t line = 1; // the header's
+  s.last_line = 1;
+  bool ended = false;
+  while (!in_flight.empty()) {
+    auto [b, done] = std::move(in_flight.front());
+    in_flight.pop_front();
+    done.get();
+    if (!ended) launch();
+    if (b->error_line >= 0)
+      throw trace::TraceError(path + ":" + std::to_string(line + b->error_line) + ": " + b->error);
+    if (line + b->lines > INT32_MAX)
+      throw trace::TraceError(path + ": more than 2^31 lines (not a trace this viewer opens)");
+    // Room for the whole file in one allocation once the first block gives the mean line length.
+    if (s.events.empty() && !b->events.empty() && size > 0) {
+      const double per_event = static_cast<double>(b->len) / static_cast<double>(b->events.size());
+      const double events = 1.02 * static_cast<double>(size - events_offset) / per_event + 1024;
+      s.events.reserve(static_cast<size_t>(events));
+      s.extras.reserve(static_cast<size_t>(events * static_cast<double>(b->extras.size()) /
+                                           static_cast<double>(b->events.size())));
+    }
+    // An estimate that fell short grows by a quarter, not double: the copy is the peak.
+    if (s.events.size() + b->events.size() > s.events.capacity())
+      s.events.reserve((s.events.size() + b->events.size()) * 5 / 4);
+    if (s.extras.size() + b->extras.size() > s.extras.capacity())
+      s.extras.reserve((s.extras.size() + b->extras.size()) * 5 / 4);
+    const auto extra_base = static_cast<uint32_t>(s.extras.size());
+    for (StoredEvent& e : b->events) {
+      e.line += static_cast<int32_t>(line);
+      e.extra += extra_base;
+      s.last_line = e.line;
+    }
+    s.events.insert(s.events.end(), b->events.begin(), b->events.end());
+    s.extras.insert(s.extras.end(), b->extras.begin(), b->extras.end());
+    if (b->end_line >= 0) {
+      try {
+        s.end = trace::parse_bounded_json(b->end_text);
+      } catch (const trace::TraceError& err) {
+        throw trace::TraceError(path + ":" + std::to_string(line + b->end_line) +
+                                ": the end object: " + err.what());
+      }
+      ended = true;
+    }
+    if (b->cut) s.truncated = true;
+    line += b->lines;
+    const int64_t read = b->offset + static_cast<int64_t>(b->len);
+    spare.push_back(std::move(b));
+    if (ended) break;
+    if (const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        partial && elapsed >= next_snapshot_s && 2 * read < size) {
+      auto snap = std::make_shared<TraceStore>();
+      snap->path = s.path;
+      snap->header = s.header;
+      snap->cpus = s.cpus;
+      snap->functions = s.functions;
+      snap->sockets = s.sockets;
+      snap->receivers = s.receivers;
+      snap->events = s.events;
+      snap->extras = s.extras;
+      snap->last_line = s.last_line;
+      snap->partial = true;
+      finish(*snap, {});
+      partial(std::move(snap));
+      next_snapshot_s = 2 * std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    }
+    if (progress && size > 0 &&
+        !progress(0.85 * std::min(1.0, static_cast<double>(read) / static_cast<double>(size))))
+      throw LoadCancelled();
+  }
+  if (!ended) s.truncated = true;
+  spare.clear(); // before the rows are built: the peak
+  finish(s, progress);
+  return store;
+}
 
+void TraceLoader::finish(TraceStore& s, const Progress& progress) {
   if (progress && !progress(0.88)) throw LoadCancelled();
   sort_by_time(s.events);
   if (s.events.capacity() > s.events.size() + s.events.size() / 4) s.events.shrink_to_fit();
+  if (s.extras.capacity() > s.extras.size() + s.extras.size() / 4) s.extras.shrink_to_fit();
   if (!s.events.empty()) {
     s.t_min = std::min<int64_t>(0, s.events.front().t);
-    for (const auto& ev : s.events) s.t_max = std::max(s.t_max, ev.end_or_t());
+    for (const auto& ev : s.events) s.t_max = std::max(s.t_max, s.end_or_t(ev));
   }
   s.t_max = std::max(s.t_max, int_or(s.end, "t", 0));
   if (progress && !progress(0.93)) throw LoadCancelled();
@@ -110,7 +331,6 @@ std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Pro
   if (progress && !progress(0.97)) throw LoadCancelled();
   build_packets(s);
   if (progress) progress(1.0);
-  return store;
 }
 
 void TraceLoader::read_header(TraceStore& s) {
@@ -142,118 +362,165 @@ void TraceLoader::read_header(TraceStore& s) {
 }
 
 void TraceLoader::build_rows(TraceStore& s) {
-  std::map<RowKey, Row> rows;
-  auto cpu_row = [&](int cpu, RowKind kind, int index, std::string name) -> RowKey {
-    RowKey key{1, cpu, static_cast<int>(kind), index};
-    auto [it, fresh] = rows.try_emplace(key);
-    if (fresh) it->second = Row{kind, cpu, index, std::move(name), {}, {}, {}, {}};
-    return key;
-  };
-  auto socket_row = [&](int sock) -> RowKey {
-    RowKey key{2, 0, 0, sock};
-    auto [it, fresh] = rows.try_emplace(key);
+  // Rows are made as they are met, then put in display order (by RowKey) and the events'
+  // row indices renumbered: no per-event key array, and no map look-up for the common rows.
+  std::map<RowKey, uint32_t> ids;
+  std::vector<Row> made;
+  std::vector<RowKey> key_of_row;
+  auto row = [&](const RowKey& key, RowKind kind, int cpu, int index, std::string name) -> uint32_t {
+    auto [it, fresh] = ids.try_emplace(key, static_cast<uint32_t>(made.size()));
     if (fresh) {
-      std::string name = static_cast<size_t>(sock) < s.sockets.size() ? s.sockets[sock].name : "?";
-      it->second = Row{RowKind::Socket, -1, sock, "socket " + name, {}, {}, {}, {}};
+      if (made.size() > UINT16_MAX)
+        throw trace::TraceError(s.path +
+                                ": more than 65536 timeline rows (CPU contexts, threads and sockets)");
+      made.push_back(Row{kind, cpu, index, std::move(name), {}, {}, {}, {}});
+      key_of_row.push_back(key);
     }
-    return key;
+    return it->second;
   };
-  const RowKey nic{0, 0, 0, 0};
-  rows[nic] = Row{RowKind::Nic, -1, -1, "NIC", {}, {}, {}, {}};
+  auto cpu_row = [&](int cpu, RowKind kind, int index, std::string name) {
+    return row(RowKey{1, cpu, static_cast<int>(kind), index}, kind, cpu, index, std::move(name));
+  };
+  auto socket_row = [&](int sock) {
+    std::string name = static_cast<size_t>(sock) < s.sockets.size() ? s.sockets[sock].name : "?";
+    return row(RowKey{2, 0, 0, sock}, RowKind::Socket, -1, sock, "socket " + name);
+  };
+  const uint32_t nic = row(RowKey{0, 0, 0, 0}, RowKind::Nic, -1, -1, "NIC");
   auto receiver_row = [&](int r) {
     return cpu_row(s.receivers[r].cpu, RowKind::Thread, r, "thread " + s.receivers[r].name);
   };
+  // The interrupt and softirq rows of each CPU, by context, for the per-event look-up.
+  std::vector<std::array<uint32_t, 3>> ctx_rows(s.cpus);
   for (int c = 0; c < s.cpus; ++c) {
-    cpu_row(c, RowKind::Hardirq, -1, "hardirq");
-    cpu_row(c, RowKind::Softirq, -1, "softirq");
-    cpu_row(c, RowKind::Ksoftirqd, -1, "ksoftirqd");
+    ctx_rows[c][0] = cpu_row(c, RowKind::Hardirq, -1, "hardirq");
+    ctx_rows[c][1] = cpu_row(c, RowKind::Softirq, -1, "softirq");
+    ctx_rows[c][2] = cpu_row(c, RowKind::Ksoftirqd, -1, "ksoftirqd");
   }
-  for (size_t r = 0; r < s.receivers.size(); ++r) receiver_row(static_cast<int>(r));
-  for (size_t k = 0; k < s.sockets.size(); ++k) socket_row(static_cast<int>(k));
+  std::vector<uint32_t> thread_rows;
+  for (size_t r = 0; r < s.receivers.size(); ++r) thread_rows.push_back(receiver_row(static_cast<int>(r)));
+  std::vector<uint32_t> socket_rows;
+  for (size_t k = 0; k < s.sockets.size(); ++k) socket_rows.push_back(socket_row(static_cast<int>(k)));
+  auto sock_row = [&](int64_t sock) {
+    return static_cast<size_t>(sock) < socket_rows.size() ? socket_rows[sock]
+                                                          : socket_row(static_cast<int>(sock));
+  };
 
-  std::vector<RowKey> key_of(s.events.size());
+  s.row_of_event.resize(s.events.size());
   for (uint32_t i = 0; i < s.events.size(); ++i) {
     const StoredEvent& e = s.events[i];
-    RowKey key = nic;
+    const int64_t sock = s.value(e, Field::Sock);
+    uint32_t r = nic;
     switch (e.ctx) {
     case trace::Ctx::Nic:
       break;
     case trace::Ctx::Hardirq:
-      key = cpu_row(e.cpu, RowKind::Hardirq, -1, "hardirq");
-      break;
     case trace::Ctx::Softirq:
-      key = cpu_row(e.cpu, RowKind::Softirq, -1, "softirq");
+    case trace::Ctx::Ksoftirqd: {
+      const int k = static_cast<int>(e.ctx) - static_cast<int>(trace::Ctx::Hardirq);
+      if (e.cpu >= 0 && e.cpu < s.cpus)
+        r = ctx_rows[e.cpu][k];
+      else // the reader bounds cpu to the header's; -1 (the NIC's) in a CPU context still needs a row
+        r = cpu_row(e.cpu, static_cast<RowKind>(static_cast<int>(RowKind::Hardirq) + k), -1,
+                    k == 0   ? "hardirq"
+                    : k == 1 ? "softirq"
+                             : "ksoftirqd");
       break;
-    case trace::Ctx::Ksoftirqd:
-      key = cpu_row(e.cpu, RowKind::Ksoftirqd, -1, "ksoftirqd");
-      break;
+    }
     case trace::Ctx::Process: {
-      if (e.cpu < 0 && e.sock >= 0) { // socket setup (inet_create, inet_bind)
-        key = socket_row(e.sock);
+      if (e.cpu < 0 && sock >= 0) { // socket setup (inet_create, inet_bind)
+        r = sock_row(sock);
         break;
       }
       // Each receiver thread has its own row, even when several share a CPU. An event without a
       // `thread` (a trace written before spans carried it) goes to the first receiver on its CPU.
-      int thread = e.thread >= 0 && static_cast<size_t>(e.thread) < s.receivers.size() ? e.thread : -1;
-      for (size_t r = 0; thread < 0 && r < s.receivers.size(); ++r)
-        if (s.receivers[r].cpu == e.cpu) thread = static_cast<int>(r);
-      key = thread >= 0 ? receiver_row(thread) : cpu_row(e.cpu, RowKind::Process, -1, "process");
+      const int64_t t = s.value(e, Field::Thread);
+      int thread = t >= 0 && static_cast<size_t>(t) < s.receivers.size() ? static_cast<int>(t) : -1;
+      for (size_t k = 0; thread < 0 && k < s.receivers.size(); ++k)
+        if (s.receivers[k].cpu == e.cpu) thread = static_cast<int>(k);
+      r = thread >= 0 ? thread_rows[thread] : cpu_row(e.cpu, RowKind::Process, -1, "process");
       break;
     }
     }
-    key_of[i] = key;
-    Row& row = rows[key];
+    s.row_of_event[i] = static_cast<uint16_t>(r);
+    Row& rw = made[r];
     if (e.is_span())
-      row.spans[span_depth(e.fn)].events.push_back(i);
+      rw.spans[span_depth(e.fn)].events.push_back(i);
     else
-      row.points.push_back(i);
-    if (e.kind == trace::Kind::Drop) row.drops.push_back(i);
-    if (e.ring >= 0) s.ring_series.push_back(i);
-    if (e.backlog >= 0) s.backlog_series.push_back(i);
-    if (e.sock >= 0 && (e.rmem >= 0 || e.qlen >= 0 || e.kind == trace::Kind::Drop))
-      rows[socket_row(e.sock)].counter.push_back(i);
+      rw.points.push_back(i);
+    if (e.kind == trace::Kind::Drop) rw.drops.push_back(i);
+    if (e.has(Field::Ring)) s.ring_series.push_back(i);
+    if (e.has(Field::Backlog)) s.backlog_series.push_back(i);
+    if (sock >= 0 && (e.has(Field::Rmem) || e.has(Field::Qlen) || e.kind == trace::Kind::Drop))
+      made[sock_row(sock)].counter.push_back(i);
   }
-  rows[nic].counter = s.ring_series;
+  made[nic].counter = s.ring_series;
 
-  std::map<RowKey, uint32_t> index;
-  for (auto& [key, row] : rows) {
-    for (auto& list : row.spans) {
-      int64_t m = INT64_MIN;
+  std::vector<uint32_t> order(made.size());
+  for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return key_of_row[a] < key_of_row[b]; });
+  std::vector<uint32_t> position(made.size());
+  for (uint32_t k = 0; k < order.size(); ++k) position[order[k]] = k;
+  for (uint32_t k : order) {
+    Row& rw = made[k];
+    for (auto& list : rw.spans) {
+      int64_t m = INT64_MIN, covered = 0;
       list.max_end.reserve(list.events.size());
-      for (uint32_t i : list.events) list.max_end.push_back(m = std::max(m, s.events[i].end_or_t()));
+      list.covered.reserve(list.events.size());
+      for (uint32_t i : list.events) {
+        const StoredEvent& e = s.events[i];
+        const int64_t end = s.end_or_t(e);
+        covered += std::max<int64_t>(0, end - std::max(e.t, m));
+        list.max_end.push_back(m = std::max(m, end));
+        list.covered.push_back(covered);
+      }
     }
-    if (row.kind == RowKind::Socket) {
-      if (s.socket_series.size() <= static_cast<size_t>(row.index)) s.socket_series.resize(row.index + 1);
-      for (uint32_t i : row.counter)
-        if (s.events[i].rmem >= 0 || s.events[i].qlen >= 0) s.socket_series[row.index].push_back(i);
+    if (rw.kind == RowKind::Socket) {
+      if (s.socket_series.size() <= static_cast<size_t>(rw.index)) s.socket_series.resize(rw.index + 1);
+      for (uint32_t i : rw.counter)
+        if (s.events[i].has(Field::Rmem) || s.events[i].has(Field::Qlen))
+          s.socket_series[rw.index].push_back(i);
     }
-    index[key] = static_cast<uint32_t>(s.rows.size());
-    s.rows.push_back(std::move(row));
+    s.rows.push_back(std::move(rw));
   }
-  s.row_of_event.resize(s.events.size());
-  for (size_t i = 0; i < key_of.size(); ++i) s.row_of_event[i] = index[key_of[i]];
+  for (uint16_t& r : s.row_of_event) r = static_cast<uint16_t>(position[r]);
 }
 
 void TraceLoader::build_packets(TraceStore& s) {
-  std::vector<std::pair<int32_t, uint32_t>> by_pkt;
-  for (uint32_t i = 0; i < s.events.size(); ++i)
-    if (s.events[i].pkt >= 0) by_pkt.emplace_back(s.events[i].pkt, i);
-  std::stable_sort(by_pkt.begin(), by_pkt.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  s.packet_stages.reserve(by_pkt.size());
-  for (size_t k = 0; k < by_pkt.size();) {
+  // Packet ids count from 0 in arrival order, so a counting sort by id (stable: each packet's
+  // stages stay in time order) needs one count per id rather than a pair per event.
+  int64_t max_id = -1, with_pkt = 0;
+  for (const StoredEvent& e : s.events)
+    if (e.pkt >= 0) max_id = std::max<int64_t>(max_id, e.pkt), ++with_pkt;
+  if (max_id < 0) return;
+  if (max_id > 4 * with_pkt + 4096) { // ids far sparser than a simulator writes: sort pairs instead
+    std::vector<std::pair<int32_t, uint32_t>> by_pkt;
+    for (uint32_t i = 0; i < s.events.size(); ++i)
+      if (s.events[i].pkt >= 0) by_pkt.emplace_back(s.events[i].pkt, i);
+    std::stable_sort(by_pkt.begin(), by_pkt.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    s.packet_stages.reserve(by_pkt.size());
+    for (const auto& [id, i] : by_pkt) s.packet_stages.push_back(i);
+  } else {
+    std::vector<uint32_t> start(static_cast<size_t>(max_id) + 2, 0);
+    for (const StoredEvent& e : s.events)
+      if (e.pkt >= 0) ++start[static_cast<size_t>(e.pkt) + 1];
+    for (size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
+    s.packet_stages.resize(static_cast<size_t>(with_pkt));
+    for (uint32_t i = 0; i < s.events.size(); ++i)
+      if (s.events[i].pkt >= 0) s.packet_stages[start[static_cast<size_t>(s.events[i].pkt)]++] = i;
+  }
+  for (size_t k = 0; k < s.packet_stages.size();) {
     PacketRecord p;
-    p.id = by_pkt[k].first;
+    p.id = s.events[s.packet_stages[k]].pkt;
     p.first_stage = static_cast<uint32_t>(k);
-    for (; k < by_pkt.size() && by_pkt[k].first == p.id; ++k) {
-      uint32_t i = by_pkt[k].second;
-      s.packet_stages.push_back(i);
-      const StoredEvent& e = s.events[i];
+    for (; k < s.packet_stages.size() && s.events[s.packet_stages[k]].pkt == p.id; ++k) {
+      const StoredEvent& e = s.events[s.packet_stages[k]];
       if (p.stage_count++ == 0) p.arrival = e.t;
-      if (p.sock < 0 && e.sock >= 0) p.sock = e.sock;
+      if (p.sock < 0) p.sock = static_cast<int16_t>(s.value(e, Field::Sock));
       if (p.fate != Fate::InFlight) continue; // lost fragments after the fate do not change it
       p.finish = e.t;
-      if (e.kind == trace::Kind::Deliver) p.fate = Fate::Delivered, p.latency = e.latency;
+      if (e.kind == trace::Kind::Deliver) p.fate = Fate::Delivered, p.latency = s.value(e, Field::Latency);
       if (e.kind == trace::Kind::Drop) p.fate = Fate::Dropped, p.reason = e.reason;
     }
     if (p.latency < 0) p.latency = p.finish - p.arrival;

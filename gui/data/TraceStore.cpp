@@ -26,21 +26,48 @@ std::optional<size_t> TraceStore::packet_index(int64_t id) const {
   return static_cast<size_t>(it - packets.begin());
 }
 
+EventFields TraceStore::fields(const StoredEvent& e) const {
+  EventFields f;
+  f.sock = value(e, Field::Sock);
+  f.thread = value(e, Field::Thread);
+  f.frag = value(e, Field::Frag);
+  f.flow = value(e, Field::Flow);
+  f.ring = value(e, Field::Ring);
+  f.backlog = value(e, Field::Backlog);
+  f.rmem = value(e, Field::Rmem);
+  f.rcvbuf = value(e, Field::Rcvbuf);
+  f.qlen = value(e, Field::Qlen);
+  f.budget = value(e, Field::Budget);
+  f.work = value(e, Field::Work);
+  f.bytes = value(e, Field::Bytes);
+  f.latency = value(e, Field::Latency);
+  f.end = value(e, Field::End);
+  return f;
+}
+
 StateAt TraceStore::state_at(uint32_t i) const {
   StateAt st;
   const StoredEvent& e = events[i];
-  if (auto* r = latest(*this, ring_series, i)) st.ring = r->ring;
-  if (auto* b = latest(*this, backlog_series, i)) st.backlog = b->backlog;
-  int sock = e.sock;
+  const EventFields ef = fields(e);
+  if (auto* r = latest(*this, ring_series, i)) st.ring = value(*r, Field::Ring);
+  if (auto* b = latest(*this, backlog_series, i)) st.backlog = value(*b, Field::Backlog);
+  int64_t sock = ef.sock;
   if (sock < 0 && e.pkt >= 0)
     if (auto p = packet_index(e.pkt)) sock = packets[*p].sock;
+  // An event of no packet (a span, an IRQ): the socket its thread reads, or the only socket, so
+  // the panel shows the receive buffer as it stood then rather than "—".
+  if (const int64_t th = ef.thread; sock < 0 && th >= 0 && static_cast<size_t>(th) < receivers.size())
+    sock = receivers[static_cast<size_t>(th)].socket;
+  if (sock < 0 && sockets.size() == 1) sock = 0;
   if (sock >= 0 && static_cast<size_t>(sock) < socket_series.size()) {
     const auto& ser = socket_series[sock];
     auto it = std::upper_bound(ser.begin(), ser.end(), i);
     for (bool have_rmem = false, have_qlen = false; it != ser.begin() && !(have_rmem && have_qlen);) {
       const StoredEvent& s = events[*--it];
-      if (!have_rmem && s.rmem >= 0) st.rmem = s.rmem, st.rcvbuf = s.rcvbuf, have_rmem = true;
-      if (!have_qlen && s.qlen >= 0) st.qlen = s.qlen, have_qlen = true;
+      if (const int64_t rmem = value(s, Field::Rmem); !have_rmem && rmem >= 0)
+        st.rmem = rmem, st.rcvbuf = value(s, Field::Rcvbuf), have_rmem = true;
+      if (const int64_t qlen = value(s, Field::Qlen); !have_qlen && qlen >= 0)
+        st.qlen = qlen, have_qlen = true;
     }
     if (st.rcvbuf < 0 && static_cast<size_t>(sock) < sockets.size()) st.rcvbuf = sockets[sock].rcvbuf;
   }
@@ -50,19 +77,42 @@ StateAt TraceStore::state_at(uint32_t i) const {
     for (size_t k = nra.first_ending_after(e.t - 1); k < nra.events.size(); ++k) {
       const StoredEvent& s = events[nra.events[k]];
       if (s.t > e.t) break;
-      if (s.end >= e.t) {
-        st.budget = s.budget;
+      if (span_end(s) >= e.t) {
+        st.budget = value(s, Field::Budget);
         break;
       }
     }
   }
-  if (e.ring >= 0) st.ring = e.ring;
-  if (e.backlog >= 0) st.backlog = e.backlog;
-  if (e.rmem >= 0) st.rmem = e.rmem;
-  if (e.rcvbuf >= 0) st.rcvbuf = e.rcvbuf;
-  if (e.qlen >= 0) st.qlen = e.qlen;
-  if (e.budget >= 0) st.budget = e.budget;
+  if (ef.ring >= 0) st.ring = ef.ring;
+  if (ef.backlog >= 0) st.backlog = ef.backlog;
+  if (ef.rmem >= 0) st.rmem = ef.rmem;
+  if (ef.rcvbuf >= 0) st.rcvbuf = ef.rcvbuf;
+  if (ef.qlen >= 0) st.qlen = ef.qlen;
+  if (ef.budget >= 0) st.budget = ef.budget;
   return st;
+}
+
+int64_t TraceStore::busy_between(size_t r, int64_t t0, int64_t t1) const {
+  const SpanList& l = rows[r].spans[0];
+  auto begun_before = [&](int64_t t) {
+    return static_cast<size_t>(std::lower_bound(l.events.begin(), l.events.end(), t,
+                                                [&](uint32_t i, int64_t v) { return events[i].t < v; }) -
+                               l.events.begin());
+  };
+  return l.covered_before(t1, begun_before(t1)) - l.covered_before(t0, begun_before(t0));
+}
+
+size_t TraceStore::packets_arrived_between(int64_t t0, int64_t t1) const {
+  return static_cast<size_t>(std::count_if(packets.begin(), packets.end(), [&](const PacketRecord& p) {
+    return p.arrival >= t0 && p.arrival < t1;
+  }));
+}
+
+size_t TraceStore::drops_between(int64_t t0, int64_t t1) const {
+  size_t n = 0;
+  for (const Row& r : rows)
+    for (uint32_t i : r.drops) n += events[i].t >= t0 && events[i].t < t1;
+  return n;
 }
 
 std::vector<int64_t> TraceStore::latencies() const {
@@ -74,12 +124,13 @@ std::vector<int64_t> TraceStore::latencies() const {
 
 double TraceStore::bytes_per_event() const {
   if (events.empty()) return 0;
-  size_t bytes = events.capacity() * sizeof(StoredEvent) + row_of_event.capacity() * 4 +
-                 packets.capacity() * sizeof(PacketRecord) + packet_stages.capacity() * 4 +
-                 (ring_series.capacity() + backlog_series.capacity()) * 4;
+  size_t bytes = events.capacity() * sizeof(StoredEvent) + extras.capacity() * 4 +
+                 row_of_event.capacity() * 2 + packets.capacity() * sizeof(PacketRecord) +
+                 packet_stages.capacity() * 4 + (ring_series.capacity() + backlog_series.capacity()) * 4;
   for (const auto& r : rows) {
     bytes += (r.points.capacity() + r.counter.capacity()) * 4;
-    for (const auto& s : r.spans) bytes += s.events.capacity() * 4 + s.max_end.capacity() * 8;
+    for (const auto& s : r.spans)
+      bytes += s.events.capacity() * 4 + (s.max_end.capacity() + s.covered.capacity()) * 8;
   }
   for (const auto& s : socket_series) bytes += s.capacity() * 4;
   return static_cast<double>(bytes) / static_cast<double>(events.size());

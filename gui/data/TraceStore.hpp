@@ -38,14 +38,16 @@ public:
   nlohmann::json header;
   nlohmann::json end; // null when truncated
   bool truncated = false;
+  bool partial = false; // a snapshot taken while loading: more events are coming
   int64_t last_line = 0;
   int cpus = 0;
   std::vector<FunctionInfo> functions; // indexed by trace::Fn
   std::vector<SocketInfo> sockets;
   std::vector<ReceiverInfo> receivers;
   std::vector<StoredEvent> events;    // sorted by t
+  std::vector<int32_t> extras;        // the events' optional fields (StoredEvent::extra)
   std::vector<Row> rows;              // display order
-  std::vector<uint32_t> row_of_event; // row index of each event
+  std::vector<uint16_t> row_of_event; // row index of each event (the loader refuses > 65535 rows)
   std::vector<PacketRecord> packets;  // sorted by id
   std::vector<uint32_t> packet_stages;
   std::vector<uint32_t> ring_series;                // events with `ring`, sorted by t
@@ -54,6 +56,12 @@ public:
   int64_t t_min = 0, t_max = 0;
 
   const StoredEvent& event(uint32_t i) const { return events[i]; }
+  // An optional field of an event (-1 when it has none), and all of them.
+  int64_t value(const StoredEvent& e, Field f) const { return e.get(f, extras); }
+  EventFields fields(const StoredEvent& e) const;
+  // A span's end (-1 for other kinds), and the end or else t.
+  int64_t span_end(const StoredEvent& e) const { return e.get(Field::End, extras); }
+  int64_t end_or_t(const StoredEvent& e) const { return e.end_or_t(extras); }
   const FunctionInfo& function(trace::Fn f) const { return functions[static_cast<size_t>(f)]; }
   // Index into packets of the packet with this id.
   std::optional<size_t> packet_index(int64_t id) const;
@@ -62,6 +70,11 @@ public:
   StateAt state_at(uint32_t i) const;
   // Events with a latency (deliveries), for the statistics.
   std::vector<int64_t> latencies() const;
+  // Time in [t0, t1) covered by row r's outermost spans (the context's CPU time there).
+  int64_t busy_between(size_t r, int64_t t0, int64_t t1) const;
+  // Packets that arrived, and drops, in [t0, t1).
+  size_t packets_arrived_between(int64_t t0, int64_t t1) const;
+  size_t drops_between(int64_t t0, int64_t t1) const;
   // Bytes of memory per event (events, rows, packets), to check the compactness budget.
   double bytes_per_event() const;
 };

@@ -1,7 +1,7 @@
 // Which events the event list shows. Every criterion is optional; an event must match them all.
 #pragma once
 
-#include "data/StoredEvent.hpp"
+#include "data/TraceStore.hpp"
 
 #include <optional>
 
@@ -16,14 +16,14 @@ struct EventFilter {
   bool drops_only = false;
   std::optional<double> t_from, t_to; // events overlapping [t_from, t_to]
 
-  bool matches(const StoredEvent& e) const {
+  bool matches(const TraceStore& s, const StoredEvent& e) const {
     if (packet && e.pkt != *packet) return false;
     if (fn && e.fn != *fn) return false;
     if (cpu && e.cpu != *cpu) return false;
     if (ctx && e.ctx != *ctx) return false;
     if ((drops_only || reason) && e.kind != trace::Kind::Drop) return false;
     if (reason && e.reason != *reason) return false;
-    if (t_from && static_cast<double>(e.end_or_t()) < *t_from) return false;
+    if (t_from && static_cast<double>(s.end_or_t(e)) < *t_from) return false;
     if (t_to && static_cast<double>(e.t) > *t_to) return false;
     return true;
   }

@@ -28,7 +28,7 @@ void EventModel::refilter() {
     // Without a packet/time criterion most of the trace passes: reserve for that.
     if (!filter_.packet) rows_.reserve(store_->events.size());
     for (uint32_t i = 0; i < store_->events.size(); ++i)
-      if (filter_.matches(store_->events[i])) rows_.push_back(i);
+      if (filter_.matches(*store_, store_->events[i])) rows_.push_back(i);
     rows_.shrink_to_fit();
   }
   endResetModel();
@@ -68,7 +68,8 @@ QVariant EventModel::data(const QModelIndex& index, int role) const {
   if (role != Qt::DisplayRole) return {};
   switch (index.column()) {
   case Time:
-    if (e.is_span()) return QStringLiteral("%1 +%2").arg(format_precise(e.t), format_ns(double(e.end - e.t)));
+    if (e.is_span())
+      return QStringLiteral("%1 +%2").arg(format_precise(e.t), format_ns(double(store_->span_end(e) - e.t)));
     return format_precise(e.t);
   case Cpu:
     return e.cpu < 0 ? QStringLiteral("NIC") : QString::number(e.cpu);
@@ -83,7 +84,7 @@ QVariant EventModel::data(const QModelIndex& index, int role) const {
   case Reason:
     return e.kind == trace::Kind::Drop ? qstr(trace::to_string(e.reason)) : QString();
   case State:
-    return state_fields(e);
+    return state_fields(*store_, e);
   }
   return {};
 }

@@ -24,7 +24,7 @@ void PacketModel::set_store(std::shared_ptr<const TraceStore> store) {
     d.reserve(n);
     for (const auto& p : store_->packets) {
       const StoredEvent& last = store_->events[store_->stages_begin(p)[p.stage_count - 1]];
-      d.push_back(last.end_or_t() - p.arrival);
+      d.push_back(store_->end_or_t(last) - p.arrival);
     }
     auto k = d.begin() + static_cast<std::ptrdiff_t>((n - 1) * 99 / 100);
     std::nth_element(d.begin(), k, d.end());

@@ -61,9 +61,9 @@ private slots:
       size_t spans = 0;
       for (const auto& l : row.spans) {
         spans += l.events.size();
-        for (uint32_t i : l.events) QCOMPARE(int(store_->events[i].thread), row.index);
+        for (uint32_t i : l.events) QCOMPARE(int(store_->value(store_->events[i], Field::Thread)), row.index);
       }
-      for (uint32_t i : row.points) QCOMPARE(int(store_->events[i].thread), row.index);
+      for (uint32_t i : row.points) QCOMPARE(int(store_->value(store_->events[i], Field::Thread)), row.index);
       // Both threads worked: udp_recvmsg and app_work spans, and their datagrams' stages.
       QVERIFY2(spans > 40, qPrintable(QString::number(spans)));
       QVERIFY(row.points.size() > 40);
@@ -92,10 +92,10 @@ private slots:
       // Whatever is under the pointer in this row belongs to this row's thread.
       int hits = 0;
       for (int x = TimelineWidget::kLabelWidth; x < w.width(); x += 7) {
-        const int64_t e = w.event_at(QPoint(x, b.top + 2 + RowLayout::kSpanHeight / 2));
+        const int64_t e = w.event_at(QPoint(x, b.top + 2 + w.span_height() / 2));
         if (e < 0) continue;
         ++hits;
-        QCOMPARE(int(store_->events[e].thread), store_->rows[r].index);
+        QCOMPARE(int(store_->value(store_->events[e], Field::Thread)), store_->rows[r].index);
         QVERIFY(store_->events[e].is_span());
       }
       QVERIFY(hits > 10);

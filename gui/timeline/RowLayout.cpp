@@ -1,8 +1,11 @@
 #include "RowLayout.hpp"
 
+#include <algorithm>
+
 namespace rxpath::view {
 
-void RowLayout::build(const TraceStore& store) {
+void RowLayout::build(const TraceStore& store, int span_height) {
+  span_height_ = std::clamp(span_height, kMinSpanHeight, kMaxSpanHeight);
   bands_.clear();
   band_of_row_.assign(store.rows.size(), 0);
   int y = kAxisHeight;
@@ -20,7 +23,7 @@ void RowLayout::build(const TraceStore& store) {
       bands_.push_back({-1, y, kHeadingHeight, QStringLiteral("CPU %1").arg(cpu)});
       y += kHeadingHeight;
     }
-    const int h = counter ? kCounterRowHeight : kCpuRowHeight;
+    const int h = counter ? kCounterRowHeight : cpu_row_height();
     QString label = QString::fromStdString(row.name);
     if (row.kind == RowKind::Nic) label = QStringLiteral("NIC ring");
     band_of_row_[r] = static_cast<int>(bands_.size());

@@ -14,10 +14,10 @@ class RowLayout {
 public:
   static constexpr int kAxisHeight = 26;
   static constexpr int kHeadingHeight = 18;
-  static constexpr int kCpuRowHeight = 30;
   static constexpr int kCounterRowHeight = 46;
-  static constexpr int kSpanHeight = 6; // one nesting depth of spans
-  static constexpr int kTickBand = 10;  // stage ticks under the spans
+  static constexpr int kSpanHeight = 14; // one nesting depth of spans, by default (room for a label)
+  static constexpr int kMinSpanHeight = 6, kMaxSpanHeight = 40;
+  static constexpr int kTickBand = 10; // stage ticks under the spans
 
   struct Band {
     int row = -1; // index into TraceStore::rows, -1 for a heading
@@ -25,7 +25,10 @@ public:
     QString label;
   };
 
-  void build(const TraceStore& store);
+  // span_height: of one nesting depth (the View menu's row height), clamped to the limits above.
+  void build(const TraceStore& store, int span_height = kSpanHeight);
+  int span_height() const { return span_height_; }
+  int cpu_row_height() const { return 2 + kSpanDepths * span_height_ + kTickBand + 2; }
   const std::vector<Band>& bands() const { return bands_; }
   int height() const { return height_; }
   // The band of row r (rows are laid out once each).
@@ -39,6 +42,7 @@ private:
   std::vector<Band> bands_;
   std::vector<int> band_of_row_;
   int height_ = kAxisHeight;
+  int span_height_ = kSpanHeight;
 };
 
 } // namespace rxpath::view

@@ -56,37 +56,115 @@ void TimelinePainter::paint_rows(const std::vector<RowScale>& scales, int width)
     else if (row.kind == RowKind::Socket)
       paint_socket(row, b, scales[b.row]);
     else {
-      for (int d = 0; d < kSpanDepths; ++d)
-        paint_spans(row.spans[d], b.top + 2 + d * RowLayout::kSpanHeight, RowLayout::kSpanHeight);
+      const int sh = layout_.span_height();
+      for (int d = 0; d < kSpanDepths; ++d) paint_spans(row.spans[d], b.top + 2 + d * sh, sh);
       const int ty = b.top + b.height - RowLayout::kTickBand - 1;
       paint_points(row.points, ty, RowLayout::kTickBand, false);
-      paint_points(row.drops, ty - 4, RowLayout::kTickBand + 4, true);
+      paint_drops(row.drops, ty, RowLayout::kTickBand);
     }
   }
   p_.setClipping(false);
 }
 
 void TimelinePainter::paint_spans(const SpanList& list, int y, int h) {
-  const double t1 = geo_.end();
-  size_t k = list.first_ending_after(static_cast<int64_t>(std::floor(geo_.start())));
-  while (k < list.events.size()) {
-    const StoredEvent& e = s_.events[list.events[k]];
-    if (static_cast<double>(e.t) > t1) break;
-    const double xa = std::max(x_of(static_cast<double>(e.t)), static_cast<double>(x0_) - 1);
-    const double xb = x_of(static_cast<double>(e.end_or_t()));
+  const int w = static_cast<int>(geo_.width());
+  if (list.events.empty() || w <= 0) return;
+  auto time_at = [&](int col) { return static_cast<int64_t>(std::floor(geo_.map_x_to_time(col))); };
+  // Spans beginning before t: a gallop from the previous column's answer.
+  auto begun_before = [&](size_t from, int64_t t) {
+    auto before = [&](uint32_t i, int64_t v) { return s_.events[i].t < v; };
+    size_t lo = from, step = 1;
+    while (lo + step < list.events.size() && before(list.events[lo + step], t)) lo += step, step *= 2;
+    const size_t hi = std::min(list.events.size(), lo + step + 1);
+    return static_cast<size_t>(std::lower_bound(list.events.begin() + static_cast<std::ptrdiff_t>(lo),
+                                                list.events.begin() + static_cast<std::ptrdiff_t>(hi), t,
+                                                before) -
+                               list.events.begin());
+  };
+  QFontMetricsF fm(p_.font());
+  auto paint_wide = [&](const StoredEvent& e, double xa, double xb) {
     const QColor c = span_color(e.fn);
-    if (xb - xa >= 2) {
-      QRectF r(xa, y, xb - xa, h - 1);
-      p_.fillRect(r, c);
-      p_.setPen(c.darker(140));
-      p_.drawRect(r.adjusted(0, 0, -0.5, -0.5));
-      ++k;
-      continue;
+    const QRectF r(x0_ + std::max(xa, -1.0), y, std::min(xb, w + 1.0) - std::max(xa, -1.0), h - 1);
+    p_.fillRect(r, c);
+    p_.setPen(c.darker(140));
+    p_.drawRect(r.adjusted(0, 0, -0.5, -0.5));
+    // The function's name inside a span wide enough for it (KernelShark, Perfetto).
+    if (h >= 10 && r.width() > 40) {
+      const QString name =
+          fm.elidedText(QString::fromStdString(s_.function(e.fn).name), Qt::ElideRight, r.width() - 6);
+      if (name.size() > 3) {
+        p_.setPen(c.lightness() > 140 ? QColor(0x20, 0x20, 0x20) : Qt::white);
+        p_.drawText(r.adjusted(3, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft, name);
+      }
     }
-    // Narrower than two pixels: one column for everything ending inside it.
-    const double px = std::floor(xa);
-    p_.fillRect(QRectF(px, y, 1.5, h - 1), c.darker(115));
-    k = std::max(k + 1, list.first_ending_after(static_cast<int64_t>(geo_.map_x_to_time(px + 1 - x0_))));
+  };
+  auto width_px = [&](const StoredEvent& e, double& xa, double& xb) {
+    xa = geo_.map_time_to_x(static_cast<double>(e.t));
+    xb = geo_.map_time_to_x(static_cast<double>(s_.end_or_t(e)));
+    return xb - xa;
+  };
+  // Each pixel column is filled to the share of its time the row's spans cover (the union of the
+  // spans, from SpanList::covered): painting every span that touched a column solid made a softirq
+  // row that was 47% busy look 100% busy when zoomed out. Spans two pixels wide or more are drawn
+  // as boxes on top, labelled when there is room.
+  int64_t t0 = time_at(0);
+  size_t k0 = begun_before(0, t0);
+  int64_t c0 = list.covered_before(t0, k0);
+  int run_start = 0;
+  double run_h = 0;
+  trace::Fn run_fn = trace::Fn::Count_;
+  auto flush = [&](int end_col) {
+    if (run_h > 0 && end_col > run_start)
+      p_.fillRect(QRectF(x0_ + run_start, y + (h - 1) - run_h, end_col - run_start, run_h),
+                  span_color(run_fn));
+  };
+  std::vector<std::pair<uint32_t, std::pair<double, double>>> wide;
+  if (k0 > 0) { // a span begun before the view may reach into it
+    double xa = 0, xb = 0;
+    const StoredEvent& e = s_.events[list.events[k0 - 1]];
+    if (width_px(e, xa, xb) >= 2 && xb > 0) wide.push_back({list.events[k0 - 1], {xa, xb}});
+  }
+  for (int col = 0; col < w; ++col) {
+    const int64_t t1 = time_at(col + 1);
+    const size_t k1 = begun_before(k0, t1);
+    const int64_t c1 = list.covered_before(t1, k1);
+    if (k1 > k0) {
+      double xa = 0, xb = 0;
+      const StoredEvent& e = s_.events[list.events[k1 - 1]];
+      if (width_px(e, xa, xb) >= 2) wide.push_back({list.events[k1 - 1], {xa, xb}});
+    }
+    const double share =
+        t1 > t0 ? std::clamp(static_cast<double>(c1 - c0) / static_cast<double>(t1 - t0), 0.0, 1.0) : 0;
+    // Heights in whole pixels, so neighbouring columns of equal height become one rectangle.
+    const double bh = std::round(share * (h - 1));
+    const trace::Fn fn = k1 > 0 ? s_.events[list.events[k1 - 1]].fn : trace::Fn::Count_;
+    if (bh != run_h || fn != run_fn) {
+      flush(col);
+      run_start = col, run_h = bh, run_fn = fn;
+    }
+    t0 = t1, k0 = k1, c0 = c1;
+  }
+  flush(w);
+  for (const auto& [i, x] : wide) paint_wide(s_.events[i], x.first, x.second);
+}
+
+void TimelinePainter::paint_drops(const std::vector<uint32_t>& drops, int y, int h) {
+  // Drops as a density: a red bar per pixel column, its height the share of the busiest column's
+  // count (at least 2 px, so a single drop shows), drawn in a strip that hides no lane.
+  const int w = static_cast<int>(geo_.width());
+  if (drops.empty() || w <= 0) return;
+  std::vector<uint32_t> count(static_cast<size_t>(w), 0);
+  uint32_t most = 0;
+  for (size_t k = first_at_or_after(s_, drops, 0, geo_.start()); k < drops.size(); ++k) {
+    const double x = geo_.map_time_to_x(static_cast<double>(s_.events[drops[k]].t));
+    if (x >= w) break;
+    if (x < 0) continue;
+    most = std::max(most, ++count[static_cast<size_t>(x)]);
+  }
+  for (int c = 0; c < w; ++c) {
+    if (!count[c]) continue;
+    const double bh = std::max(2.0, h * static_cast<double>(count[c]) / most);
+    p_.fillRect(QRectF(x0_ + c, y + h - bh, 1, bh), drop_color());
   }
 }
 
@@ -143,11 +221,14 @@ void TimelinePainter::paint_counter(const std::vector<uint32_t>& series, int y, 
 
 void TimelinePainter::paint_nic(const Row& row, const RowLayout::Band& b, const RowScale& sc) {
   paint_counter(row.counter, b.top + 10, b.height - 12, sc.value_max, QColor(0xcf, 0xd8, 0xe6),
-                QColor(0x4a, 0x5f, 0x80), [](const StoredEvent& e) { return static_cast<double>(e.ring); });
-  // IRQ ticks (irq_raise) along the top, ring-full drops in red.
+                QColor(0x4a, 0x5f, 0x80),
+                [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Ring)); });
+  // IRQ ticks (irq_raise) along the top, ring-full drops as a density in the same strip.
   paint_points(row.points, b.top + 1, 8, false);
-  paint_points(row.drops, b.top + 1, b.height - 2, true);
-  corner_note(b, QStringLiteral("ring descriptors in use, scale 0–%1 · ticks: IRQ raised").arg(sc.value_max));
+  paint_drops(row.drops, b.top + 1, 8);
+  corner_note(b,
+              QStringLiteral("ring descriptors in use, scale 0–%1 · ticks: IRQ raised · red: drops (density)")
+                  .arg(static_cast<qint64>(sc.value_max)));
 }
 
 void TimelinePainter::corner_note(const RowLayout::Band& b, const QString& text) {
@@ -166,18 +247,18 @@ void TimelinePainter::corner_note(const RowLayout::Band& b, const QString& text)
 void TimelinePainter::paint_socket(const Row& row, const RowLayout::Band& b, const RowScale& sc) {
   const int y = b.top + 4, h = b.height - 6;
   paint_counter(row.counter, y, h, sc.value_max * 1.08, QColor(0xd5, 0xe8, 0xd0), QColor(0x3a, 0x80, 0x3a),
-                [](const StoredEvent& e) { return static_cast<double>(e.rmem); });
+                [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Rmem)); });
   paint_counter(row.counter, y, h, sc.qlen_max * 1.08, QColor(0, 0, 0, 0), QColor(0x8e, 0x44, 0xad),
-                [](const StoredEvent& e) { return static_cast<double>(e.qlen); });
+                [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Qlen)); });
   // rcvbuf: the limit rmem runs into.
   const double limit = sc.limit > 0 ? sc.limit : sc.value_max;
   const double ry = y + h - std::min(1.0, limit / (sc.value_max * 1.08)) * (h - 2);
   p_.setPen(QPen(drop_color(), 1, Qt::DashLine));
   p_.drawLine(QPointF(x0_, ry), QPointF(x0_ + geo_.width(), ry));
-  paint_points(row.drops, b.top + 1, b.height - 2, true);
+  paint_drops(row.drops, b.top + 1, 8);
   corner_note(b, QStringLiteral("green: rmem of rcvbuf %1 (dashed) · purple: qlen, scale 0–%2 · red: drops")
-                     .arg(sc.limit > 0 ? sc.limit : sc.value_max)
-                     .arg(sc.qlen_max));
+                     .arg(static_cast<qint64>(sc.limit > 0 ? sc.limit : sc.value_max))
+                     .arg(static_cast<qint64>(sc.qlen_max)));
 }
 
 void TimelinePainter::paint_axis(int width) {
@@ -291,7 +372,7 @@ void TimelinePainter::paint_selected_event(int64_t event, int64_t stage_event) {
   const StoredEvent& e = s_.events[event];
   const auto& b = layout_.band_of_row(static_cast<int>(s_.row_of_event[event]));
   const double xa = x_of(static_cast<double>(e.t)),
-               xb = std::max(xa + 1, x_of(static_cast<double>(e.end_or_t())));
+               xb = std::max(xa + 1, x_of(static_cast<double>(s_.end_or_t(e))));
   p_.setPen(QPen(Qt::black, 1.5));
   p_.setBrush(Qt::NoBrush);
   p_.drawRect(QRectF(xa - 2, b.top + 1, xb - xa + 4, b.height - 3));

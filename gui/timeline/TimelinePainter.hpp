@@ -1,6 +1,7 @@
 // Paints the timeline's rows with level-of-detail binning (as KernelShark's kshark_trace_histo):
-// spans narrower than a pixel, and all points within one pixel, collapse into one pixel column
-// found by binary search, so a paint costs O(pixels × log events) however many events there are.
+// spans narrower than two pixels are summed per pixel column and drawn to the height of the
+// fraction of the column they cover; points within one pixel collapse into one tick; drops are a
+// per-column density.
 #pragma once
 
 #include "RowLayout.hpp"
@@ -38,6 +39,7 @@ private:
   double x_of(double t) const { return x0_ + geo_.map_time_to_x(t); }
   void paint_spans(const SpanList& list, int y, int h);
   void paint_points(const std::vector<uint32_t>& points, int y, int h, bool drops);
+  void paint_drops(const std::vector<uint32_t>& drops, int y, int h);
   // Step plot of value(e) (>= 0 where the event carries it) over the row's counter events.
   template <typename F>
   void paint_counter(const std::vector<uint32_t>& series, int y, int h, double vmax, QColor fill, QColor line,

@@ -5,6 +5,7 @@
 
 #include <QHelpEvent>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -26,12 +27,20 @@ TimelineWidget::TimelineWidget(Selection* selection, QWidget* parent) : QWidget(
   on_store_changed();
 }
 
+void TimelineWidget::set_span_height(int px) {
+  span_height_ = std::clamp(px, RowLayout::kMinSpanHeight, RowLayout::kMaxSpanHeight);
+  if (const TraceStore* s = sel_->store()) layout_.build(*s, span_height_);
+  setMinimumHeight(layout_.height());
+  updateGeometry();
+  update();
+}
+
 void TimelineWidget::on_store_changed() {
   const TraceStore* s = sel_->store();
   layout_ = RowLayout();
   scales_.clear();
   if (s) {
-    layout_.build(*s);
+    layout_.build(*s, span_height_);
     scales_.resize(s->rows.size());
     int64_t ring_size = -1;
     if (auto sc = s->header.find("scenario"); sc != s->header.end() && sc->is_object())
@@ -42,8 +51,9 @@ void TimelineWidget::on_store_changed() {
       RowScale& sc = scales_[r];
       for (uint32_t i : s->rows[r].counter) {
         const StoredEvent& e = s->events[i];
-        sc.value_max = std::max({sc.value_max, double(e.ring), double(e.rmem), double(e.rcvbuf)});
-        sc.qlen_max = std::max(sc.qlen_max, double(e.qlen));
+        sc.value_max = std::max({sc.value_max, double(s->value(e, Field::Ring)),
+                                 double(s->value(e, Field::Rmem)), double(s->value(e, Field::Rcvbuf))});
+        sc.qlen_max = std::max(sc.qlen_max, double(s->value(e, Field::Qlen)));
       }
       if (s->rows[r].kind == RowKind::Nic && ring_size > 0) sc.value_max = double(ring_size);
       if (s->rows[r].kind == RowKind::Socket && static_cast<size_t>(s->rows[r].index) < s->sockets.size())
@@ -72,7 +82,7 @@ void TimelineWidget::on_stage_changed() {
 void TimelineWidget::on_event_changed() {
   if (int64_t e = sel_->event(); e >= 0) {
     const StoredEvent& ev = sel_->store()->events[e];
-    if (double(ev.end_or_t()) < geo_.start() || double(ev.t) > geo_.end()) {
+    if (double(sel_->store()->end_or_t(ev)) < geo_.start() || double(ev.t) > geo_.end()) {
       geo_.set_range(double(ev.t) - geo_.duration() / 2, double(ev.t) + geo_.duration() / 2);
       changed();
     }
@@ -85,6 +95,17 @@ void TimelineWidget::changed() {
   update();
 }
 
+void TimelineWidget::pan_by(double px) {
+  geo_.pan_pixels(px);
+  changed();
+}
+
+void TimelineWidget::go_to(double t) {
+  const double half = geo_.duration() / 2;
+  geo_.set_range(t - half, t + half);
+  changed();
+}
+
 void TimelineWidget::fit_all() {
   geo_.fit();
   changed();
@@ -94,7 +115,7 @@ void TimelineWidget::fit_packet() {
   const PacketRecord* p = sel_->packet_record();
   if (!p) return;
   const StoredEvent& last = sel_->store()->events[sel_->store()->stages_begin(*p)[p->stage_count - 1]];
-  geo_.fit_range(double(p->arrival), double(std::max(last.end_or_t(), p->finish)), 0.08);
+  geo_.fit_range(double(p->arrival), double(std::max(sel_->store()->end_or_t(last), p->finish)), 0.08);
   changed();
 }
 
@@ -159,10 +180,10 @@ void TimelineWidget::keyPressEvent(QKeyEvent* ev) {
     zoom_out();
     break;
   case Qt::Key_Left:
-    geo_.pan_pixels(-geo_.width() / 8), changed();
+    pan_left();
     break;
   case Qt::Key_Right:
-    geo_.pan_pixels(geo_.width() / 8), changed();
+    pan_right();
     break;
   case Qt::Key_F:
     fit_all();
@@ -208,9 +229,43 @@ void TimelineWidget::mouseReleaseEvent(QMouseEvent* ev) {
     changed();
   } else if (drag_ == Drag::Pan && !moved_) {
     if (int64_t e = event_at(ev->pos()); e >= 0) sel_->select_event(e);
+  } else if (drag_ == Drag::Band && !moved_ && ev->button() == Qt::RightButton) {
+    QMenu* menu = context_menu(ev->pos());
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->popup(ev->globalPosition().toPoint());
   }
   drag_ = Drag::None;
   update();
+}
+
+QMenu* TimelineWidget::context_menu(QPoint pos) {
+  auto* menu = new QMenu(this);
+  const TraceStore* s = sel_->store();
+  const int64_t i = event_at(pos);
+  if (s && i >= 0) {
+    const StoredEvent& e = s->events[i];
+    const QString fn = QString::fromStdString(s->function(e.fn).name);
+    if (e.is_span())
+      menu->addAction(tr("Zoom to %1").arg(fn), this, [this, t0 = double(e.t), t1 = double(s->span_end(e))] {
+        const double margin = std::max(1.0, (t1 - t0) * 0.05);
+        set_range(t0 - margin, t1 + margin);
+      });
+    menu->addAction(tr("Select %1").arg(fn), this, [this, i] { sel_->select_event(i); });
+    if (e.pkt >= 0) {
+      menu->addAction(tr("Follow packet %1").arg(e.pkt), this, [this, i] {
+        sel_->select_event(i);
+        fit_packet();
+      });
+      menu->addAction(tr("List packet %1's events").arg(e.pkt), this,
+                      [this, pkt = int64_t(e.pkt)] { emit list_packet_events(pkt); });
+    }
+    menu->addSeparator();
+  }
+  const double t = geo_.map_x_to_time(plot_x(pos));
+  menu->addAction(tr("Marker A here"), this, [this, t] { sel_->set_marker(0, t); });
+  menu->addAction(tr("Marker B here"), this, [this, t] { sel_->set_marker(1, t); });
+  menu->addAction(tr("Fit all"), this, &TimelineWidget::fit_all);
+  return menu;
 }
 
 bool TimelineWidget::event(QEvent* ev) {
@@ -231,7 +286,7 @@ int64_t TimelineWidget::event_at(QPoint pos) const {
   if (!b || b->row < 0 || pos.x() < kLabelWidth) return -1;
   const Row& row = s->rows[b->row];
   const double t = geo_.map_x_to_time(plot_x(pos)), tol = 4 * geo_.ns_per_pixel();
-  const int depth = (pos.y() - b->top - 2) / RowLayout::kSpanHeight;
+  const int depth = (pos.y() - b->top - 2) / layout_.span_height();
   const bool cpu_row = row.kind != RowKind::Nic && row.kind != RowKind::Socket;
   if (cpu_row && depth >= 0 && depth < kSpanDepths &&
       pos.y() < b->top + b->height - RowLayout::kTickBand - 1) {
@@ -239,7 +294,7 @@ int64_t TimelineWidget::event_at(QPoint pos) const {
     for (size_t k = l.first_ending_after(int64_t(t - tol)); k < l.events.size(); ++k) {
       const StoredEvent& e = s->events[l.events[k]];
       if (double(e.t) > t + tol) break;
-      if (double(e.end_or_t()) >= t - tol) return l.events[k];
+      if (double(s->end_or_t(e)) >= t - tol) return l.events[k];
     }
     return -1;
   }

@@ -11,6 +11,8 @@
 
 #include <optional>
 
+class QMenu;
+
 namespace rxpath::view {
 
 class Selection;
@@ -26,16 +28,29 @@ public:
 
   // The event under a widget position, or -1 (used by the tooltip and by clicks).
   int64_t event_at(QPoint pos) const;
+  const RowLayout& row_layout() const { return layout_; }
+  // The right-click menu for a widget position (zoom to the span, follow its packet, list the
+  // packet's events, markers); the caller owns it. A right-click without a drag pops it up.
+  QMenu* context_menu(QPoint pos);
+  // Height of one nesting depth of spans (View > Row height); the rows grow with it.
+  void set_span_height(int px);
+  int span_height() const { return layout_.span_height(); }
 
 public slots:
   void fit_all();
   void zoom_in() { zoom_by(1.6, geo_.width() / 2); }
   void zoom_out() { zoom_by(1 / 1.6, geo_.width() / 2); }
   void fit_packet();
+  void pan_left() { pan_by(-geo_.width() / 8); }
+  void pan_right() { pan_by(geo_.width() / 8); }
+  // Centres the view on t, keeping the zoom.
+  void go_to(double t);
   void set_range(double t0, double t1);
 
 signals:
   void range_changed(double t0, double t1);
+  // The context menu's "List this packet's events".
+  void list_packet_events(int64_t pkt);
 
 protected:
   void paintEvent(QPaintEvent*) override;
@@ -52,12 +67,14 @@ private:
   void on_stage_changed();
   void on_event_changed();
   void zoom_by(double factor, double x);
+  void pan_by(double px);
   void changed();
   double plot_x(QPoint pos) const { return pos.x() - kLabelWidth; }
 
   Selection* sel_;
   TimelineGeometry geo_;
   RowLayout layout_;
+  int span_height_ = RowLayout::kSpanHeight;
   std::vector<RowScale> scales_;
   enum class Drag { None, Pan, Band } drag_ = Drag::None;
   QPoint press_pos_, last_pos_;

@@ -79,7 +79,7 @@ void DetailsPanel::refresh() {
   file_->setText(fi.file.empty() ? tr("(hardware / application)") : QString::fromStdString(fi.file));
   context_->setText(
       tr("%1 on %2").arg(qstr(trace::to_string(e.ctx)), e.cpu < 0 ? tr("the NIC") : tr("CPU %1").arg(e.cpu)));
-  time_->setText(e.is_span() ? tr("%1 … %2").arg(format_precise(e.t), format_precise(e.end))
+  time_->setText(e.is_span() ? tr("%1 … %2").arg(format_precise(e.t), format_precise(s->span_end(e)))
                              : format_precise(e.t));
   const StateAt st = s->state_at(static_cast<uint32_t>(ev));
   QStringList lines;
@@ -94,8 +94,8 @@ void DetailsPanel::refresh() {
                     st.rcvbuf >= 0 ? QString::number(st.rcvbuf) : QStringLiteral("—"));
   add(QStringLiteral("qlen"), st.qlen);
   add(QStringLiteral("budget"), st.budget);
-  if (e.work >= 0) add(QStringLiteral("work"), e.work);
-  if (e.bytes >= 0) add(QStringLiteral("bytes"), e.bytes);
+  if (const int64_t work = s->value(e, Field::Work); work >= 0) add(QStringLiteral("work"), work);
+  if (const int64_t bytes = s->value(e, Field::Bytes); bytes >= 0) add(QStringLiteral("bytes"), bytes);
   state_->setText(lines.join(QLatin1Char('\n')));
   summary_->setText(QString::fromStdString(fi.summary));
 }

@@ -28,6 +28,9 @@ EventListView::EventListView(Selection* selection, QWidget* parent)
   };
   auto combo = [&]() {
     auto* c = new QComboBox(this);
+    // Sized to a few letters, not to the longest function name: the window fits 1024 px.
+    c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    c->setMinimumContentsLength(9);
     connect(c, &QComboBox::activated, this, &EventListView::apply);
     return c;
   };
@@ -40,11 +43,13 @@ EventListView::EventListView(Selection* selection, QWidget* parent)
   to_ = edit(tr("to µs"), 90);
   auto* visible = new QPushButton(tr("Visible range"), this);
   auto* reset = new QPushButton(tr("Reset"), this);
+  // Two rows, so the list fits beside the details panel on a 1024 px screen.
+  auto* bar2 = new QHBoxLayout;
   bar->addWidget(new QLabel(tr("Filter:"), this));
-  for (QWidget* w :
-       std::initializer_list<QWidget*>{packet_, fn_, cpu_, ctx_, reason_, from_, to_, visible, reset})
-    bar->addWidget(w);
+  for (QWidget* w : std::initializer_list<QWidget*>{packet_, fn_, cpu_, ctx_, reason_}) bar->addWidget(w);
   bar->addStretch();
+  for (QWidget* w : std::initializer_list<QWidget*>{from_, to_, visible, reset}) bar2->addWidget(w);
+  bar2->addStretch();
   connect(visible, &QPushButton::clicked, this, [this] {
     from_->setText(QString::number(visible_.first / 1e3, 'f', 3));
     to_->setText(QString::number(visible_.second / 1e3, 'f', 3));
@@ -70,6 +75,7 @@ EventListView::EventListView(Selection* selection, QWidget* parent)
   auto* lay = new QVBoxLayout(this);
   lay->setContentsMargins(2, 2, 2, 2);
   lay->addLayout(bar);
+  lay->addLayout(bar2);
   lay->addWidget(table_);
 
   connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,

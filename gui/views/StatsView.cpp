@@ -15,6 +15,7 @@
 #include <QHorizontalBarSeries>
 #include <QLabel>
 #include <QLineSeries>
+#include <QScrollBar>
 #include <QTreeWidget>
 #include <QValueAxis>
 
@@ -57,7 +58,11 @@ StatsView::StatsView(Selection* selection, QWidget* parent) : QWidget(parent), s
   counters_ = new QTreeWidget(this);
   counters_->setColumnCount(2);
   counters_->setHeaderLabels({tr("Counter (end of run)"), tr("Value")});
+  // Both columns as wide as their widest entry, and the tree as wide as both: a counter's digits
+  // were clipped without an ellipsis ("20000" read "2000").
+  counters_->header()->setStretchLastSection(false);
   counters_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+  counters_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
   grid_->addWidget(summary_, 0, 0, 1, 3);
   grid_->addWidget(counters_, 1, 2, 2, 1);
   grid_->setColumnStretch(0, 2);
@@ -201,11 +206,16 @@ void StatsView::fill_counters() {
           }
         } else {
           item->setText(1, QString::fromStdString(j.is_string() ? j.get<std::string>() : j.dump()));
+          item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
         }
       };
   for (auto it = end.begin(); it != end.end(); ++it)
     if (it.key() != "k") add(nullptr, QString::fromStdString(it.key()), it.value());
   counters_->expandAll();
+  counters_->resizeColumnToContents(0);
+  counters_->resizeColumnToContents(1);
+  counters_->setMinimumWidth(counters_->header()->length() + 2 * counters_->frameWidth() +
+                             counters_->verticalScrollBar()->sizeHint().width());
 }
 
 } // namespace rxpath::view

@@ -17,6 +17,7 @@ class StatsView : public QWidget {
 public:
   explicit StatsView(Selection* selection, QWidget* parent = nullptr);
   QString summary_text() const;
+  QTreeWidget* counters() const { return counters_; }
 
 private:
   void refresh();

@@ -1,0 +1,199 @@
+// Steering the main window as a user does: find (function, packet id, drop reason) with next and
+// previous, go to a time, keys that work without a click first, desktop shortcuts, and a window
+// that fits a 1024 px screen.
+#include "TraceGenerator.hpp"
+#include "app/MainWindow.hpp"
+#include "app/Selection.hpp"
+#include "models/EventSearch.hpp"
+#include "timeline/TimelineWidget.hpp"
+
+#include <QAction>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace rxpath::view;
+namespace tr = rxpath::trace;
+
+class TestSteering : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  QString path_;
+
+  static QAction* action_with_shortcut(QWidget& w, const QKeySequence& key) {
+    for (QAction* a : w.findChildren<QAction*>())
+      if (a->shortcut() == key) return a;
+    return nullptr;
+  }
+
+private slots:
+  void initTestCase() {
+    path_ = dir_.filePath(QStringLiteral("flow.jsonl"));
+    testgen::FlowOptions opt;
+    opt.packets = 300;
+    testgen::write_flow(path_.toStdString(), opt);
+  }
+
+  void find_a_function_steps_through_its_events() {
+    MainWindow w;
+    QVERIFY(w.open_trace_now(path_));
+    const TraceStore& s = *w.selection()->store();
+    const size_t n = std::count_if(s.events.begin(), s.events.end(),
+                                   [](const StoredEvent& e) { return e.fn == tr::Fn::IpRcv; });
+    QVERIFY(n > 10);
+    QVERIFY(w.find(QStringLiteral("IP_RCV_FIN"), true));
+    const int64_t first = w.selection()->event();
+    QCOMPARE(s.events[first].fn, tr::Fn::IpRcvFinish);
+    QVERIFY(w.find_status().contains(QStringLiteral("1 of")));
+    QVERIFY(w.find(QStringLiteral("IP_RCV_FIN"), true));
+    const int64_t second = w.selection()->event();
+    QVERIFY(second > first);
+    QCOMPARE(s.events[second].fn, tr::Fn::IpRcvFinish);
+    QVERIFY(w.find_status().contains(QStringLiteral("2 of")));
+    QVERIFY(w.find(QStringLiteral("IP_RCV_FIN"), false)); // previous: back to the first
+    QCOMPARE(w.selection()->event(), first);
+    QVERIFY(!w.find(QStringLiteral("no_such_function_anywhere")));
+    QVERIFY(w.find_status().contains(QStringLiteral("no match")));
+  }
+
+  void find_a_packet_and_a_drop_reason() {
+    MainWindow w;
+    QVERIFY(w.open_trace_now(path_));
+    const TraceStore& s = *w.selection()->store();
+    QVERIFY(w.find(QStringLiteral("42")));
+    QCOMPARE(s.events[w.selection()->event()].pkt, 42);
+    QVERIFY(w.selection()->packet_record());
+    QCOMPARE(w.selection()->packet_record()->id, int64_t(42));
+    // The generator drops at the ring: every match is such a drop, in time order.
+    QVERIFY(w.find(QStringLiteral("nic_ring_full")));
+    const int64_t a = w.selection()->event();
+    QCOMPARE(s.events[a].kind, tr::Kind::Drop);
+    QCOMPARE(s.events[a].reason, tr::DropReason::NicRingFull);
+    QVERIFY(w.find(QStringLiteral("nic_ring_full")));
+    QVERIFY(w.selection()->event() > a);
+    QCOMPARE(s.events[w.selection()->event()].reason, tr::DropReason::NicRingFull);
+  }
+
+  void go_to_time_reads_units() {
+    QCOMPARE(parse_time_ns(QStringLiteral("12.5 ms")).value_or(-1), 12.5e6);
+    QCOMPARE(parse_time_ns(QStringLiteral("300us")).value_or(-1), 3e5);
+    QCOMPARE(parse_time_ns(QStringLiteral("1 500")).value_or(-1), 1500.0);
+    QVERIFY(!parse_time_ns(QStringLiteral("soon")));
+    MainWindow w;
+    QVERIFY(w.open_trace_now(path_));
+    w.timeline()->set_range(0, 20000);
+    w.timeline()->go_to(100000);
+    const auto& g = w.timeline()->geometry_model();
+    QCOMPARE((g.start() + g.end()) / 2, 100000.0);
+    QCOMPARE(g.duration(), 20000.0);
+  }
+
+  void keys_steer_the_timeline_without_a_click() {
+    MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.open_trace_now(path_));
+    const auto& g = w.timeline()->geometry_model();
+    const double fitted = g.duration();
+    // W zooms in wherever the focus is (here on the waterfall, not on the timeline).
+    w.waterfall()->setFocus();
+    QTest::keyClick(w.waterfall(), Qt::Key_W);
+    QVERIFY(g.duration() < fitted);
+    const double start = g.start();
+    QTest::keyClick(w.waterfall(), Qt::Key_D);
+    QVERIFY(g.start() > start);
+    QTest::keyClick(w.waterfall(), Qt::Key_A);
+    QCOMPARE(g.start(), start);
+    // After a load the timeline has the focus: the arrows pan at once.
+    QVERIFY(w.open_trace_now(path_));
+    QVERIFY(w.timeline()->hasFocus());
+    QTest::keyClick(w.timeline(), Qt::Key_W);
+    const double s2 = g.start();
+    QTest::keyClick(w.timeline(), Qt::Key_Right);
+    QVERIFY(g.start() > s2);
+  }
+
+  void right_click_menu_zooms_to_the_span_and_follows_the_packet() {
+    MainWindow w;
+    w.resize(1200, 800);
+    QVERIFY(w.open_trace_now(path_));
+    const TraceStore& s = *w.selection()->store();
+    TimelineWidget* tl = w.timeline();
+    tl->resize(1200, std::max(600, tl->minimumHeight()));
+    int row = -1;
+    for (size_t r = 0; r < s.rows.size(); ++r)
+      if (s.rows[r].kind == RowKind::Softirq && !s.rows[r].spans[0].events.empty()) row = static_cast<int>(r);
+    QVERIFY(row >= 0);
+    const StoredEvent& span = s.events[s.rows[row].spans[0].events[3]];
+    const double t0 = double(span.t), t1 = double(s.span_end(span));
+    tl->set_range(t0 - 4 * (t1 - t0), t1 + 4 * (t1 - t0));
+    const auto& b = tl->row_layout().band_of_row(row);
+    const QPoint at(TimelineWidget::kLabelWidth + int(tl->geometry_model().map_time_to_x((t0 + t1) / 2)),
+                    b.top + 2 + tl->span_height() / 2);
+    std::unique_ptr<QMenu> menu(tl->context_menu(at));
+    QAction* zoom = nullptr;
+    for (QAction* a : menu->actions())
+      if (a->text().startsWith(QStringLiteral("Zoom to"))) zoom = a;
+    QVERIFY(zoom);
+    zoom->trigger();
+    const auto& g = tl->geometry_model();
+    QVERIFY(g.start() <= t0 && g.end() >= t1);
+    QVERIFY(g.duration() < 1.2 * (t1 - t0));
+    // Over a stage of a packet: follow it.
+    const StoredEvent& stage = s.events[s.stages_begin(s.packets[7])[0]];
+    tl->set_range(double(stage.t) - 2000, double(stage.t) + 2000);
+    const int srow = s.row_of_event[s.stages_begin(s.packets[7])[0]];
+    const QPoint sat(TimelineWidget::kLabelWidth + int(g.map_time_to_x(double(stage.t))),
+                     tl->row_layout().tick_y(srow));
+    std::unique_ptr<QMenu> menu2(tl->context_menu(sat));
+    QAction* follow = nullptr;
+    for (QAction* a : menu2->actions())
+      if (a->text().startsWith(QStringLiteral("Follow packet"))) follow = a;
+    QVERIFY(follow);
+    follow->trigger();
+    QVERIFY(w.selection()->packet_record());
+  }
+
+  void selected_range_counts_cpu_time_packets_and_drops() {
+    MainWindow w;
+    QVERIFY(w.open_trace_now(path_));
+    const TraceStore& s = *w.selection()->store();
+    // Half of the run: the busy time is the spans' time inside it, clipped at the edges.
+    const int64_t t0 = s.t_min, t1 = (s.t_min + s.t_max) / 2;
+    for (size_t r = 0; r < s.rows.size(); ++r) {
+      int64_t want = 0;
+      for (uint32_t i : s.rows[r].spans[0].events)
+        want += std::max<int64_t>(0, std::min(t1, s.span_end(s.events[i])) - std::max(t0, s.events[i].t));
+      QCOMPARE(s.busy_between(r, t0, t1), want);
+    }
+    size_t arrived = 0, drops = 0;
+    for (const PacketRecord& p : s.packets) arrived += p.arrival >= t0 && p.arrival < t1;
+    for (const StoredEvent& e : s.events) drops += e.kind == tr::Kind::Drop && e.t >= t0 && e.t < t1;
+    QVERIFY(arrived > 0 && drops > 0);
+    QCOMPARE(s.packets_arrived_between(t0, t1), arrived);
+    QCOMPARE(s.drops_between(t0, t1), drops);
+  }
+
+  void desktop_shortcuts_and_a_narrow_screen() {
+    MainWindow w;
+    QVERIFY(w.open_trace_now(path_));
+    QAction* close = action_with_shortcut(w, QKeySequence::Close);
+    QVERIFY(close);
+    QVERIFY(close->text().contains(QStringLiteral("Close")));
+    QAction* find = action_with_shortcut(w, QKeySequence::Find);
+    QVERIFY(find);
+    QVERIFY(find->text().contains(QStringLiteral("Find")));
+    QVERIFY2(w.minimumSizeHint().width() <= 1024, qPrintable(QString::number(w.minimumSizeHint().width())));
+    w.resize(1024, 700);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.width() <= 1024);
+  }
+};
+
+QTEST_MAIN(TestSteering)
+#include "test_steering.moc"
