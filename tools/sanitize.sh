@@ -15,5 +15,5 @@ if [ -f tools/lsan.supp ]; then export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions
 export RXPATH_PROPERTY_CASES=${RXPATH_PROPERTY_CASES:-5}
 # The validation tests (ctest -L validation) are left out: long runs for statistics over code the
 # conservation and property tests already cover, and 3x slower on the thread contexts an ASan
-# build needs (M/M/1/K: 349 s, M/D/1 over 8 min), which would break CI's time budget.
+# build needs (M/M/1/K: 349 s, M/D/1 past the 600 s limit of a run), which would break CI's time budget.
 ctest --test-dir build-asan -LE "realkernel|validation" --output-on-failure -j2 --timeout 900
