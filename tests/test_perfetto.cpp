@@ -291,7 +291,8 @@ TEST_CASE("export --format perfetto: a time before the run's start is refused at
   { std::ofstream(r.dir + "/neg.jsonl", std::ios::binary) << text; }
   auto e = test::run_rxpath("export " + r.dir + "/neg.jsonl --format perfetto -o " + r.dir + "/neg.pftrace");
   CHECK(e.exit_code == 2);
-  CHECK_THAT(e.err, Catch::Contains("neg.jsonl:2") && Catch::Contains("before the run's start"));
+  // The trace reader refuses it at its line (times are never negative).
+  CHECK_THAT(e.err, Catch::Contains("neg.jsonl:2") && Catch::Contains("key \"t\""));
   CHECK_FALSE(test::file_exists(r.dir + "/neg.pftrace"));
 }
 

@@ -253,17 +253,17 @@ TEST_CASE("reliability: summary and compare check the end object's shape", "[cli
       {R"({"k":"end","t":5,"packets":{"arrived":1,"delivered":1,"dropped":{}},"nic":{},"netfilter_drops":0,)"
        R"("snmp":{"Udp":{"InDatagrams":-1}},"softnet_stat":[],"cpu_time_ns":[],"sockets":[]})",
        "end object: snmp.Udp.InDatagrams: expected a non-negative integer"},
-      {R"({"k":"end","t":1,"deep":)" + deep + "}", "end object: "},
+      {R"({"k":"end","t":1,"deep":)" + deep + "}", "end object: nested deeper than"},
   };
   for (const auto& [end, message] : ends) {
     INFO(end.substr(0, 100));
     std::ofstream(dir.path + "/bad.jsonl") << body << end << "\n";
     auto s = test::run_rxpath("summary " + dir.path + "/bad.jsonl");
     CHECK(s.exit_code == 2);
-    CHECK_THAT(s.err, Catch::Contains("bad.jsonl: " + message));
+    CHECK_THAT(s.err, Catch::Contains("bad.jsonl") && Catch::Contains(message));
     auto c = test::run_rxpath("compare " + dir.path + "/w.jsonl " + dir.path + "/bad.jsonl");
     CHECK(c.exit_code == 2);
-    CHECK_THAT(c.err, Catch::Contains("bad.jsonl: end object: "));
+    CHECK_THAT(c.err, Catch::Contains("bad.jsonl") && Catch::Contains("end object"));
   }
 }
 
