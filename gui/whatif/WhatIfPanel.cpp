@@ -74,8 +74,9 @@ WhatIfPanel::WhatIfPanel(const TraceStore& trace, QWidget* parent)
   const auto& sockets = scenario_.value("sockets", nlohmann::json::array());
   for (const auto& s : sockets) {
     const QString name = QString::fromStdString(s.value("name", ""));
-    add(tr("SO_RCVBUF of %1 (-1 = not set)").arg(name), QStringLiteral("sockets.%1.so_rcvbuf_bytes").arg(name),
-        get(s, {"so_rcvbuf_bytes"}, -1), -1, 2147483647, true);
+    add(tr("SO_RCVBUF of %1 (-1 = not set)").arg(name),
+        QStringLiteral("sockets.%1.so_rcvbuf_bytes").arg(name), get(s, {"so_rcvbuf_bytes"}, -1), -1,
+        2147483647, true);
   }
   const auto& traffic = scenario_.value("traffic", nlohmann::json::array());
   for (size_t i = 0; i < traffic.size(); ++i) {

@@ -96,7 +96,7 @@ std::vector<Case> cases() {
 struct Options {
   std::string probe, rxpath, scenario, kernel = "6.18", markdown, json_out;
   bool check = false, check_timing = false;
-  int64_t fill_tolerance = 1;  // datagrams, in received and in RcvbufErrors
+  int64_t fill_tolerance = 1;   // datagrams, in received and in RcvbufErrors
   double slow_tolerance = 0.05; // share of the kernel's received count
   double max_stall = 0.02;      // share of a thread's time lost to stalls beyond which a timing run is noise
   int attempts = 3;             // kernel runs per timing case, until one is quiet enough
@@ -146,8 +146,10 @@ double stall_fraction(const json& probe) {
 
 // rxpath-udpprobe's exit code is kept so that 77 (no namespace) can skip the whole comparison.
 Outcome run_kernel(const Options& o, const Case& c, const fs::path& dir, int& exit_code) {
-  std::vector<std::string> argv{o.probe, c.kind, "--rcvbuf", std::to_string(c.rcvbuf), "--payload",
-                                std::to_string(c.payload), "--count", std::to_string(c.count)};
+  std::vector<std::string> argv{o.probe,     c.kind,
+                                "--rcvbuf",  std::to_string(c.rcvbuf),
+                                "--payload", std::to_string(c.payload),
+                                "--count",   std::to_string(c.count)};
   if (c.kind == "slow")
     argv.insert(argv.end(), {"--rate", std::to_string(c.rate_pps), "--work-ns", std::to_string(c.work_ns)});
   Outcome k;
@@ -177,7 +179,8 @@ Outcome run_model(const Options& o, const Case& c, const json& kernel_setup, con
   }
   const fs::path result = dir / "model.json";
   fs::remove(result);
-  std::vector<std::string> argv{o.rxpath, "run", o.scenario, "-q", "--no-trace", "--result-json", result.string()};
+  std::vector<std::string> argv{o.rxpath,     "run",           o.scenario,     "-q",
+                                "--no-trace", "--result-json", result.string()};
   auto set = [&](const std::string& key, const std::string& value) {
     argv.insert(argv.end(), {"--set", key + "=" + value});
   };
@@ -205,7 +208,8 @@ Outcome run_model(const Options& o, const Case& c, const json& kernel_setup, con
   m.raw.erase("latency_cdf_ns");
   const json drops = m.raw.value(model_key::drops, json::object());
   m.sent = m.raw.value(model_key::arrived, int64_t{0});
-  m.received = m.raw.value(model_key::delivered, int64_t{0}) + drops.value(model_key::still_queued, int64_t{0});
+  m.received =
+      m.raw.value(model_key::delivered, int64_t{0}) + drops.value(model_key::still_queued, int64_t{0});
   m.rcvbuf_errors = drops.value(model_key::rcvbuf_drop, int64_t{0});
   m.delivered_pps = m.raw.value(model_key::throughput, 0.0);
   return m;
@@ -234,8 +238,8 @@ Row judge(const Options& o, Row r) {
   }
   const double stalled = stall_fraction(r.k.raw);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "sender %.1f kpps, stalls %.1f%%", r.k.raw["rates_pps"].value("sent", 0.0) / 1e3,
-                100 * stalled);
+  std::snprintf(buf, sizeof buf, "sender %.1f kpps, stalls %.1f%%",
+                r.k.raw["rates_pps"].value("sent", 0.0) / 1e3, 100 * stalled);
   r.note = buf;
   if (r.c.kind == "saturate") return r; // calibration data
   if (stalled > o.max_stall) {
@@ -243,7 +247,8 @@ Row judge(const Options& o, Row r) {
     return r;
   }
   const double tol = std::max(2.0, o.slow_tolerance * static_cast<double>(r.k.received));
-  r.verdict = static_cast<double>(off(r.k.received, r.m.received)) <= tol ? Verdict::Agree : Verdict::Disagree;
+  r.verdict =
+      static_cast<double>(off(r.k.received, r.m.received)) <= tol ? Verdict::Agree : Verdict::Disagree;
   return r;
 }
 
@@ -289,13 +294,14 @@ std::string markdown(const std::vector<Row>& rows, const std::string& release, c
     if (r.c.kind == "saturate") continue;
     const double truesize = r.k.ok() ? r.k.raw["socket"].value("charged_per_datagram", 0.0) : 0.0;
     md << "| " << r.c.name() << " | " << r.c.rcvbuf << " → "
-       << (r.k.ok() ? r.k.raw["setup"].value("so_rcvbuf_got", int64_t{0}) : 0) << " | " << r.c.payload << " | "
-       << r.k.sent << " | " << pair(r.k, r.m, &Outcome::received) << " | "
+       << (r.k.ok() ? r.k.raw["setup"].value("so_rcvbuf_got", int64_t{0}) : 0) << " | " << r.c.payload
+       << " | " << r.k.sent << " | " << pair(r.k, r.m, &Outcome::received) << " | "
        << pair(r.k, r.m, &Outcome::rcvbuf_errors) << " | "
        << (truesize > 0 ? std::to_string(std::lround(truesize)) : "") << " | " << verdict_text(r.verdict)
        << (r.note.empty() ? "" : " (" + r.note + ")") << " |\n";
   }
-  md << "\n| timing case | payload | sender: kpps, ns per sendto | delivered kpps: kernel / model | recv() mean "
+  md << "\n| timing case | payload | sender: kpps, ns per sendto | delivered kpps: kernel / model | recv() "
+        "mean "
         "(µs) | stalls |\n|---|---|---|---|---|---|\n";
   for (const auto& r : rows) {
     if (r.c.kind == "fill" || !r.k.ok()) continue;
@@ -331,7 +337,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"3.19", "6.18"}));
   app.add_option("--markdown", o.markdown, "Also write the tables as Markdown to this file");
   app.add_option("--json", o.json_out, "Also write every run's raw results (probe and model) to this file");
-  app.add_flag("--check", o.check, "Exit 1 when a fill case disagrees (skip if the kernel is another version)");
+  app.add_flag("--check", o.check,
+               "Exit 1 when a fill case disagrees (skip if the kernel is another version)");
   app.add_flag("--check-timing", o.check_timing, "Exit 1 when a slow-receiver case disagrees, too");
   app.add_option("--fill-tolerance", o.fill_tolerance, "Fill cases: datagrams the two may differ by")
       ->check(CLI::NonNegativeNumber);
@@ -350,7 +357,8 @@ int main(int argc, char** argv) {
     std::cerr << "rxpath-kernel-compare: error: " << e.what() << "\n";
     return 2;
   }
-  if (o.probe.empty()) o.probe = (fs::read_symlink("/proc/self/exe").parent_path() / "rxpath-udpprobe").string();
+  if (o.probe.empty())
+    o.probe = (fs::read_symlink("/proc/self/exe").parent_path() / "rxpath-udpprobe").string();
   if (!fs::exists(o.probe)) {
     std::cerr << "rxpath-kernel-compare: error: --probe: " << o.probe << " does not exist\n";
     return 2;

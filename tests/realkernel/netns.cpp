@@ -17,7 +17,9 @@ namespace rxpath::realkernel {
 
 namespace {
 
-std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
+std::string errno_text(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
 
 // Sets IFF_UP on `name` (what `ip link set lo up` does through netlink).
 std::string bring_up(const char* name) {
@@ -30,7 +32,8 @@ std::string bring_up(const char* name) {
     why = errno_text(std::string("ioctl(SIOCGIFFLAGS, ") + name + ")");
   } else {
     ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
-    if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0) why = errno_text(std::string("ioctl(SIOCSIFFLAGS, ") + name + " up)");
+    if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0)
+      why = errno_text(std::string("ioctl(SIOCSIFFLAGS, ") + name + " up)");
   }
   close(fd);
   return why;
@@ -43,7 +46,8 @@ std::string enter_fresh_netns() {
     const int err = errno;
     std::string why = std::string("unshare(CLONE_NEWNET): ") + std::strerror(err);
     if (err == EPERM)
-      why += geteuid() != 0 ? " (not root: needs CAP_SYS_ADMIN)" : " (namespaces forbidden here, e.g. by seccomp)";
+      why += geteuid() != 0 ? " (not root: needs CAP_SYS_ADMIN)"
+                            : " (namespaces forbidden here, e.g. by seccomp)";
     else if (err == EINVAL)
       why += " (this kernel has no network namespaces: CONFIG_NET_NS)";
     else if (err == ENOSPC)

@@ -48,8 +48,8 @@ struct ProbeConfig {
   int rcvbuf_bytes = 0; // setsockopt(SO_RCVBUF); 0 = not set (net.core.rmem_default)
   int payload_bytes = 1472;
   int64_t count = 1000;
-  double rate_pps = 0;  // slow: the sender's pace
-  int64_t work_ns = 0;  // slow: the receiver's busy work per datagram
+  double rate_pps = 0; // slow: the sender's pace
+  int64_t work_ns = 0; // slow: the receiver's busy work per datagram
   int sender_cpu = 0, receiver_cpu = 1;
   uint16_t port = 9000;
   int64_t timeout_ms = 2000; // the receiver gives up after this long without a datagram
@@ -89,10 +89,15 @@ struct Stalls {
     if (ns > kStallNs) gap(ns);
   }
   nlohmann::ordered_json to_json(int64_t span_ns) const {
-    auto share = [&](int64_t ns) { return span_ns > 0 ? static_cast<double>(ns) / static_cast<double>(span_ns) : 0.0; };
-    return {{"stalled_ns", stalled_ns},  {"max_ns", max_ns},
-            {"count", count},            {"fraction", share(stalled_ns)},
-            {"interruptions", interruptions}, {"interrupted_fraction", share(interrupted_ns)}};
+    auto share = [&](int64_t ns) {
+      return span_ns > 0 ? static_cast<double>(ns) / static_cast<double>(span_ns) : 0.0;
+    };
+    return {{"stalled_ns", stalled_ns},
+            {"max_ns", max_ns},
+            {"count", count},
+            {"fraction", share(stalled_ns)},
+            {"interruptions", interruptions},
+            {"interrupted_fraction", share(interrupted_ns)}};
   }
 };
 
@@ -213,8 +218,8 @@ SendResult send_all(const ProbeConfig& c, const Sockets& s) {
 
 struct ReceiveResult {
   int64_t received = 0, bytes = 0, t_first = 0, t_last = 0; // t_last: after the last datagram's work
-  int64_t recv_ns_sum = 0, recv_ns_max = 0;                  // recv() calls that returned a datagram
-  Stalls stalls;                                             // seen in the work loop
+  int64_t recv_ns_sum = 0, recv_ns_max = 0;                 // recv() calls that returned a datagram
+  Stalls stalls;                                            // seen in the work loop
   bool timed_out = false;
 };
 
@@ -260,10 +265,12 @@ SocketMemory settled_memory(int fd) {
   return prev;
 }
 
-double ratio(int64_t a, int64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; }
+double ratio(int64_t a, int64_t b) {
+  return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0;
+}
 
 nlohmann::ordered_json snmp_delta(const std::map<std::string, int64_t>& before,
-                          const std::map<std::string, int64_t>& after) {
+                                  const std::map<std::string, int64_t>& after) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (const auto& [name, v] : after) j[name] = v - (before.count(name) ? before.at(name) : 0);
   return j;
@@ -357,9 +364,8 @@ nlohmann::ordered_json run(const ProbeConfig& c, const nlohmann::ordered_json& h
   out["softnet_dropped_delta"] = rxpath::realkernel::softnet_dropped() - softnet_before;
 
   const int64_t send_ns = sr.t_last - sr.t_first;
-  nlohmann::ordered_json t = {{"send", send_ns},
-                              {"send_per_datagram", ratio(send_ns, c.count)},
-                              {"sendto_max", sr.call_max_ns}};
+  nlohmann::ordered_json t = {
+      {"send", send_ns}, {"send_per_datagram", ratio(send_ns, c.count)}, {"sendto_max", sr.call_max_ns}};
   nlohmann::ordered_json rates = {{"sent", ratio(c.count * 1'000'000'000, send_ns)}};
   if (c.rate_pps > 0) {
     t["send_lateness_max"] = sr.lateness_max_ns;
@@ -395,13 +401,16 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"fill", "slow", "saturate"}));
   app.add_option("--rcvbuf", c.rcvbuf_bytes, "setsockopt(SO_RCVBUF) on the receiver, bytes (0: not set)")
       ->check(CLI::Range(0, 1 << 30));
-  app.add_option("--payload", c.payload_bytes, "UDP payload per datagram, bytes")->check(CLI::Range(0, 65507));
-  app.add_option("--count", c.count, "Datagrams to send")->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
+  app.add_option("--payload", c.payload_bytes, "UDP payload per datagram, bytes")
+      ->check(CLI::Range(0, 65507));
+  app.add_option("--count", c.count, "Datagrams to send")
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
   auto* rate = app.add_option("--rate", c.rate_pps, "slow: the sender's rate, datagrams/s")
                    ->check(CLI::Range(1.0, 1e8));
   auto* work = app.add_option("--work-ns", c.work_ns, "slow: the receiver's busy work per datagram, ns")
                    ->check(CLI::Range(int64_t{0}, int64_t{1'000'000'000}));
-  app.add_option("--sender-cpu", c.sender_cpu, "CPU the sender thread is pinned to")->check(CLI::Range(0, 1023));
+  app.add_option("--sender-cpu", c.sender_cpu, "CPU the sender thread is pinned to")
+      ->check(CLI::Range(0, 1023));
   app.add_option("--receiver-cpu", c.receiver_cpu, "CPU the receiver thread is pinned to")
       ->check(CLI::Range(0, 1023));
   app.add_option("--port", c.port, "Receiver's port on 127.0.0.1")->check(CLI::Range(1, 65535));
