@@ -2,8 +2,8 @@
 // scratch directory and is removed after each input. A bad trace must end in a TraceError.
 #include "Scratch.hpp"
 
-#include "model/trace/PcapExport.hpp"
-#include "model/trace/TraceReader.hpp"
+#include "trace/PcapExport.hpp"
+#include "trace/TraceReader.hpp"
 
 #include <cstdint>
 

@@ -3,7 +3,7 @@
 // trace must end in a TraceError (exit 2); anything else is a bug.
 #include "Scratch.hpp"
 
-#include "model/trace/TraceReader.hpp"
+#include "trace/TraceReader.hpp"
 
 #include <cstdint>
 

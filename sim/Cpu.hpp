@@ -4,7 +4,7 @@
 // that a work offset inside it maps to the simulated time it was reached.
 #pragma once
 
-#include "model/trace/Event.hpp"
+#include "trace/Event.hpp"
 
 #include <simgrid/s4u/Exec.hpp>
 #include <simgrid/s4u/Host.hpp>

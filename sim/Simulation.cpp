@@ -19,7 +19,7 @@
 #include "actors/Sender.hpp"
 #include "actors/Softirq.hpp"
 #include "model/Kernel.hpp"
-#include "model/trace/TraceWriter.hpp"
+#include "trace/TraceWriter.hpp"
 
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>

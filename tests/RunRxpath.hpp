@@ -2,7 +2,7 @@
 #pragma once
 
 #include "model/Stats.hpp"
-#include "model/trace/TraceReader.hpp"
+#include "trace/TraceReader.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 // The trace library: what the writer writes the reader reads; bad and truncated files.
 #include "RunRxpath.hpp"
-#include "model/trace/TraceReader.hpp"
-#include "model/trace/TraceWriter.hpp"
+#include "trace/TraceReader.hpp"
+#include "trace/TraceWriter.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 #include "TraceLoadJob.hpp"
 
 #include "data/TraceLoader.hpp"
-#include "model/trace/TraceReader.hpp"
+#include "trace/TraceReader.hpp"
 
 #include <QThread>
 

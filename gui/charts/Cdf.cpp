@@ -1,6 +1,6 @@
 #include "Cdf.hpp"
 
-#include "model/trace/TraceReader.hpp"
+#include "trace/TraceReader.hpp"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,7 +1,7 @@
 // What the viewer knows about one datagram: where its stages are and how it ended.
 #pragma once
 
-#include "model/trace/Event.hpp"
+#include "trace/Event.hpp"
 
 #include <cstdint>
 

@@ -4,7 +4,7 @@
 // default trace): 136 bytes per trace::Event, 80 in the first version of this struct, ~37 now.
 #pragma once
 
-#include "model/trace/Event.hpp"
+#include "trace/Event.hpp"
 
 #include <algorithm>
 #include <cstdint>

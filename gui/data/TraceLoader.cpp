@@ -1,6 +1,6 @@
 #include "TraceLoader.hpp"
 
-#include "model/trace/TraceReader.hpp"
+#include "trace/TraceReader.hpp"
 
 #include <fcntl.h>
 #include <malloc.h>

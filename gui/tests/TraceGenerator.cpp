@@ -1,6 +1,6 @@
 #include "TraceGenerator.hpp"
 
-#include "model/trace/TraceWriter.hpp"
+#include "trace/TraceWriter.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -2,7 +2,7 @@
 // the same everywhere.
 #pragma once
 
-#include "model/trace/Event.hpp"
+#include "trace/Event.hpp"
 
 #include <QColor>
 

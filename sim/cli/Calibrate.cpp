@@ -1,6 +1,6 @@
 #include "Calibrate.hpp"
 
-#include "model/trace/OutputFile.hpp"
+#include "trace/OutputFile.hpp"
 
 #include "Spawn.hpp"
 #include "model/ScenarioLoader.hpp"

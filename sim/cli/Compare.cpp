@@ -1,10 +1,10 @@
 #include "Compare.hpp"
 
-#include "model/trace/EndObject.hpp"
+#include "trace/EndObject.hpp"
 
 #include "model/Schema.hpp"
 #include "model/Stats.hpp"
-#include "model/trace/TraceReader.hpp"
+#include "trace/TraceReader.hpp"
 
 #include <cstdio>
 #include <functional>

@@ -1,6 +1,6 @@
 #include "Spawn.hpp"
 
-#include "model/trace/OutputFile.hpp"
+#include "trace/OutputFile.hpp"
 
 #include <array>
 #include <atomic>

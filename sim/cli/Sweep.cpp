@@ -4,7 +4,7 @@
 
 #include "model/ScenarioLoader.hpp"
 #include "model/Sweep.hpp"
-#include "model/trace/OutputFile.hpp"
+#include "trace/OutputFile.hpp"
 
 #include <sys/stat.h>
 #include <sys/wait.h>

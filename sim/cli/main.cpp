@@ -5,12 +5,12 @@
 #include "cli/Sweep.hpp"
 #include "model/ScenarioLoader.hpp"
 #include "model/Sweep.hpp"
-#include "model/trace/ChromeExport.hpp"
-#include "model/trace/EndObject.hpp"
-#include "model/trace/OutputFile.hpp"
-#include "model/trace/PcapExport.hpp"
-#include "model/trace/PerfettoExport.hpp"
-#include "model/trace/TraceReader.hpp"
+#include "trace/ChromeExport.hpp"
+#include "trace/EndObject.hpp"
+#include "trace/OutputFile.hpp"
+#include "trace/PcapExport.hpp"
+#include "trace/PerfettoExport.hpp"
+#include "trace/TraceReader.hpp"
 #include "sim/Simulation.hpp"
 
 #include <CLI/CLI.hpp>
