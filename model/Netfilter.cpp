@@ -1,3 +1,4 @@
+// net/netfilter/core.c (nf_hook_slow), with the iptables semantics of the rules.
 #include "Netfilter.hpp"
 
 namespace rxpath::model {
@@ -10,7 +11,7 @@ bool matches(const Match& m, const Skb& skb) {
   return true;
 }
 
-NfResult nf_hook(const std::vector<NfRule>& rules, const Skb& skb) {
+NfResult nf_iterate(const std::vector<NfRule>& rules, const Skb& skb) {
   NfResult r;
   for (const auto& rule : rules) {
     r.cost_ns += rule.cost_ns;
@@ -20,6 +21,17 @@ NfResult nf_hook(const std::vector<NfRule>& rules, const Skb& skb) {
     }
   }
   return r;
+}
+
+bool nf_hook(Context& cx, Path& p, trace::Hook hook, const std::vector<NfRule>& rules) {
+  if (rules.empty()) return true;
+  const NfResult nf = nf_iterate(rules, p.skb);
+  if (trace::Event* e = p.traced_stage(trace::Fn::NfHookSlow, cx.costs.nf_hook_ns + nf.cost_ns))
+    e->hook = hook;
+  if (nf.verdict != Verdict::Drop) return true;
+  ++cx.c.netfilter_drops;
+  p.drop(trace::Fn::NfHookSlow, trace::DropReason::NetfilterDrop).hook = hook;
+  return false;
 }
 
 } // namespace rxpath::model

@@ -1,10 +1,9 @@
-// iptables-style rule traversal of one netfilter hook (net/netfilter/core.c nf_hook_slow,
-// nf_iterate): rules are examined in order and the first match decides; no match = ACCEPT
-// (the chain policy).
+// net/netfilter/core.c: NF_HOOK -> nf_hook_slow, iptables-style rule traversal of one hook
+// (nf_iterate): rules are examined in order and the first match decides; no match = ACCEPT (the
+// chain policy).
 #pragma once
 
-#include "Scenario.hpp"
-#include "Skb.hpp"
+#include "Context.hpp"
 
 #include <vector>
 
@@ -16,6 +15,10 @@ struct NfResult {
   Verdict verdict = Verdict::Accept;
   int64_t cost_ns = 0; // the rules examined
 };
-NfResult nf_hook(const std::vector<NfRule>& rules, const Skb& skb);
+NfResult nf_iterate(const std::vector<NfRule>& rules, const Skb& skb);
+
+// NF_HOOK on a path: nothing when the hook has no rules; else nf_hook_slow's stage and, on DROP,
+// the path's drop. Returns true if the packet goes on (okfn).
+bool nf_hook(Context& cx, Path& p, trace::Hook hook, const std::vector<NfRule>& rules);
 
 } // namespace rxpath::model

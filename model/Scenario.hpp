@@ -5,6 +5,7 @@
 
 #include "CaptureReader.hpp"
 
+#include "KernelVersion.hpp"
 #include "trace/Event.hpp"
 
 #include <cstdint>
@@ -177,9 +178,8 @@ struct Scenario {
   std::string file; // where it was loaded from (for messages)
   std::string name = "unnamed";
   std::string description;
-  std::string kernel = "3.19"; // "3.19" or "6.18" (docs/kernel-profiles.md)
-  trace::Profile profile = trace::Profile::Linux3_19;
-  bool linux6() const { return profile == trace::Profile::Linux6_18; }
+  std::string kernel = "3.19"; // a row of kernel_versions() (docs/kernel-profiles.md)
+  const KernelVersion* version = &kernel_versions()[0]; // that row, set by the loader
   int64_t seed = 1;
   int64_t cpus = 2;
   int64_t hz = 250; // CONFIG_HZ: timer ticks per second

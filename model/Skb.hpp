@@ -56,11 +56,11 @@ inline int64_t kmalloc_size(int64_t n) {
 // sender's charge). Since 6.3 a head of up to SKB_SMALL_HEAD_CACHE_SIZE (576 bytes on x86-64) comes
 // from its own kmem_cache of that size instead of kmalloc-512 (net/core/skbuff.c kmalloc_reserve):
 // a 64-byte datagram is charged 832 bytes in 6.18 (measured: docs/validation.md), 768 in 3.19.
-inline int64_t loopback_skb_truesize(int64_t payload, trace::Profile profile) {
+inline int64_t loopback_skb_truesize(int64_t payload, bool small_head_cache) {
   const int64_t size = payload + 8 + 20 + 16 + 15;
   const int64_t head = ((size + 63) / 64) * 64 + 320;
   constexpr int64_t kSmallHeadCache = 576;
-  if (profile == trace::Profile::Linux6_18 && head <= kSmallHeadCache) return kSmallHeadCache + 256;
+  if (small_head_cache && head <= kSmallHeadCache) return kSmallHeadCache + 256;
   return kmalloc_size(head) + 256;
 }
 

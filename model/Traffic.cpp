@@ -87,7 +87,7 @@ void Traffic::emit_datagram(Source& s, int64_t t) {
     // One skb per datagram (lo's MTU is 65536), handed to the sender at its nominal time.
     Skb k = base;
     k.frame_bytes = static_cast<int32_t>(kEthHeader + kIpHeader + kUdpHeader + payload);
-    k.truesize = loopback_skb_truesize(c.payload_bytes, sc_.profile);
+    k.truesize = loopback_skb_truesize(c.payload_bytes, sc_.version->small_head_cache);
     k.arrival_ns = k.first_arrival_ns = t;
     pending_.push_back(k);
     return;

@@ -91,7 +91,7 @@ nlohmann::json trace_header(const model::LoadedScenario& ls) {
   h["scenario"] = ls.resolved;
   auto& fns = h["functions"] = nlohmann::json::array();
   for (int f = 0; f < static_cast<int>(trace::Fn::Count_); ++f) {
-    const auto& i = trace::info(static_cast<trace::Fn>(f), sc.profile);
+    const auto& i = trace::info(static_cast<trace::Fn>(f), sc.version->names);
     fns.push_back({{"name", i.name}, {"file", i.file}, {"summary", i.summary}});
   }
   auto& reasons = h["drop_reasons"] = nlohmann::json::array();

@@ -14,7 +14,6 @@ System::System(model::Kernel& k, std::vector<simgrid::s4u::Host*> cpu_hosts) : k
   }
   irq_queue.resize(n);
   paths.resize(n * 3);
-  ksoftirqd_awake.assign(n, false);
   for (size_t i = 0; i < k.scenario().receivers.size(); ++i) receiver_sem.push_back(Semaphore::create(0));
   nic_sem = Semaphore::create(0);
   producer_done_sem = Semaphore::create(0);

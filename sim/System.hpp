@@ -36,7 +36,6 @@ struct System {
   // wakeup_softirqd.
   void wake_ksoftirqd(int cpu);
   std::vector<simgrid::s4u::SemaphorePtr> ksoftirqd_sem;
-  std::vector<bool> ksoftirqd_awake;
   // sk_data_ready woke a receiver thread.
   void wake_receiver(int thread);
   std::vector<simgrid::s4u::SemaphorePtr> receiver_sem;

@@ -39,9 +39,9 @@ struct Bench {
   // rtl8139_rx on CPU 0 for the next frame in the ring, settled at once; returns the thread woken.
   int receive_one(int64_t now, int cpu = 0) {
     Path p;
-    REQUIRE(k->driver_rx(cpu, trace::Ctx::Softirq, now, p));
+    REQUIRE(k->nic().rx(cpu, trace::Ctx::Softirq, now, p));
     for (auto& e : p.events) e.t += now;
-    return k->finish(p, now);
+    return k->settle(p, now);
   }
 };
 
@@ -56,8 +56,8 @@ std::string times(int n, int64_t gap = 1000) {
 TEST_CASE("a frame with no free RX descriptor is missed: NIC_RING_FULL, rx_missed", "[kernel][nic]") {
   Bench b(R"({"nic": {"ring_size": 2}, "traffic": [{"pattern": "list", "times_ns": [)" + times(5) +
           R"(]}], "sockets": [{"name": "s"}], "receivers": [{"socket": "s"}]})");
-  b.k->ring_advance(1'000'000);
-  CHECK(b.k->ring_fill() == 2);
+  b.k->nic().ring_advance(1'000'000);
+  CHECK(b.k->nic().ring_fill() == 2);
   CHECK(b.k->counters().nic.rx_missed_errors == 3);
   CHECK(b.rec.count(Kind::Drop, DropReason::NicRingFull) == 3);
   CHECK(b.k->in_flight() == 2);
@@ -66,13 +66,13 @@ TEST_CASE("a frame with no free RX descriptor is missed: NIC_RING_FULL, rx_misse
 TEST_CASE("interrupt moderation: rx-usecs after the first frame, or rx-frames frames", "[kernel][nic]") {
   Bench b(
       R"({"nic": {"rx_usecs": 50, "rx_frames": 3}, "traffic": [{"pattern": "list", "times_ns": [0, 10000, 20000, 30000]}]})");
-  b.k->ring_advance(5000);
-  REQUIRE(b.k->irq_due().has_value());
-  CHECK(*b.k->irq_due() == b.rec.events.front().t + 50000); // rx-usecs from the first frame
-  b.k->ring_advance(30000);
-  CHECK(*b.k->irq_due() == b.rec.events[2].t); // the third frame reaches rx-frames
-  b.k->raise_irq(30000);
-  CHECK_FALSE(b.k->irq_due().has_value()); // masked until the driver re-enables it
+  b.k->nic().ring_advance(5000);
+  REQUIRE(b.k->nic().irq_due().has_value());
+  CHECK(*b.k->nic().irq_due() == b.rec.events.front().t + 50000); // rx-usecs from the first frame
+  b.k->nic().ring_advance(30000);
+  CHECK(*b.k->nic().irq_due() == b.rec.events[2].t); // the third frame reaches rx-frames
+  b.k->nic().raise_irq(30000);
+  CHECK_FALSE(b.k->nic().irq_due().has_value()); // masked until the driver re-enables it
 }
 
 TEST_CASE("enqueue_to_backlog accepts while qlen <= netdev_max_backlog, then CPU_BACKLOG", "[kernel][rps]") {
@@ -85,7 +85,7 @@ TEST_CASE("enqueue_to_backlog accepts while qlen <= netdev_max_backlog, then CPU
   CHECK(b.k->counters().softnet[1].dropped == 2);
   CHECK(b.rec.count(Kind::Drop, DropReason::CpuBacklog) == 2);
   // The first skb schedules CPU 1's backlog by an IPI sent when CPU 0's net_rx_action ends.
-  CHECK(b.k->take_rps_ipis(0) == std::vector<int>{1});
+  CHECK(b.k->dev().take_rps_ipis(0) == std::vector<int>{1});
 }
 
 TEST_CASE("sk_rcvbuf: the check ignores the arriving skb, so one datagram overshoots", "[kernel][socket]") {
@@ -105,10 +105,10 @@ TEST_CASE("recvfrom frees the skb's truesize from sk_rmem_alloc", "[kernel][sock
   Bench b(
       R"({"traffic": [{"pattern": "list", "times_ns": [0]}], "sockets": [{"name": "s"}], "receivers": [{"socket": "s"}]})");
   b.receive_one(10'000);
-  auto r = b.k->recv_dequeue(0, 20'000);
+  auto r = b.k->udp().recv_dequeue(0, 20'000);
   REQUIRE(r.got);
   CHECK(b.k->socket(0).rmem_alloc == 2176); // still charged while copying
-  CHECK(b.k->recv_complete(0, r.skb, 20'050, 20'300));
+  CHECK(b.k->udp().recv_complete(0, r.skb, 20'050, 20'300));
   CHECK(b.k->socket(0).rmem_alloc == 0);
   CHECK(b.k->counters().udp[static_cast<size_t>(UdpMib::InDatagrams)] == 1);
   CHECK(b.k->in_flight() == 0);
@@ -117,8 +117,8 @@ TEST_CASE("recvfrom frees the skb's truesize from sk_rmem_alloc", "[kernel][sock
 TEST_CASE("sk_data_ready wakes one exclusive waiter, first come first served", "[kernel][socket]") {
   Bench b(R"({"cpus": 3, "traffic": [{"pattern": "list", "times_ns": [0, 1000]}], "sockets": [{"name": "s"}],
              "receivers": [{"socket": "s", "cpu": 1}, {"socket": "s", "cpu": 2}]})");
-  CHECK_FALSE(b.k->recv_dequeue(0, 0).got); // both block in wait_for_more_packets
-  CHECK_FALSE(b.k->recv_dequeue(1, 0).got);
+  CHECK_FALSE(b.k->udp().recv_dequeue(0, 0).got); // both block in wait_for_more_packets
+  CHECK_FALSE(b.k->udp().recv_dequeue(1, 0).got);
   CHECK(b.receive_one(10'000) == 0);
   CHECK(b.receive_one(10'000) == 1);
 }
@@ -142,9 +142,9 @@ TEST_CASE("a bad checksum to an open socket is caught when udp_recvmsg copies it
              "receivers": [{"socket": "s"}]})");
   b.receive_one(10'000);
   CHECK(b.k->socket(0).queue.size() == 1); // queued: 3.19 does not verify it in softirq
-  auto r = b.k->recv_dequeue(0, 20'000);
+  auto r = b.k->udp().recv_dequeue(0, 20'000);
   REQUIRE(r.got);
-  CHECK_FALSE(b.k->recv_complete(0, r.skb, 20'050, 20'300));
+  CHECK_FALSE(b.k->udp().recv_complete(0, r.skb, 20'050, 20'300));
   CHECK(b.k->counters().udp[static_cast<size_t>(UdpMib::InCsumErrors)] == 1);
   CHECK(b.k->socket(0).rmem_alloc == 0);
   CHECK(b.rec.count(Kind::Drop, DropReason::UdpCsum) == 1);

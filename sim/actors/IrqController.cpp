@@ -11,17 +11,17 @@ void IrqController::nic_interrupt() {
   auto& k = sys_->kernel;
   Cpu& cpu = *sys_->cpus[cpu_];
   const int64_t t0 = now_ns();
-  cpu.execute(Level::Hardirq, Ctx::Hardirq, k.hardirq_cost());
+  cpu.execute(Level::Hardirq, Ctx::Hardirq, k.scenario().costs.hardirq_ns);
   if (k.scenario().nic.napi) {
-    k.nic_interrupt(cpu_, t0, now_ns());
+    k.nic().interrupt(cpu_, t0, now_ns());
     return;
   }
   // Interrupt-driven, no NAPI: the handler takes every frame in the ring up to the socket in
   // hardirq context, then re-enables the interrupt.
   model::Path& path = sys_->path(cpu_, Level::Hardirq);
-  while (k.driver_rx(cpu_, Ctx::Hardirq, now_ns(), path)) run_path(*sys_, cpu_, Level::Hardirq, path, 0);
-  k.nic_interrupt(cpu_, t0, now_ns());
-  k.enable_irq(now_ns());
+  while (k.nic().rx(cpu_, Ctx::Hardirq, now_ns(), path)) run_path(*sys_, cpu_, Level::Hardirq, path, 0);
+  k.nic().interrupt(cpu_, t0, now_ns());
+  k.nic().enable_irq(now_ns());
   sys_->nic_irq_enabled();
 }
 
@@ -36,7 +36,7 @@ void IrqController::operator()() {
     } else {
       const int64_t t0 = now_ns();
       sys_->cpus[cpu_]->execute(Level::Hardirq, Ctx::Hardirq, k.scenario().costs.ipi_ns);
-      k.rps_ipi(cpu_, t0, now_ns());
+      k.dev().rps_ipi(cpu_, t0, now_ns());
     }
     // irq_exit -> invoke_softirq
     if (k.sd(cpu_).net_rx_pending) sys_->softirq_sem[cpu_]->release();

@@ -3,6 +3,8 @@
 #include "sim/Clock.hpp"
 #include "sim/NetRxAction.hpp"
 
+#include "model/Softirq.hpp"
+
 namespace rxpath::sim {
 
 using trace::Ctx;
@@ -13,9 +15,9 @@ void Ksoftirqd::operator()() {
   for (;;) {
     sys_->ksoftirqd_sem[cpu_]->acquire();
     const int64_t t0 = now_ns();
-    while (sd.net_rx_pending)
+    while (model::ksoftirqd_should_run(sd))
       net_rx_action(*sys_, cpu_, Ctx::Ksoftirqd, Level::Process, k.scenario().costs.softirq_entry_ns);
-    sys_->ksoftirqd_awake[cpu_] = false;
+    sd.ksoftirqd_running = false;
     k.span(trace::Fn::RunKsoftirqd, cpu_, Ctx::Ksoftirqd, t0, now_ns());
   }
 }

@@ -39,7 +39,7 @@ void Receiver::operator()() {
     }
     c.execute(Level::Process, Ctx::Process, owed);
     owed = 0;
-    model::RecvResult r = k.recv_dequeue(thread_, now_ns());
+    model::RecvResult r = k.udp().recv_dequeue(thread_, now_ns());
     if (!r.got) {
       // wait_for_more_packets: sleep until sk_data_ready wakes us, or SO_RCVTIMEO expires.
       if (cfg.rcvtimeo_us > 0) {
@@ -47,7 +47,7 @@ void Receiver::operator()() {
         const int64_t expiry =
             model::timeout_expiry_ns(now_ns(), model::rcvtimeo_jiffies(cfg.rcvtimeo_us, hz), hz);
         if (sys_->receiver_sem[thread_]->acquire_timeout(to_seconds(expiry - now_ns()))) {
-          k.cancel_wait(thread_); // -EAGAIN: the application calls recvfrom again
+          k.udp().cancel_wait(thread_); // -EAGAIN: the application calls recvfrom again
           k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns(), trace::kUnset, trace::kUnset,
                  thread_);
           in_call = false;
@@ -60,13 +60,13 @@ void Receiver::operator()() {
       continue;
     }
     const int sock = cfg.socket_index;
-    if (cfg.lock_hold_ns > 0) k.lock_sock(sock);
+    if (cfg.lock_hold_ns > 0) k.sock().lock_sock(sock);
     const Run copy =
         c.execute(Level::Process, Ctx::Process, r.copy_cost + cfg.lock_hold_ns + costs.skb_free_ns);
-    const bool delivered = k.recv_complete(thread_, r.skb, copy.time_at(r.copy_cost), copy.end);
+    const bool delivered = k.udp().recv_complete(thread_, r.skb, copy.time_at(r.copy_cost), copy.end);
     if (cfg.lock_hold_ns > 0) {
       int wake = -1;
-      const int64_t cost = k.release_sock(sock, thread_, now_ns(), &wake);
+      const int64_t cost = k.sock().release_sock(sock, thread_, now_ns(), &wake);
       sys_->wake_receiver(wake);
       c.execute(Level::Process, Ctx::Process, cost);
     }

@@ -3,6 +3,8 @@
 #include "sim/Clock.hpp"
 #include "sim/NetRxAction.hpp"
 
+#include "model/Softirq.hpp"
+
 namespace rxpath::sim {
 
 using trace::Ctx;
@@ -10,26 +12,19 @@ using trace::Fn;
 
 void Softirq::operator()() {
   auto& k = sys_->kernel;
-  auto& sd = k.sd(cpu_);
   for (;;) {
     sys_->softirq_sem[cpu_]->acquire();
-    // While ksoftirqd owns the softirq work of this CPU it finishes it (simplification: 3.19
-    // would also run it on the exit of other interrupts, e.g. the timer tick).
-    if (!sd.net_rx_pending || sys_->ksoftirqd_awake[cpu_]) continue;
+    if (!model::softirq_on_irq_exit(k.sd(cpu_))) continue;
     const int64_t t0 = now_ns();
-    sd.need_resched = false; // set again if a thread on this CPU is woken meanwhile
-    int restart = model::kMaxSoftirqRestart;
+    model::DoSoftirq run(k, cpu_, t0);
     int64_t prefix = k.scenario().costs.softirq_entry_ns;
-    for (;;) {
+    model::DoSoftirq::Next next;
+    do {
       net_rx_action(*sys_, cpu_, Ctx::Softirq, Level::Softirq, prefix);
       prefix = 0;
-      if (!sd.net_rx_pending) break;
-      if (now_ns() - t0 < model::kMaxSoftirqTimeNs && !sd.need_resched && --restart) continue;
-      k.instant(Fn::WakeupSoftirqd, cpu_, Ctx::Softirq, now_ns());
-      sys_->ksoftirqd_awake[cpu_] = true;
-      sys_->wake_ksoftirqd(cpu_);
-      break;
-    }
+      next = run.after_round(now_ns());
+    } while (next == model::DoSoftirq::Next::Restart);
+    if (next == model::DoSoftirq::Next::WakeKsoftirqd) sys_->wake_ksoftirqd(cpu_);
     k.span(Fn::DoSoftirq, cpu_, Ctx::Softirq, t0, now_ns());
   }
 }
