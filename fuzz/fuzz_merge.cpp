@@ -5,7 +5,7 @@
 #include "Scratch.hpp"
 
 #include "cli/Sweep.hpp"
-#include "model/Schema.hpp"
+#include "model/config/Schema.hpp"
 
 #include <cstdint>
 #include <cstdio>

@@ -2,7 +2,7 @@
 // (comments, duplicate keys, depth, numbers beyond a double), the schema and the cross-checks.
 // Bad input must end in a ScenarioError (exit 2); any other exception, crash or sanitizer report
 // is a bug.
-#include "model/ScenarioLoader.hpp"
+#include "model/config/ScenarioLoader.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,7 +1,7 @@
 // Fuzzes `--set KEY=VALUE` overrides: each line of the input is one override, applied to a small
 // valid scenario (the minimal one of issue 9) through the loader `rxpath run --set` uses. Paths
 // into arrays and objects, indices, bare words, UTF-8 and typing by the schema are exercised.
-#include "model/ScenarioLoader.hpp"
+#include "model/config/ScenarioLoader.hpp"
 
 #include <cstdint>
 #include <string>

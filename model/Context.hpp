@@ -5,7 +5,7 @@
 #include "Counters.hpp"
 #include "EventSink.hpp"
 #include "Path.hpp"
-#include "Scenario.hpp"
+#include "config/Scenario.hpp"
 
 #include <vector>
 

@@ -3,7 +3,7 @@
 #include "Sock.hpp"
 
 #include "Netfilter.hpp"
-#include "ScenarioLoader.hpp"
+#include "config/ScenarioLoader.hpp"
 
 namespace rxpath::model {
 

@@ -3,7 +3,7 @@
 // fragmentation of datagrams larger than the path MTU.
 #pragma once
 
-#include "Scenario.hpp"
+#include "config/Scenario.hpp"
 #include "Skb.hpp"
 
 #include <cstdint>

@@ -4,8 +4,8 @@
 #pragma once
 
 #include "model/Counters.hpp"
-#include "model/ScenarioLoader.hpp"
-#include "model/Stats.hpp"
+#include "model/config/ScenarioLoader.hpp"
+#include "model/analysis/Stats.hpp"
 
 #include <nlohmann/json.hpp>
 

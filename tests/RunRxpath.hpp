@@ -1,7 +1,7 @@
 // Runs the rxpath command in a fresh temporary directory and reads back what it wrote.
 #pragma once
 
-#include "model/Stats.hpp"
+#include "model/analysis/Stats.hpp"
 #include "trace/TraceReader.hpp"
 
 #include <nlohmann/json.hpp>

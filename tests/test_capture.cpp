@@ -1,7 +1,7 @@
 // The capture reader behind "pattern": "pcap", on hand-built files in the variants real tools
 // write: either byte order, µs and ns pcap, pcapng with its time resolutions, VLAN tags, Linux
 // cooked and raw IPv4 link types, and the frames a replay skips.
-#include "model/CaptureReader.hpp"
+#include "model/config/CaptureReader.hpp"
 
 #include "RunRxpath.hpp"
 

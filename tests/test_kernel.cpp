@@ -1,7 +1,7 @@
 // The kernel model's decisions, driven directly (no SimGrid): where each packet goes, where it
 // is dropped and which counter says so.
 #include "model/Kernel.hpp"
-#include "model/ScenarioLoader.hpp"
+#include "model/config/ScenarioLoader.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // Scenario files: defaults, Linux's SO_RCVBUF arithmetic, and bad input rejected with a message
 // that names the file, the JSON path and what was expected.
-#include "model/ScenarioLoader.hpp"
+#include "model/config/ScenarioLoader.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -3,7 +3,7 @@
 // ksoftirqd.
 #include "model/Kernel.hpp"
 #include "model/NetRxAction.hpp"
-#include "model/ScenarioLoader.hpp"
+#include "model/config/ScenarioLoader.hpp"
 #include "model/Softirq.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,6 +1,6 @@
 // Latency statistics in bounded memory, and the sweeps' confidence intervals.
-#include "model/Stats.hpp"
-#include "model/Sweep.hpp"
+#include "model/analysis/Stats.hpp"
+#include "model/analysis/Sweep.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // The frames reaching the NIC: arrival processes, the link's serialisation, IP fragmentation,
 // and skb truesize.
-#include "model/ScenarioLoader.hpp"
+#include "model/config/ScenarioLoader.hpp"
 #include "model/Traffic.hpp"
 
 #include <catch2/catch.hpp>

@@ -3,7 +3,7 @@
 #include "trace/OutputFile.hpp"
 
 #include "Spawn.hpp"
-#include "model/ScenarioLoader.hpp"
+#include "model/config/ScenarioLoader.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -2,8 +2,8 @@
 
 #include "trace/EndObject.hpp"
 
-#include "model/Schema.hpp"
-#include "model/Stats.hpp"
+#include "model/config/Schema.hpp"
+#include "model/analysis/Stats.hpp"
 #include "trace/TraceReader.hpp"
 
 #include <cstdio>

@@ -2,7 +2,7 @@
 // split by stage, fates, throughput, CPU time by context, and the counters in Linux's layout.
 #pragma once
 
-#include "model/Stats.hpp"
+#include "model/analysis/Stats.hpp"
 
 #include <nlohmann/json.hpp>
 

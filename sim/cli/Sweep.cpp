@@ -2,8 +2,8 @@
 
 #include "Spawn.hpp"
 
-#include "model/ScenarioLoader.hpp"
-#include "model/Sweep.hpp"
+#include "model/config/ScenarioLoader.hpp"
+#include "model/analysis/Sweep.hpp"
 #include "trace/OutputFile.hpp"
 
 #include <sys/stat.h>

@@ -2,7 +2,7 @@
 
 #include <boost/math/distributions/students_t.hpp>
 
-#include "Schema.hpp"
+#include "config/Schema.hpp"
 
 #include <cmath>
 #include <map>
