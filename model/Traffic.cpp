@@ -1,26 +1,22 @@
 #include "Traffic.hpp"
 
+#include "trace/Wire.hpp"
+
 #include <algorithm>
 #include <cmath>
 
 namespace rxpath::model {
 namespace {
-constexpr int64_t kEthHeader = 14, kIpHeader = 20, kUdpHeader = 8;
+using trace::kEthHeader;
+using trace::kIpHeader;
+using trace::kUdpHeader;
 constexpr int64_t kWireOverhead = 4 + 8 + 12; // FCS, preamble + SFD, inter-frame gap
 constexpr int64_t kMinFrame = 60;             // without FCS
 
-// ip_fragment: each fragment carries a multiple of 8 bytes of the IP payload, all but the last full.
-int64_t per_fragment(const TrafficSource& c) {
-  return ((c.mtu_bytes - kIpHeader) / 8) * 8;
-}
-int64_t fragments(const TrafficSource& c, int64_t payload) {
-  const int64_t ip_payload = payload + kUdpHeader;
-  return ip_payload + kIpHeader <= c.mtu_bytes ? 1 : (ip_payload + per_fragment(c) - 1) / per_fragment(c);
-}
 int64_t first_frame_bytes(const TrafficSource& c, int64_t payload) {
   const int64_t ip_payload = payload + kUdpHeader;
-  return std::max(kMinFrame,
-                  kEthHeader + kIpHeader + (fragments(c, payload) == 1 ? ip_payload : per_fragment(c)));
+  const auto l = trace::ip_fragment_layout(ip_payload, c.mtu_bytes);
+  return std::max(kMinFrame, kEthHeader + kIpHeader + (l.nfrags == 1 ? ip_payload : l.per_frag));
 }
 } // namespace
 
@@ -93,8 +89,7 @@ void Traffic::emit_datagram(Source& s, int64_t t) {
     return;
   }
   const int64_t ip_payload = payload + kUdpHeader;
-  const int64_t per_frag = per_fragment(c);
-  const int64_t nfrags = fragments(c, payload);
+  const auto [per_frag, nfrags] = trace::ip_fragment_layout(ip_payload, c.mtu_bytes);
   int64_t start = std::max(t, wire_free_ns_);
   for (int64_t f = 0; f < nfrags; ++f) {
     Skb k = base;

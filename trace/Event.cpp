@@ -205,4 +205,10 @@ std::string_view to_string(Hook h) {
   return "";
 }
 
+const FieldInfo* find_field(std::string_view key) {
+  for (const auto& f : kFields)
+    if (f.key == key) return &f;
+  return nullptr;
+}
+
 } // namespace rxpath::trace

@@ -3,6 +3,7 @@
 // serialise them, and the viewer reads them without the rest of rxpath.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -19,7 +20,7 @@ std::string_view to_string(Ctx c);
 std::optional<Ctx> ctx_from_string(std::string_view s);
 
 // The kernel functions the model names. The catalogue (name, 3.19 source file, one-line
-// explanation taken from the seeds) is in Functions.cpp and is also written in the trace header.
+// explanation taken from the seeds) is in Event.cpp and is also written in the trace header.
 enum class Fn : uint16_t {
   RxRingDma,           // NIC hardware: DMA of a frame into the RX ring
   IrqRaise,            // NIC hardware: interrupt line raised (after moderation)
@@ -153,5 +154,43 @@ struct Event {
   int64_t bytes = kUnset;   // frame length (RxRingDma) or bytes copied (Deliver)
   int64_t latency = kUnset; // Deliver: ns from RxRingDma to the end of the copy
 };
+
+// The integer fields of an event beyond t, end and cpu: the one table of the format. The writer
+// writes them in this order (the packet's identity after "fn", the state a step left after
+// "reason"), the reader checks each against its range, the viewer names them from it
+// (docs/trace-format.md lists the same).
+enum class FieldRange : uint8_t {
+  Count,    // 0 … kMaxValue
+  Index,    // 0 … kMaxIndex
+  Time,     // 0 … a long time in ns
+  Signed,   // -kMaxValue … kMaxValue
+  Socket,   // a socket of the header's scenario
+  Receiver, // a receiver of the header's scenario
+};
+struct FieldInfo {
+  std::string_view key;
+  int64_t Event::*member;
+  bool state; // the kernel state a step left (ring, queues, memory), not the packet's identity
+  FieldRange range;
+  std::string_view meaning;
+};
+inline constexpr std::array<FieldInfo, 14> kFields{{
+    {"pkt", &Event::pkt, false, FieldRange::Count, "packet (datagram) id"},
+    {"frag", &Event::frag, false, FieldRange::Index, "fragment index"},
+    {"flow", &Event::flow, false, FieldRange::Count, "traffic source of the frame"},
+    {"ring", &Event::ring, true, FieldRange::Count, "RX descriptors in use"},
+    {"backlog", &Event::backlog, true, FieldRange::Count, "input_pkt_queue length of the target CPU"},
+    {"rmem", &Event::rmem, true, FieldRange::Count, "sk_rmem_alloc, bytes"},
+    {"rcvbuf", &Event::rcvbuf, true, FieldRange::Count, "sk_rcvbuf, bytes"},
+    {"qlen", &Event::qlen, true, FieldRange::Count, "sk_receive_queue length"},
+    {"budget", &Event::budget, true, FieldRange::Signed, "net_rx_action budget left"},
+    {"work", &Event::work, true, FieldRange::Count, "packets handled by the poll"},
+    {"sock", &Event::sock, true, FieldRange::Socket, "socket index"},
+    {"thread", &Event::thread, true, FieldRange::Receiver, "receiver index"},
+    {"bytes", &Event::bytes, true, FieldRange::Count, "frame length, or bytes copied"},
+    {"latency", &Event::latency, true, FieldRange::Time, "ns from the first frame's DMA to the copy"},
+}};
+// The table's entry for a key, or nullptr.
+const FieldInfo* find_field(std::string_view key);
 
 } // namespace rxpath::trace

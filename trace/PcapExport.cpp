@@ -1,4 +1,5 @@
 #include "PcapExport.hpp"
+#include "Wire.hpp"
 
 #include "CaptureWriter.hpp"
 #include "ExportOutput.hpp"
@@ -12,8 +13,6 @@
 
 namespace rxpath::trace {
 namespace {
-
-constexpr int kEthHeader = 14, kIpHeader = 20, kUdpHeader = 8;
 
 struct Flow {
   uint32_t saddr = 0, daddr = 0;
@@ -39,18 +38,6 @@ struct Fate {
   int64_t latency = kUnset;
 };
 
-// "A.B.C.D:PORT" as the scenario's traffic writes it.
-bool parse_endpoint(const std::string& s, uint32_t& addr, uint16_t& port) {
-  unsigned a, b, c, d, p;
-  char extra;
-  if (std::sscanf(s.c_str(), "%u.%u.%u.%u:%u%c", &a, &b, &c, &d, &p, &extra) != 5 || a > 255 || b > 255 ||
-      c > 255 || d > 255 || p > 65535)
-    return false;
-  addr = (a << 24) | (b << 16) | (c << 8) | d;
-  port = static_cast<uint16_t>(p);
-  return true;
-}
-
 std::vector<Flow> flows_of(const std::string& file, const nlohmann::json& header) {
   std::vector<Flow> flows;
   const auto sc = header.find("scenario");
@@ -68,10 +55,11 @@ std::vector<Flow> flows_of(const std::string& file, const nlohmann::json& header
           "not in the trace; open the replayed capture (" +
           t.value("file", "?") + ") itself");
     try {
-      if (!parse_endpoint(t.at("src").get<std::string>(), f.saddr, f.sport))
-        throw TraceError(file + ":1: header key " + key + ".src: expected \"ADDRESS:PORT\"");
-      if (!parse_endpoint(t.at("dst").get<std::string>(), f.daddr, f.dport))
-        throw TraceError(file + ":1: header key " + key + ".dst: expected \"ADDRESS:PORT\"");
+      const auto src = parse_endpoint(t.at("src").get<std::string>());
+      const auto dst = parse_endpoint(t.at("dst").get<std::string>());
+      if (!src) throw TraceError(file + ":1: header key " + key + ".src: expected \"ADDRESS:PORT\"");
+      if (!dst) throw TraceError(file + ":1: header key " + key + ".dst: expected \"ADDRESS:PORT\"");
+      f.saddr = src->addr, f.sport = src->port, f.daddr = dst->addr, f.dport = dst->port;
       // Ranges as the scenario schema has them: anything else would build frames that cannot
       // exist (an MTU below 68 leaves no room for a fragment's payload).
       auto field = [&](const char* name, int64_t lo, int64_t hi) {
@@ -89,8 +77,9 @@ std::vector<Flow> flows_of(const std::string& file, const nlohmann::json& header
       // As Traffic::emit_datagram (after ip_fragment): 8-byte multiples, all but the last full.
       // Loopback datagrams are one skb each (lo's MTU is 65536).
       const int64_t ip_payload = f.payload + kUdpHeader;
-      f.per_frag = ((mtu - kIpHeader) / 8) * 8;
-      f.nfrags = f.loopback || ip_payload + kIpHeader <= mtu ? 1 : (ip_payload + f.per_frag - 1) / f.per_frag;
+      const FragmentLayout layout = ip_fragment_layout(ip_payload, mtu);
+      f.per_frag = layout.per_frag;
+      f.nfrags = f.loopback ? 1 : layout.nfrags;
     } catch (const nlohmann::json::exception&) {
       throw TraceError(file + ":1: header key " + key +
                        ": expected src, dst, payload_bytes, ip_protocol, ethertype and mtu_bytes");

@@ -94,7 +94,8 @@ const std::unordered_map<std::string_view, Fn, NameHash>& fn_names() {
   return *names;
 }
 
-// The keys an event may carry; a bit each, to refuse a key given twice.
+// The keys an event may carry; a bit each, to refuse a key given twice. The integer fields of
+// kFields take the bits from kFieldBit0 on, in the table's order.
 enum KeyBit : uint32_t {
   kT = 1u << 0,
   kEnd = 1u << 1,
@@ -102,51 +103,29 @@ enum KeyBit : uint32_t {
   kCpu = 1u << 3,
   kCtx = 1u << 4,
   kFn = 1u << 5,
-  kPkt = 1u << 6,
-  kFrag = 1u << 7,
-  kFlow = 1u << 8,
-  kHook = 1u << 9,
-  kReason = 1u << 10,
-  kRing = 1u << 11,
-  kBacklog = 1u << 12,
-  kRmem = 1u << 13,
-  kRcvbuf = 1u << 14,
-  kQlen = 1u << 15,
-  kBudget = 1u << 16,
-  kWork = 1u << 17,
-  kSock = 1u << 18,
-  kThread = 1u << 19,
-  kBytes = 1u << 20,
-  kLatency = 1u << 21,
-  kTrunc = 1u << 22,
+  kHook = 1u << 6,
+  kReason = 1u << 7,
+  kTrunc = 1u << 8,
+  kFieldBit0 = 9,
+};
+static_assert(kFieldBit0 + kFields.size() <= 32);
+
+struct Key {
+  uint32_t bit = 0;                 // 0: a key a later writer may add
+  const FieldInfo* field = nullptr; // an integer field of the table
 };
 
-uint32_t key_bit(std::string_view k) {
-  static const std::unordered_map<std::string_view, uint32_t, NameHash> bits{{"t", kT},
-                                                                             {"end", kEnd},
-                                                                             {"k", kK},
-                                                                             {"cpu", kCpu},
-                                                                             {"ctx", kCtx},
-                                                                             {"fn", kFn},
-                                                                             {"pkt", kPkt},
-                                                                             {"frag", kFrag},
-                                                                             {"flow", kFlow},
-                                                                             {"hook", kHook},
-                                                                             {"reason", kReason},
-                                                                             {"ring", kRing},
-                                                                             {"backlog", kBacklog},
-                                                                             {"rmem", kRmem},
-                                                                             {"rcvbuf", kRcvbuf},
-                                                                             {"qlen", kQlen},
-                                                                             {"budget", kBudget},
-                                                                             {"work", kWork},
-                                                                             {"sock", kSock},
-                                                                             {"thread", kThread},
-                                                                             {"bytes", kBytes},
-                                                                             {"latency", kLatency},
-                                                                             {"trunc", kTrunc}};
-  auto it = bits.find(k);
-  return it == bits.end() ? 0 : it->second;
+Key key_of(std::string_view k) {
+  static const auto keys = [] {
+    std::unordered_map<std::string_view, Key, NameHash> m{
+        {"t", {kT}},   {"end", {kEnd}},   {"k", {kK}},           {"cpu", {kCpu}},    {"ctx", {kCtx}},
+        {"fn", {kFn}}, {"hook", {kHook}}, {"reason", {kReason}}, {"trunc", {kTrunc}}};
+    for (size_t i = 0; i < kFields.size(); ++i)
+      m.emplace(kFields[i].key, Key{1u << (kFieldBit0 + i), &kFields[i]});
+    return m;
+  }();
+  auto it = keys.find(k);
+  return it == keys.end() ? Key{} : it->second;
 }
 
 // Deepest nesting of arrays and objects in a JSON text, without parsing it (strings skipped).
@@ -203,6 +182,23 @@ EventParser::Line EventParser::parse_fields(std::string_view line, Event& e) {
     throw TraceError("not a JSON object");
 
   e = Event{};
+  auto min_of = [](FieldRange r) { return r == FieldRange::Signed ? -kMaxValue : int64_t{0}; };
+  auto max_of = [this](FieldRange r) -> int64_t {
+    switch (r) {
+    case FieldRange::Count:
+    case FieldRange::Signed:
+      return kMaxValue; // a budget left can be negative: charged after the poll
+    case FieldRange::Index:
+      return kMaxIndex;
+    case FieldRange::Time:
+      return kMaxTime;
+    case FieldRange::Socket:
+      return limits_.sockets >= 0 ? limits_.sockets - 1 : kMaxIndex;
+    case FieldRange::Receiver:
+      return limits_.receivers >= 0 ? limits_.receivers - 1 : kMaxIndex;
+    }
+    return kMaxValue;
+  };
   uint32_t seen = 0;
   bool have_ctx = false, have_fn = false;
   std::string_view reason_name, hook_name;
@@ -212,10 +208,15 @@ EventParser::Line EventParser::parse_fields(std::string_view line, Event& e) {
     if (std::move(field_result).get(field) || field.unescaped_key().get(key))
       throw TraceError("not a JSON object");
     od::value v = field.value();
-    const uint32_t bit = key_bit(key);
+    const Key kb = key_of(key);
+    const uint32_t bit = kb.bit;
     if (bit == 0) continue; // a key a later writer may add: skipped
     if (seen & bit) bad_key(key, "given twice");
     seen |= bit;
+    if (kb.field) {
+      e.*kb.field->member = read_int(v, key, min_of(kb.field->range), max_of(kb.field->range));
+      continue;
+    }
     switch (bit) {
     case kT:
       e.t = read_int(v, key, 0, kMaxTime);
@@ -252,15 +253,6 @@ EventParser::Line EventParser::parse_fields(std::string_view line, Event& e) {
       e.fn = it->second, have_fn = true;
       break;
     }
-    case kPkt:
-      e.pkt = read_int(v, key, 0, kMaxValue);
-      break;
-    case kFrag:
-      e.frag = read_int(v, key, 0, kMaxIndex);
-      break;
-    case kFlow:
-      e.flow = read_int(v, key, 0, kMaxValue);
-      break;
     case kHook:
       hook_name = read_string(v, key, "PRE_ROUTING or LOCAL_IN");
       if (hook_name == "PRE_ROUTING")
@@ -278,39 +270,6 @@ EventParser::Line EventParser::parse_fields(std::string_view line, Event& e) {
       e.reason = *r;
       break;
     }
-    case kRing:
-      e.ring = read_int(v, key, 0, kMaxValue);
-      break;
-    case kBacklog:
-      e.backlog = read_int(v, key, 0, kMaxValue);
-      break;
-    case kRmem:
-      e.rmem = read_int(v, key, 0, kMaxValue);
-      break;
-    case kRcvbuf:
-      e.rcvbuf = read_int(v, key, 0, kMaxValue);
-      break;
-    case kQlen:
-      e.qlen = read_int(v, key, 0, kMaxValue);
-      break;
-    case kBudget: // net_rx_action charges a poll after it ran, so the budget left can be negative
-      e.budget = read_int(v, key, -kMaxValue, kMaxValue);
-      break;
-    case kWork:
-      e.work = read_int(v, key, 0, kMaxValue);
-      break;
-    case kSock:
-      e.sock = read_int(v, key, 0, limits_.sockets >= 0 ? limits_.sockets - 1 : kMaxIndex);
-      break;
-    case kThread:
-      e.thread = read_int(v, key, 0, limits_.receivers >= 0 ? limits_.receivers - 1 : kMaxIndex);
-      break;
-    case kBytes:
-      e.bytes = read_int(v, key, 0, kMaxValue);
-      break;
-    case kLatency:
-      e.latency = read_int(v, key, 0, kMaxTime);
-      break;
     case kTrunc:
       if (v.get_bool().get(e.trunc)) bad_key(key, "expected true or false, " + found(v));
       break;
@@ -329,7 +288,7 @@ EventParser::Line EventParser::parse_fields(std::string_view line, Event& e) {
       throw TraceError("key \"end\": " + std::to_string(e.end) + " is before the span's \"t\" " +
                        std::to_string(e.t));
   }
-  if ((e.kind == Kind::Stage || e.kind == Kind::Drop || e.kind == Kind::Deliver) && !(seen & kPkt))
+  if ((e.kind == Kind::Stage || e.kind == Kind::Drop || e.kind == Kind::Deliver) && e.pkt == kUnset)
     throw TraceError("missing key \"pkt\" (expected an integer)");
   if (e.kind == Kind::Drop && !(seen & kReason)) throw TraceError("key \"reason\": expected a drop reason");
   // An instant may carry a reason too: a fragment dropped after its datagram had its fate.

@@ -54,22 +54,14 @@ void TraceWriter::write(const Event& e) {
   field("cpu", e.cpu);
   field("ctx", to_string(e.ctx));
   field("fn", to_string(e.fn, profile_));
-  if (e.pkt != kUnset) field("pkt", e.pkt);
-  if (e.frag != kUnset) field("frag", e.frag);
-  if (e.flow != kUnset) field("flow", e.flow);
+  auto fields = [&](bool state) {
+    for (const auto& f : kFields)
+      if (f.state == state && e.*f.member != kUnset) field(f.key, e.*f.member);
+  };
+  fields(false);
   if (e.hook != Hook::None) field("hook", to_string(e.hook));
   if (e.reason != DropReason::None) field("reason", to_string(e.reason));
-  if (e.ring != kUnset) field("ring", e.ring);
-  if (e.backlog != kUnset) field("backlog", e.backlog);
-  if (e.rmem != kUnset) field("rmem", e.rmem);
-  if (e.rcvbuf != kUnset) field("rcvbuf", e.rcvbuf);
-  if (e.qlen != kUnset) field("qlen", e.qlen);
-  if (e.budget != kUnset) field("budget", e.budget);
-  if (e.work != kUnset) field("work", e.work);
-  if (e.sock != kUnset) field("sock", e.sock);
-  if (e.thread != kUnset) field("thread", e.thread);
-  if (e.bytes != kUnset) field("bytes", e.bytes);
-  if (e.latency != kUnset) field("latency", e.latency);
+  fields(true);
   if (e.trunc) put(",\"trunc\":true");
   put("}\n");
   ++events_;

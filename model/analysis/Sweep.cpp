@@ -74,7 +74,7 @@ const std::vector<std::pair<std::string, std::string>>& sweep_metrics() {
   return m;
 }
 
-nlohmann::json run_result(const StatsResult& s, const nlohmann::json& end) {
+nlohmann::json run_result(const StatsResult& s, const trace::RunSummary& end) {
   nlohmann::json r;
   r["latency_mean_ns"] = s.latency.mean;
   r["socket_wait_mean_ns"] = s.parts[static_cast<size_t>(Part::SocketWait)].mean;
@@ -92,20 +92,20 @@ nlohmann::json run_result(const StatsResult& s, const nlohmann::json& end) {
     if (s.dropped[i]) drops[std::string(trace::to_string(static_cast<trace::DropReason>(i)))] = s.dropped[i];
   r["drops"] = drops;
   r["latency_cdf_ns"] = s.latency_cdf;
-  int64_t squeeze = 0;
-  for (const auto& row : end["softnet_stat"]) squeeze += row["time_squeeze"].get<int64_t>();
-  r["time_squeeze"] = squeeze;
-  const double seconds = static_cast<double>(end["t"].get<int64_t>()) / 1e9;
-  r["interrupts_per_s"] =
-      seconds > 0 ? static_cast<double>(end["nic"]["interrupts"].get<int64_t>()) / seconds : 0.0;
+  r["time_squeeze"] = end.time_squeeze();
+  const double seconds = static_cast<double>(end.t_ns) / 1e9;
+  r["interrupts_per_s"] = seconds > 0 ? static_cast<double>(end.nic.interrupts) / seconds : 0.0;
   // Each context's share of all CPUs' time.
-  const double total =
-      static_cast<double>(end["t"].get<int64_t>()) * static_cast<double>(end["cpu_time_ns"].size());
-  for (const char* ctx : {"hardirq", "softirq", "ksoftirqd", "process"}) {
+  const double total = static_cast<double>(end.t_ns) * static_cast<double>(end.cpu_time.size());
+  auto share = [&](int64_t trace::CpuTime::*ctx) {
     double busy = 0;
-    for (const auto& row : end["cpu_time_ns"]) busy += static_cast<double>(row[ctx].get<int64_t>());
-    r[std::string("cpu_") + ctx + "_share"] = total > 0 ? 100.0 * busy / total : 0.0;
-  }
+    for (const auto& row : end.cpu_time) busy += static_cast<double>(row.*ctx);
+    return total > 0 ? 100.0 * busy / total : 0.0;
+  };
+  r["cpu_hardirq_share"] = share(&trace::CpuTime::hardirq);
+  r["cpu_softirq_share"] = share(&trace::CpuTime::softirq);
+  r["cpu_ksoftirqd_share"] = share(&trace::CpuTime::ksoftirqd);
+  r["cpu_process_share"] = share(&trace::CpuTime::process);
   return r;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "Stats.hpp"
+#include "trace/RunSummary.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -27,7 +28,7 @@ struct SweepPoint {
 std::vector<SweepPoint> expand_grid(const std::vector<SweepAxis>& axes);
 
 // What one run contributes to a sweep (`rxpath run --result-json`).
-nlohmann::json run_result(const StatsResult& s, const nlohmann::json& end);
+nlohmann::json run_result(const StatsResult& s, const trace::RunSummary& end);
 
 // The metrics of a point over its seeds: {"metric": {"mean": m, "ci95": h}, ...}.
 nlohmann::json aggregate(const std::vector<nlohmann::json>& runs);

@@ -2,6 +2,8 @@
 // (`rxpath params --markdown`).
 #include "ScenarioLoader.hpp"
 
+#include "trace/Wire.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -22,43 +24,16 @@ constexpr int64_t kMaxI = std::numeric_limits<int32_t>::max();
 constexpr int64_t kMaxNs = int64_t{3600} * 1000 * 1000 * 1000;
 constexpr int64_t kMaxCount = int64_t{1} << 40; // datagrams per source
 
-// Digits only, no sign, no spaces, no more than `max_digits`: sscanf and stoi accept "+9000",
-// " 0" and "10. 0.0.1", which nobody means as an address.
-std::optional<uint32_t> parse_decimal(std::string_view s, size_t max_digits, uint32_t max) {
-  if (s.empty() || s.size() > max_digits) return std::nullopt;
-  uint32_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint32_t>(c - '0');
-  }
-  if (v > max) return std::nullopt;
-  return v;
-}
-
-// A dotted quad, as inet_pton(AF_INET) takes it: four decimal parts 0-255.
-std::optional<uint32_t> parse_ip(const std::string& s) {
-  uint32_t addr = 0;
-  size_t start = 0;
-  for (int part = 0; part < 4; ++part) {
-    const size_t dot = part < 3 ? s.find('.', start) : s.size();
-    if (dot == std::string::npos) return std::nullopt;
-    auto v = parse_decimal(std::string_view(s).substr(start, dot - start), 3, 255);
-    if (!v) return std::nullopt;
-    addr = (addr << 8) | *v;
-    start = dot + 1;
-  }
-  return addr;
-}
-
+// Digits only, no sign, no spaces (trace/Wire.cpp): sscanf and stoi accept "+9000", " 0" and
+// "10. 0.0.1", which nobody means as an address.
 Endpoint parse_endpoint(const Schema& s, const char* key, const std::string& text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos) s.fail(key, "expected \"ADDRESS:PORT\", found " + in_quotes(text));
-  auto ip = parse_ip(text.substr(0, colon));
-  auto port = parse_decimal(std::string_view(text).substr(colon + 1), 5, 65535);
-  if (!ip || !port)
+  if (text.rfind(':') == std::string::npos)
+    s.fail(key, "expected \"ADDRESS:PORT\", found " + in_quotes(text));
+  const auto ep = trace::parse_endpoint(text);
+  if (!ep)
     s.fail(key,
            "expected \"ADDRESS:PORT\" with an IPv4 address and a port 0…65535, found " + in_quotes(text));
-  return {*ip, static_cast<uint16_t>(*port)};
+  return {ep->addr, ep->port};
 }
 
 void visit_sysctl(Schema& s, Sysctl& c) {
@@ -121,7 +96,7 @@ void visit_match(Schema& s, Match& m) {
   if (m.protocol_text == "icmp") m.protocol = 1;
   m.src_addr.reset();
   if (!m.src_text.empty()) {
-    auto ip = parse_ip(m.src_text);
+    auto ip = trace::parse_ipv4(m.src_text);
     if (!ip) s.fail("src", "expected an IPv4 address, found " + in_quotes(m.src_text));
     m.src_addr = *ip;
   }
@@ -350,7 +325,7 @@ void cross_check(const Schema& root, Scenario& sc) {
   sc.version = find_kernel_version(sc.kernel); // the schema's choice() allows only known ones
   if (sc.hz != 100 && sc.hz != 250 && sc.hz != 300 && sc.hz != 1000)
     at("hz", "expected 100, 250, 300 or 1000 (the CONFIG_HZ choices), found " + std::to_string(sc.hz));
-  auto ip = parse_ip(sc.nic.address);
+  auto ip = trace::parse_ipv4(sc.nic.address);
   if (!ip) at("nic.address", "expected an IPv4 address, found " + in_quotes(sc.nic.address));
   sc.nic.addr = *ip;
   if (sc.nic.irq_cpu >= sc.cpus)

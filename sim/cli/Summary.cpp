@@ -15,10 +15,6 @@ std::string fmt(const char* f, auto... args) {
   return buf;
 }
 
-int64_t get(const nlohmann::json& j, const char* key) {
-  return j.contains(key) ? j[key].get<int64_t>() : 0;
-}
-
 std::string us(int64_t ns) {
   return fmt("%.2f", static_cast<double>(ns) / 1e3);
 }
@@ -32,10 +28,10 @@ void latency_row(std::ostream& os, const char* name, const model::Percentiles& p
 
 } // namespace
 
-void print_summary(std::ostream& os, const nlohmann::json& header, const nlohmann::json& end,
+void print_summary(std::ostream& os, const nlohmann::json& header, const trace::RunSummary& end,
                    const model::StatsResult& s) {
   const auto& sc = header["scenario"];
-  const int64_t end_ns = get(end, "t");
+  const int64_t end_ns = end.t_ns;
   os << fmt("rxpath: scenario \"%s\" (kernel %s, seed %lld, %lld CPUs), %.3f ms simulated\n",
             sc.value("name", "").c_str(), header.value("kernel", "").c_str(),
             static_cast<long long>(header.value("seed", int64_t{0})),
@@ -64,12 +60,12 @@ void print_summary(std::ostream& os, const nlohmann::json& header, const nlohman
 
   os << "\nCPU time by context (% of the run):\n";
   os << fmt("  %-4s %9s %9s %9s %9s %9s\n", "cpu", "hardirq", "softirq", "ksoftirqd", "process", "idle");
-  for (const auto& row : end["cpu_time_ns"]) {
-    auto pct = [&](const char* k) {
-      return end_ns ? 100.0 * static_cast<double>(get(row, k)) / static_cast<double>(end_ns) : 0.0;
+  for (const auto& row : end.cpu_time) {
+    auto pct = [&](int64_t ns) {
+      return end_ns ? 100.0 * static_cast<double>(ns) / static_cast<double>(end_ns) : 0.0;
     };
-    os << fmt("  %-4lld %8.2f%% %8.2f%% %8.2f%% %8.2f%% %8.2f%%\n", static_cast<long long>(get(row, "cpu")),
-              pct("hardirq"), pct("softirq"), pct("ksoftirqd"), pct("process"), pct("idle"));
+    os << fmt("  %-4lld %8.2f%% %8.2f%% %8.2f%% %8.2f%% %8.2f%%\n", static_cast<long long>(row.cpu),
+              pct(row.hardirq), pct(row.softirq), pct(row.ksoftirqd), pct(row.process), pct(row.idle));
   }
 
   // net/core/net-procfs.c softnet_seq_show, in %08x. 3.19: processed, dropped, time_squeeze, five
@@ -77,29 +73,27 @@ void print_summary(std::ostream& os, const nlohmann::json& header, const nlohman
   // index and its input and process queue lengths (all 0 at the end of a run: queues are empty).
   const bool linux6 = header.value("kernel", std::string("3.19")) != "3.19";
   os << "\n/proc/net/softnet_stat\n";
-  for (const auto& row : end["softnet_stat"]) {
+  for (const auto& row : end.softnet) {
     os << fmt("%08llx %08llx %08llx %08x %08x %08x %08x %08x %08x %08llx %08llx",
-              static_cast<unsigned long long>(get(row, "processed")),
-              static_cast<unsigned long long>(get(row, "dropped")),
-              static_cast<unsigned long long>(get(row, "time_squeeze")), 0, 0, 0, 0, 0, 0,
-              static_cast<unsigned long long>(get(row, "received_rps")),
-              static_cast<unsigned long long>(get(row, "flow_limit_count")));
-    if (linux6)
-      os << fmt(" %08x %08llx %08x %08x", 0, static_cast<unsigned long long>(get(row, "cpu")), 0, 0);
+              static_cast<unsigned long long>(row.processed), static_cast<unsigned long long>(row.dropped),
+              static_cast<unsigned long long>(row.time_squeeze), 0, 0, 0, 0, 0, 0,
+              static_cast<unsigned long long>(row.received_rps),
+              static_cast<unsigned long long>(row.flow_limit_count));
+    if (linux6) os << fmt(" %08x %08llx %08x %08x", 0, static_cast<unsigned long long>(row.cpu), 0, 0);
     os << "\n";
   }
 
   // net/ipv4/proc.c. 6.3+ adds Ip OutTransmits (ip_finish_output2's packets: here every
   // datagram sent, as nothing is fragmented on output) and 4.x+ Udp MemErrors (never, here).
   os << "\n/proc/net/snmp\n";
-  auto mib = [&](const char* name, std::vector<std::string> keys, const nlohmann::json& m,
+  auto mib = [&](const char* name, std::vector<std::string> keys,
                  const std::map<std::string, std::string>& same_as = {}) {
     std::string h = std::string(name) + ":", v = std::string(name) + ":";
     for (const auto& k : keys) {
       const auto alias = same_as.find(k);
       const std::string& from = alias == same_as.end() ? k : alias->second;
       h += " " + k;
-      v += " " + std::to_string(m.contains(from) ? m[from].get<int64_t>() : 0);
+      v += " " + std::to_string(end.snmp_value(name, from));
     }
     os << h << "\n" << v << "\n";
   };
@@ -109,26 +103,25 @@ void print_summary(std::ostream& os, const nlohmann::json& header, const nlohman
     ip.push_back("OutTransmits");
     udp.push_back("MemErrors");
   }
-  mib("Ip", ip, end["snmp"]["Ip"], {{"OutTransmits", "OutRequests"}});
-  mib("Udp", udp, end["snmp"]["Udp"]);
-  if (end.contains("netstat")) {
+  mib("Ip", ip, {{"OutTransmits", "OutRequests"}});
+  mib("Udp", udp);
+  if (!end.netstat.empty()) {
     os << "\n/proc/net/netstat (the receive path's part)\n";
-    mib("IpExt", {"InCsumErrors"}, end["netstat"]["IpExt"]);
+    mib("IpExt", {"InCsumErrors"});
   }
 
-  const auto& nic = end["nic"];
+  const auto& nic = end.nic;
   os << fmt("\nNIC: rx_packets %lld, rx_missed_errors %lld, rx_dropped %lld, RX interrupts %lld\n",
-            static_cast<long long>(get(nic, "rx_packets")),
-            static_cast<long long>(get(nic, "rx_missed_errors")),
-            static_cast<long long>(get(nic, "rx_dropped")), static_cast<long long>(get(nic, "interrupts")));
-  if (!end["sockets"].empty()) {
+            static_cast<long long>(nic.rx_packets), static_cast<long long>(nic.rx_missed_errors),
+            static_cast<long long>(nic.rx_dropped), static_cast<long long>(nic.interrupts));
+  if (!end.sockets.empty()) {
     os << fmt("Sockets: %-12s %10s %10s %10s %10s %10s\n", "name", "queued", "delivered", "sk_drops",
               "truncated", "backlog");
-    for (const auto& so : end["sockets"])
-      os << fmt("         %-12s %10lld %10lld %10lld %10lld %10lld\n", so.value("name", "").c_str(),
-                static_cast<long long>(get(so, "queued")), static_cast<long long>(get(so, "delivered")),
-                static_cast<long long>(get(so, "drops")), static_cast<long long>(get(so, "truncated")),
-                static_cast<long long>(get(so, "backlog")));
+    for (const auto& so : end.sockets)
+      os << fmt("         %-12s %10lld %10lld %10lld %10lld %10lld\n", so.name.c_str(),
+                static_cast<long long>(so.queued), static_cast<long long>(so.delivered),
+                static_cast<long long>(so.drops), static_cast<long long>(so.truncated),
+                static_cast<long long>(so.backlog));
   }
 }
 

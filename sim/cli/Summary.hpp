@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/analysis/Stats.hpp"
+#include "trace/RunSummary.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -10,7 +11,7 @@
 
 namespace rxpath::cli {
 
-void print_summary(std::ostream& os, const nlohmann::json& header, const nlohmann::json& end,
+void print_summary(std::ostream& os, const nlohmann::json& header, const trace::RunSummary& end,
                    const model::StatsResult& stats);
 
 } // namespace rxpath::cli

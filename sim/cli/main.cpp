@@ -3,15 +3,15 @@
 #include "cli/Compare.hpp"
 #include "cli/Summary.hpp"
 #include "cli/Sweep.hpp"
-#include "model/config/ScenarioLoader.hpp"
 #include "model/analysis/Sweep.hpp"
+#include "model/config/ScenarioLoader.hpp"
+#include "sim/Simulation.hpp"
 #include "trace/ChromeExport.hpp"
 #include "trace/EndObject.hpp"
 #include "trace/OutputFile.hpp"
 #include "trace/PcapExport.hpp"
 #include "trace/PerfettoExport.hpp"
 #include "trace/TraceReader.hpp"
-#include "sim/Simulation.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -64,13 +64,14 @@ int cmd_run(RunArgs a) {
                  : a.quiet  ? sim::RunOptions::Progress::Off
                             : sim::RunOptions::Progress::Human;
   auto out = sim::simulate(ls, opt);
+  const auto summary = trace::read_run_summary(out.end, a.scenario, ls.scenario.cpus);
   if (!a.quiet) {
-    cli::print_summary(report, out.header, out.end, out.stats);
+    cli::print_summary(report, out.header, summary, out.stats);
     if (opt.trace_path) report << "\nTrace: " << *opt.trace_path << " (" << out.events << " events)\n";
   }
   if (!a.result_json.empty()) { // for `rxpath sweep`: written whole or not at all
     trace::OutputFile f(a.result_json, {a.scenario});
-    f.write(model::run_result(out.stats, out.end).dump() + "\n");
+    f.write(model::run_result(out.stats, summary).dump() + "\n");
     f.commit();
   }
   if (out.stats.fate_errors != 0) {
@@ -103,8 +104,7 @@ int cmd_summary(const std::string& file) {
   if (!r.has_end())
     return bad_input(file + ": the trace is truncated at line " + std::to_string(r.line()) +
                      " (no end object): no counters to summarise");
-  trace::check_end(r.end(), file, r.cpus());
-  cli::print_summary(std::cout, r.header(), r.end(), stats.result());
+  cli::print_summary(std::cout, r.header(), trace::read_run_summary(r.end(), file, r.cpus()), stats.result());
   return 0;
 }
 
