@@ -24,13 +24,19 @@ std::string write(const std::string& name, const std::string& text) {
 }
 } // namespace
 
-TEST_CASE("--help describes the commands", "[cli]") {
+TEST_CASE("rxpath --help describes the commands", "[cli]") {
   auto r = test::run_rxpath("--help");
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("run") && Catch::Contains("validate") && Catch::Contains("summary"));
   auto rr = test::run_rxpath("run --help");
   CHECK(rr.exit_code == 0);
   CHECK_THAT(rr.out, Catch::Contains("--set") && Catch::Contains("--no-trace") && Catch::Contains("--seed"));
+}
+
+TEST_CASE("rxpath --version prints the project's version", "[cli]") {
+  auto r = test::run_rxpath("--version");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "rxpath " RXPATH_VERSION "\n");
 }
 
 TEST_CASE("a wrong scenario: exit 2, the file and the JSON path named, no trace left behind",
