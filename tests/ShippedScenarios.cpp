@@ -9,11 +9,6 @@
 
 namespace rxpath::test {
 
-std::string& selected_scenario() {
-  static std::string name;
-  return name;
-}
-
 std::vector<std::string> shipped_scenarios() {
   if (!selected_scenario().empty()) return {selected_scenario()};
   std::vector<std::string> names;

@@ -8,7 +8,10 @@
 namespace rxpath::test {
 
 // --scenario NAME on the test command line (test_main.cpp); empty: every shipped scenario.
-std::string& selected_scenario();
+inline std::string& selected_scenario() {
+  static std::string name;
+  return name;
+}
 
 // Names (file names without .json), sorted; only the selected one if --scenario was given.
 std::vector<std::string> shipped_scenarios();

@@ -14,7 +14,7 @@
 using namespace rxpath;
 using trace::Kind;
 
-TEST_CASE("walkthrough: the datagram passes the seeds' functions in order", "[golden]") {
+TEST_CASE("walkthrough: the datagram passes the seeds' functions in order", "[golden][quick]") {
   auto r = test::run_rxpath("run " + test::scenario("walkthrough") + " -o w.jsonl -q");
   REQUIRE(r.exit_code == 0);
   auto t = test::load_trace(r.dir + "/w.jsonl");
@@ -65,7 +65,7 @@ TEST_CASE("walkthrough: the datagram passes the seeds' functions in order", "[go
     }
 }
 
-TEST_CASE("walkthrough: the trace equals the reviewed golden trace", "[golden]") {
+TEST_CASE("walkthrough: the trace equals the reviewed golden trace", "[golden][quick]") {
   auto r = test::run_rxpath("run " + test::scenario("walkthrough") + " -o w.jsonl -q");
   REQUIRE(r.exit_code == 0);
   // The header records the scenario as resolved, not its path: the bytes do not depend on where
@@ -101,7 +101,7 @@ TEST_CASE("golden: a shipped scenario's summary and trace head", "[golden][shipp
 
 // A scenario dropped into scenarios/ fails here until its outputs are approved, even before
 // cmake has registered its golden.NAME test; an approved file whose scenario is gone fails too.
-TEST_CASE("golden: every shipped scenario has approved outputs, and only those", "[golden]") {
+TEST_CASE("golden: every shipped scenario has approved outputs, and only those", "[golden][quick]") {
   std::set<std::string> expected;
   for (const auto& name : test::shipped_scenarios()) {
     INFO("scenario " << name << ": run tools/approve-golden.sh and review its outputs");
