@@ -35,11 +35,18 @@ if(NOT out MATCHES "delivered")
 endif()
 
 if(GUI)
-  # rxpath plot runs the rxpath-plot installed next to it.
-  execute_process(COMMAND ${PREFIX}/bin/rxpath plot --help OUTPUT_VARIABLE out ERROR_VARIABLE err
+  # The viewer reports the same version (it answers --version without a display).
+  execute_process(COMMAND ${PREFIX}/bin/rxpath-view --version OUTPUT_VARIABLE out ERROR_VARIABLE err
                   RESULT_VARIABLE rc)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "installed rxpath plot --help: exit ${rc}\n${out}\n${err}")
+  if(NOT rc EQUAL 0 OR NOT out STREQUAL "rxpath-view ${VERSION}\n")
+    message(FATAL_ERROR "installed rxpath-view --version: exit ${rc}, printed '${out}${err}' (expected 'rxpath-view ${VERSION}')")
+  endif()
+  # rxpath plot runs the rxpath-plot installed next to it: its own error for a missing input, not
+  # rxpath's "rxpath-plot not found".
+  execute_process(COMMAND ${PREFIX}/bin/rxpath plot ${PREFIX}/missing.json -o ${PREFIX}/missing.png
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+  if(NOT err MATCHES "rxpath-plot: error: .*missing.json")
+    message(FATAL_ERROR "installed rxpath plot did not run the installed rxpath-plot: exit ${rc}\n${out}\n${err}")
   endif()
 endif()
 file(REMOVE_RECURSE ${PREFIX})
