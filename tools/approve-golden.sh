@@ -12,7 +12,7 @@ if [ "${1:-}" != "--promote" ]; then
   cmake --build build -j2 --target rxpath test_run >/dev/null
   build/rxpath run scenarios/walkthrough.json -o traces/walkthrough.trace.jsonl -q
   # A mismatch fails its test: expected here, the outputs are promoted below.
-  ctest --test-dir build -R '^golden\.' -j2 >/dev/null || true
+  ctest --test-dir build -R '^golden\.' -j2 >/dev/null 2>&1 || true
 fi
 shopt -s nullglob
 for f in traces/golden/*.unapproved traces/*.unapproved; do
