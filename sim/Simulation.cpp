@@ -10,6 +10,7 @@
 #endif
 
 #include "Clock.hpp"
+#include "rxpath/Version.hpp"
 #include "System.hpp"
 #include "actors/EndOfRun.hpp"
 #include "actors/IrqController.hpp"
@@ -84,7 +85,7 @@ private:
 nlohmann::json trace_header(const model::LoadedScenario& ls) {
   const auto& sc = ls.scenario;
   nlohmann::json h;
-  h["generator"] = "rxpath 0.1.0";
+  h["generator"] = std::string("rxpath ") + kVersion;
   h["kernel"] = sc.kernel;
   h["seed"] = sc.seed;
   h["cpus"] = sc.cpus;

@@ -24,7 +24,7 @@ std::string write(const std::string& name, const std::string& text) {
 }
 } // namespace
 
-TEST_CASE("--help describes the commands", "[cli]") {
+TEST_CASE("rxpath --help describes the commands", "[cli][quick]") {
   auto r = test::run_rxpath("--help");
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("run") && Catch::Contains("validate") && Catch::Contains("summary"));
@@ -33,8 +33,14 @@ TEST_CASE("--help describes the commands", "[cli]") {
   CHECK_THAT(rr.out, Catch::Contains("--set") && Catch::Contains("--no-trace") && Catch::Contains("--seed"));
 }
 
+TEST_CASE("rxpath --version prints the project's version", "[cli][quick]") {
+  auto r = test::run_rxpath("--version");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "rxpath " RXPATH_VERSION "\n");
+}
+
 TEST_CASE("a wrong scenario: exit 2, the file and the JSON path named, no trace left behind",
-          "[cli][errors]") {
+          "[cli][errors][quick]") {
   auto bad = write("bad.json", R"({"traffic": [{"rate_pps": -5}]})");
   auto r = test::run_rxpath("run " + bad + " -o t.jsonl");
   CHECK(r.exit_code == 2);
@@ -48,7 +54,7 @@ TEST_CASE("a wrong scenario: exit 2, the file and the JSON path named, no trace 
   CHECK(files_in(m.dir) == 0);
 }
 
-TEST_CASE("bad command lines exit with 2", "[cli][errors]") {
+TEST_CASE("bad command lines exit with 2", "[cli][errors][quick]") {
   auto a = test::run_rxpath("run " + test::scenario("walkthrough") + " --set nic.ring_size=zero -o t.jsonl");
   CHECK(a.exit_code == 2);
   CHECK_THAT(a.err, Catch::Contains("nic.ring_size: expected an integer"));

@@ -2,8 +2,8 @@
 
 #include "trace/OutputFile.hpp"
 
-#include "Spawn.hpp"
 #include "model/config/ScenarioLoader.hpp"
+#include "process/Spawn.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -78,7 +78,8 @@ int calibrate(const CalibrateOptions& o) {
                                   "-q",   "--result-json", result.string()};
     for (const auto& s : o.sets) args.insert(args.end(), {"--set", s});
     for (const auto& f : at) args.insert(args.end(), {"--set", f.key + "=" + std::to_string(f.value)});
-    if (!run_child(args)) throw std::runtime_error("rxpath run failed while calibrating");
+    if (process::run(args, process::SpawnOptions::in_own_session()) != 0)
+      throw std::runtime_error("rxpath run failed while calibrating");
     return nlohmann::json::parse(std::ifstream(result));
   };
   for (auto& f : fits) f.value = (o.lo + o.hi) / 2;

@@ -1,6 +1,6 @@
 #include "Sweep.hpp"
 
-#include "Spawn.hpp"
+#include "process/Spawn.hpp"
 
 #include "model/config/ScenarioLoader.hpp"
 #include "model/analysis/Sweep.hpp"
@@ -233,12 +233,12 @@ int sweep(const SweepOptions& o) {
         args.push_back("--set");
         args.push_back(k + "=" + v);
       }
-      running[spawn(std::move(args))] = next++;
+      running[process::spawn(std::move(args), process::SpawnOptions::in_own_session())] = next++;
     }
     int status = 0;
     const pid_t pid = wait(&status);
     if (pid < 0) break;
-    reaped(pid);
+    process::reaped(pid);
     const Job& j = jobs[running[pid]];
     running.erase(pid);
     ++done;

@@ -5,6 +5,8 @@
 #include "cli/Sweep.hpp"
 #include "model/analysis/Sweep.hpp"
 #include "model/config/ScenarioLoader.hpp"
+#include "process/Spawn.hpp"
+#include "rxpath/Version.hpp"
 #include "sim/Simulation.hpp"
 #include "trace/ChromeExport.hpp"
 #include "trace/EndObject.hpp"
@@ -126,7 +128,10 @@ int cmd_params(bool markdown) {
 
 int main(int argc, char** argv) {
   trace::install_output_cleanup();
+  // An interrupted sweep or calibration terminates the runs it started.
+  trace::on_fatal_signal(process::terminate_children);
   CLI::App app{"rxpath: a discrete-event simulator of the Linux UDP receive path (NIC -> recvfrom)"};
+  app.set_version_flag("--version", std::string("rxpath ") + kVersion);
   app.require_subcommand(1);
 
   std::string scenario, trace_in;
@@ -222,6 +227,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "rxpath: error: " << e.what()

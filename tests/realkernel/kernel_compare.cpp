@@ -13,6 +13,8 @@
 // --max-stall of their time (a VM's vCPU descheduled) is repeated, and not judged if all attempts were.
 // Exit codes: 0 done (and the checks asked for hold), 1 the model disagrees, 2 bad command line,
 // 77 skipped (no network namespace can be made here, or --check against another kernel version).
+#include "process/Spawn.hpp"
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -27,12 +29,7 @@
 #include <string>
 #include <vector>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char** environ;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -102,22 +99,10 @@ struct Options {
   int attempts = 3;             // kernel runs per timing case, until one is quiet enough
 };
 
-// Runs argv with stdout and stderr into files; the exit code, or -1 if it did not exit normally.
+// Runs argv with stdout and stderr into files; the exit code, or -1 if it did not exit normally
+// (127: it could not be started).
 int run_process(const std::vector<std::string>& argv, const fs::path& out, const fs::path& err) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return -1;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return rxpath::process::run(argv, {.stdout_path = out.string(), .stderr_path = err.string()});
 }
 
 std::string first_line(const fs::path& file) {
