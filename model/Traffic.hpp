@@ -3,8 +3,8 @@
 // fragmentation of datagrams larger than the path MTU.
 #pragma once
 
-#include "config/Scenario.hpp"
 #include "Skb.hpp"
+#include "config/Scenario.hpp"
 
 #include <cstdint>
 #include <deque>

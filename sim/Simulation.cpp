@@ -10,7 +10,6 @@
 #endif
 
 #include "Clock.hpp"
-#include "rxpath/Version.hpp"
 #include "System.hpp"
 #include "actors/EndOfRun.hpp"
 #include "actors/IrqController.hpp"
@@ -20,6 +19,7 @@
 #include "actors/Sender.hpp"
 #include "actors/Softirq.hpp"
 #include "model/Kernel.hpp"
+#include "rxpath/Version.hpp"
 #include "trace/TraceWriter.hpp"
 
 #include <simgrid/s4u/Actor.hpp>

@@ -4,8 +4,8 @@
 #pragma once
 
 #include "model/Counters.hpp"
-#include "model/config/ScenarioLoader.hpp"
 #include "model/analysis/Stats.hpp"
+#include "model/config/ScenarioLoader.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -3,8 +3,8 @@
 // ksoftirqd.
 #include "model/Kernel.hpp"
 #include "model/NetRxAction.hpp"
-#include "model/config/ScenarioLoader.hpp"
 #include "model/Softirq.hpp"
+#include "model/config/ScenarioLoader.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // rxpath sweep and merge: the grid, seeds, results files, shards, resuming, and bad points.
 #include "RunRxpath.hpp"
-#include "model/config/Schema.hpp"
 #include "model/analysis/Sweep.hpp"
+#include "model/config/Schema.hpp"
 
 #include <catch2/catch.hpp>
 

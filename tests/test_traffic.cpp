@@ -1,7 +1,7 @@
 // The frames reaching the NIC: arrival processes, the link's serialisation, IP fragmentation,
 // and skb truesize.
-#include "model/config/ScenarioLoader.hpp"
 #include "model/Traffic.hpp"
+#include "model/config/ScenarioLoader.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -2,8 +2,8 @@
 
 #include "trace/EndObject.hpp"
 
-#include "model/config/Schema.hpp"
 #include "model/analysis/Stats.hpp"
+#include "model/config/Schema.hpp"
 #include "trace/TraceReader.hpp"
 
 #include <cstdio>

@@ -2,8 +2,8 @@
 
 #include "process/Spawn.hpp"
 
-#include "model/config/ScenarioLoader.hpp"
 #include "model/analysis/Sweep.hpp"
+#include "model/config/ScenarioLoader.hpp"
 #include "trace/OutputFile.hpp"
 
 #include <sys/stat.h>
