@@ -9,6 +9,7 @@
 
 #include <QPainter>
 
+#include <climits>
 #include <optional>
 
 namespace rxpath::view {
@@ -27,9 +28,10 @@ public:
                   int label_width)
       : p_(p), s_(s), layout_(layout), geo_(geo), x0_(label_width) {}
 
-  void paint_rows(const std::vector<RowScale>& scales, int width);
+  // Rows and labels of the bands that overlap [y_from, y_to) (all of them by default).
+  void paint_rows(const std::vector<RowScale>& scales, int width, int y_from = 0, int y_to = INT_MAX);
   void paint_axis(int width);
-  void paint_labels(int width);
+  void paint_labels(int width, int y_from = 0, int y_to = INT_MAX);
   void paint_packet(const Selection& sel);
   void paint_markers(const Selection& sel, int height);
   // A box around the selected event, unless it is the followed packet's current stage.
