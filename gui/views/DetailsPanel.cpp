@@ -39,6 +39,9 @@ DetailsPanel::DetailsPanel(Selection* selection, QWidget* parent) : QWidget(pare
   refresh();
 }
 
+QString DetailsPanel::packet_text() const {
+  return packet_->text();
+}
 QString DetailsPanel::function_text() const {
   return function_->text();
 }

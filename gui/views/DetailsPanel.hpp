@@ -15,6 +15,7 @@ class DetailsPanel : public QWidget {
   Q_OBJECT
 public:
   explicit DetailsPanel(Selection* selection, QWidget* parent = nullptr);
+  QString packet_text() const;
   QString function_text() const;
   QString summary_text() const;
   QString state_text() const;
