@@ -1,5 +1,7 @@
 #include "Charts.hpp"
 
+#include "timeline/Palette.hpp"
+
 #include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QChart>
@@ -162,6 +164,7 @@ QString chart_title(const QString& what, const Sweep& s, const Group& g) {
 struct Curve {
   std::string metric;
   QString name;
+  QColor color = QColor(); // invalid: the theme's next colour
 };
 
 // One line per metric against the x key, with a band for its 95% CI, for each group. A point
@@ -193,6 +196,7 @@ std::vector<QChart*> param_charts(const Sweep& s, const QString& what, const QSt
       auto* line = new QLineSeries;
       line->setName(curves[k].name);
       line->setPointsVisible(true);
+      if (curves[k].color.isValid()) line->setColor(curves[k].color);
       auto* upper = new QLineSeries;
       auto* lower = new QLineSeries;
       bool band = false;
@@ -242,12 +246,21 @@ std::vector<QChart*> latency_charts(const Sweep& s) {
 }
 
 std::vector<QChart*> drop_charts(const Sweep& s) {
-  std::vector<Curve> curves{{"delivered", QStringLiteral("delivered")}};
+  // Delivered in the deliver colour, drops in the drop colour (shades of it when there are several
+  // reasons), as on the timeline: the theme's second colour made the first drop reason green.
+  std::vector<Curve> curves{{"delivered", QStringLiteral("delivered"), rxpath::view::deliver_color()}};
   std::map<std::string, bool> reasons;
   for (const auto& p : s.points)
     for (const auto& [k, _] : p.metrics)
       if (k.rfind("drops.", 0) == 0) reasons[k] = true;
-  for (const auto& [k, _] : reasons) curves.push_back({k, QString::fromStdString(k.substr(6))});
+  int shade = 0;
+  for (const auto& [k, _] : reasons) {
+    static const int factors[] = {100, 150, 60, 200, 40};
+    const int f = factors[shade++ % 5];
+    const QColor c = f >= 100 ? rxpath::view::drop_color().darker(f)
+                              : rxpath::view::drop_color().lighter(100 + (100 - f) * 2);
+    curves.push_back({k, QString::fromStdString(k.substr(6)), c});
+  }
   const QString unit =
       s.seeds > 1 ? QStringLiteral("datagrams (mean of %1 seeds)").arg(s.seeds) : QStringLiteral("datagrams");
   return param_charts(s, QStringLiteral("Delivered and dropped"), unit, curves, 1, false, true);

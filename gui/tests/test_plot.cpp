@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "timeline/Palette.hpp"
 #include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QChart>
@@ -16,6 +17,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTreeWidget>
+
 #include <QtTest>
 
 #include <fstream>
@@ -145,6 +147,9 @@ private slots:
     QVERIFY(rcvbuf);
     QCOMPARE(rcvbuf->points(), QList<QPointF>({{8, 100}, {64, 0}, {300, 0}}));
     QCOMPARE(line(cs[0], "delivered")->count(), 3);
+    // Drops in the drop colour, as on the timeline (the theme's second colour was green).
+    QVERIFY(std::abs(rcvbuf->color().hue() - rxpath::view::drop_color().hue()) <= 4); // a shade of it
+    QCOMPARE(line(cs[0], "delivered")->color(), rxpath::view::deliver_color());
     for (auto* c : cs) delete c;
   }
 
