@@ -190,46 +190,103 @@ void TimelinePainter::paint_points(const std::vector<uint32_t>& points, int y, i
   }
 }
 
+void CounterBins::build(const TraceStore& s, const std::vector<uint32_t>& series, Field f) {
+  lo.assign(kBins, 0), hi.assign(kBins, 0), last.assign(kBins, -1);
+  t0 = static_cast<double>(s.t_min);
+  bin_ns = std::max(1.0, static_cast<double>(s.t_max - s.t_min) / kBins);
+  for (uint32_t i : series) {
+    const int64_t v = s.value(s.events[i], f);
+    if (v < 0) continue;
+    const auto b = static_cast<size_t>(
+        std::clamp(static_cast<int>((static_cast<double>(s.events[i].t) - t0) / bin_ns), 0, kBins - 1));
+    const auto x = static_cast<float>(v);
+    if (last[b] < 0)
+      lo[b] = hi[b] = x;
+    else
+      lo[b] = std::min(lo[b], x), hi[b] = std::max(hi[b], x);
+    last[b] = x;
+  }
+}
+
 template <typename F>
-void TimelinePainter::paint_counter(const std::vector<uint32_t>& series, int y, int h, double vmax,
-                                    QColor fill, QColor line, F value) {
+void TimelinePainter::paint_counter(const std::vector<uint32_t>& series, const CounterBins& bins, int y,
+                                    int h, double vmax, QColor fill, QColor line, F value) {
   if (series.empty() || vmax <= 0) return;
   const int w = static_cast<int>(geo_.width());
-  size_t k = first_at_or_after(s_, series, 0, geo_.start());
-  double v = 0; // the value carried into the first column: the last sample before it
-  for (size_t j = k; j-- > 0;)
-    if (double x = value(s_.events[series[j]]); x >= 0) {
-      v = x;
-      break;
+  // Each column's lowest and highest value, and the value carried into the next column.
+  std::vector<std::pair<double, double>> range(static_cast<size_t>(std::max(0, w)));
+  if (!bins.last.empty() && geo_.ns_per_pixel() >= 4 * bins.bin_ns) {
+    // Zoomed out: from the bins under each column. Searching the events per column (a gallop and
+    // 32 samples, each a read somewhere in the whole event array) was most of a fitted redraw.
+    const int n = static_cast<int>(bins.last.size());
+    auto bin_at = [&](double t) {
+      return std::clamp(static_cast<int>(std::floor((t - bins.t0) / bins.bin_ns)), 0, n);
+    };
+    int b = bin_at(geo_.map_x_to_time(0));
+    double v = 0;
+    for (int j = b; j-- > 0;)
+      if (bins.last[j] >= 0) {
+        v = bins.last[j];
+        break;
+      }
+    for (int col = 0; col < w; ++col) {
+      const int end = bin_at(geo_.map_x_to_time(col + 1));
+      double lo = v, hi = v;
+      for (; b < end; ++b)
+        if (bins.last[b] >= 0)
+          lo = std::min<double>(lo, bins.lo[b]), hi = std::max<double>(hi, bins.hi[b]), v = bins.last[b];
+      range[col] = {std::min(lo, v), std::max(hi, v)};
     }
+  } else {
+    size_t k = first_at_or_after(s_, series, 0, geo_.start());
+    double v = 0; // the value carried into the first column: the last sample before it
+    for (size_t j = k; j-- > 0;)
+      if (double x = value(s_.events[series[j]]); x >= 0) {
+        v = x;
+        break;
+      }
+    for (int col = 0; col < w; ++col) {
+      const size_t end = first_at_or_after(s_, series, k, geo_.map_x_to_time(col + 1));
+      double lo = v, hi = v;
+      // At most 32 samples per column: enough to show the envelope of a busy stretch.
+      const size_t n = end - k, stride = std::max<size_t>(1, n / 32);
+      for (size_t j = k; j < end; j += stride)
+        if (double x = value(s_.events[series[j]]); x >= 0) lo = std::min(lo, x), hi = std::max(hi, x), v = x;
+      if (end > k)
+        for (size_t j = end; j-- > k;)
+          if (double x = value(s_.events[series[j]]); x >= 0) {
+            v = x;
+            break;
+          }
+      range[col] = {std::min(lo, v), std::max(hi, v)};
+      k = end;
+    }
+  }
   auto to_y = [&](double x) { return y + h - std::min(1.0, x / vmax) * (h - 2); };
+  // The area as one polygon (one fill, not one per column), its upper edge as one path.
+  QPolygonF area;
+  area.reserve(2 * w + 2);
   QPainterPath top;
   for (int col = 0; col < w; ++col) {
-    const size_t end = first_at_or_after(s_, series, k, geo_.map_x_to_time(col + 1));
-    double lo = v, hi = v;
-    // At most 32 samples per column: enough to show the envelope of a busy stretch.
-    const size_t n = end - k, stride = std::max<size_t>(1, n / 32);
-    for (size_t j = k; j < end; j += stride)
-      if (double x = value(s_.events[series[j]]); x >= 0) lo = std::min(lo, x), hi = std::max(hi, x), v = x;
-    if (end > k)
-      for (size_t j = end; j-- > k;)
-        if (double x = value(s_.events[series[j]]); x >= 0) {
-          v = x;
-          break;
-        }
-    hi = std::max(hi, v), lo = std::min(lo, v);
-    k = end;
-    p_.fillRect(QRectF(x0_ + col, to_y(hi), 1, y + h - to_y(hi)), fill);
+    const auto [lo, hi] = range[col];
+    area << QPointF(x0_ + col, to_y(hi)) << QPointF(x0_ + col + 1, to_y(hi));
     if (col == 0) top.moveTo(x0_ + col, to_y(hi));
     top.lineTo(x0_ + col, to_y(hi));
     if (lo != hi) top.lineTo(x0_ + col, to_y(lo)), top.lineTo(x0_ + col, to_y(hi));
+  }
+  area << QPointF(x0_ + w, y + h) << QPointF(x0_, y + h);
+  if (fill.alpha() > 0) {
+    p_.setPen(Qt::NoPen);
+    p_.setBrush(fill);
+    p_.drawPolygon(area);
+    p_.setBrush(Qt::NoBrush);
   }
   p_.setPen(QPen(line, 1));
   p_.drawPath(top);
 }
 
 void TimelinePainter::paint_nic(const Row& row, const RowLayout::Band& b, const RowScale& sc) {
-  paint_counter(row.counter, b.top + 10, b.height - 12, sc.value_max, QColor(0xcf, 0xd8, 0xe6),
+  paint_counter(row.counter, sc.bins[0], b.top + 10, b.height - 12, sc.value_max, QColor(0xcf, 0xd8, 0xe6),
                 QColor(0x4a, 0x5f, 0x80),
                 [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Ring)); });
   // IRQ ticks (irq_raise) along the top, ring-full drops as a density in the same strip.
@@ -255,9 +312,11 @@ void TimelinePainter::corner_note(const RowLayout::Band& b, const QString& text)
 
 void TimelinePainter::paint_socket(const Row& row, const RowLayout::Band& b, const RowScale& sc) {
   const int y = b.top + 4, h = b.height - 6;
-  paint_counter(row.counter, y, h, sc.value_max * 1.08, QColor(0xd5, 0xe8, 0xd0), QColor(0x3a, 0x80, 0x3a),
+  paint_counter(row.counter, sc.bins[0], y, h, sc.value_max * 1.08, QColor(0xd5, 0xe8, 0xd0),
+                QColor(0x3a, 0x80, 0x3a),
                 [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Rmem)); });
-  paint_counter(row.counter, y, h, sc.qlen_max * 1.08, QColor(0, 0, 0, 0), QColor(0x8e, 0x44, 0xad),
+  paint_counter(row.counter, sc.bins[1], y, h, sc.qlen_max * 1.08, QColor(0, 0, 0, 0),
+                QColor(0x8e, 0x44, 0xad),
                 [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Qlen)); });
   // rcvbuf: the limit rmem runs into.
   const double limit = sc.limit > 0 ? sc.limit : sc.value_max;

@@ -16,10 +16,20 @@ namespace rxpath::view {
 
 class Selection;
 
+// A counter's samples summed up per time bin, the run cut into kBins: zoomed out, a pixel column
+// reads the bins under it instead of searching the events.
+struct CounterBins {
+  static constexpr int kBins = 16384;
+  double t0 = 0, bin_ns = 0;
+  std::vector<float> lo, hi, last; // per bin; last < 0: no sample in it
+  void build(const TraceStore& s, const std::vector<uint32_t>& series, Field f);
+};
+
 struct RowScale {
   double value_max = 1; // NIC: ring size; socket: rcvbuf (or the largest rmem)
   double qlen_max = 1;  // socket: longest queue
   double limit = -1;    // socket: sk_rcvbuf (rmem can pass it by one skb)
+  CounterBins bins[2];  // NIC: ring; socket: rmem, qlen
 };
 
 class TimelinePainter {
@@ -44,8 +54,8 @@ private:
   void paint_drops(const std::vector<uint32_t>& drops, int y, int h);
   // Step plot of value(e) (>= 0 where the event carries it) over the row's counter events.
   template <typename F>
-  void paint_counter(const std::vector<uint32_t>& series, int y, int h, double vmax, QColor fill, QColor line,
-                     F value);
+  void paint_counter(const std::vector<uint32_t>& series, const CounterBins& bins, int y, int h, double vmax,
+                     QColor fill, QColor line, F value);
   void paint_nic(const Row& row, const RowLayout::Band& b, const RowScale& sc);
   void paint_socket(const Row& row, const RowLayout::Band& b, const RowScale& sc);
   void corner_note(const RowLayout::Band& b, const QString& text);

@@ -101,6 +101,11 @@ void TimelineWidget::on_store_changed() {
       if (s->rows[r].kind == RowKind::Socket && static_cast<size_t>(s->rows[r].index) < s->sockets.size())
         sc.limit = double(s->sockets[s->rows[r].index].rcvbuf);
       if (s->rows[r].kind == RowKind::Socket) sc.value_max = std::max(sc.value_max, sc.limit);
+      if (s->rows[r].kind == RowKind::Nic) sc.bins[0].build(*s, s->rows[r].counter, Field::Ring);
+      if (s->rows[r].kind == RowKind::Socket) {
+        sc.bins[0].build(*s, s->rows[r].counter, Field::Rmem);
+        sc.bins[1].build(*s, s->rows[r].counter, Field::Qlen);
+      }
     }
     geo_.set_limits(double(s->t_min), double(s->t_max));
   }
