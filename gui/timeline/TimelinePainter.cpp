@@ -192,6 +192,7 @@ void TimelinePainter::paint_points(const std::vector<uint32_t>& points, int y, i
 
 void CounterBins::build(const TraceStore& s, const std::vector<uint32_t>& series, Field f) {
   lo.assign(kBins, 0), hi.assign(kBins, 0), last.assign(kBins, -1);
+  max = 0;
   t0 = static_cast<double>(s.t_min);
   bin_ns = std::max(1.0, static_cast<double>(s.t_max - s.t_min) / kBins);
   for (uint32_t i : series) {
@@ -200,6 +201,7 @@ void CounterBins::build(const TraceStore& s, const std::vector<uint32_t>& series
     const auto b = static_cast<size_t>(
         std::clamp(static_cast<int>((static_cast<double>(s.events[i].t) - t0) / bin_ns), 0, kBins - 1));
     const auto x = static_cast<float>(v);
+    max = std::max(max, static_cast<double>(v));
     if (last[b] < 0)
       lo[b] = hi[b] = x;
     else

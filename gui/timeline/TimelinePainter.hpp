@@ -21,6 +21,7 @@ class Selection;
 struct CounterBins {
   static constexpr int kBins = 16384;
   double t0 = 0, bin_ns = 0;
+  double max = 0;                  // the largest sample
   std::vector<float> lo, hi, last; // per bin; last < 0: no sample in it
   void build(const TraceStore& s, const std::vector<uint32_t>& series, Field f);
 };

@@ -89,22 +89,21 @@ void TimelineWidget::on_store_changed() {
       if (auto nic = sc->find("nic"); nic != sc->end() && nic->is_object())
         if (auto r = nic->find("ring_size"); r != nic->end() && r->is_number_integer())
           ring_size = r->get<int64_t>();
+    // One pass per counter field, which also gives the scale: opening a trace read every counter
+    // event's fields several times over.
     for (size_t r = 0; r < s->rows.size(); ++r) {
       RowScale& sc = scales_[r];
-      for (uint32_t i : s->rows[r].counter) {
-        const StoredEvent& e = s->events[i];
-        sc.value_max = std::max({sc.value_max, double(s->value(e, Field::Ring)),
-                                 double(s->value(e, Field::Rmem)), double(s->value(e, Field::Rcvbuf))});
-        sc.qlen_max = std::max(sc.qlen_max, double(s->value(e, Field::Qlen)));
-      }
-      if (s->rows[r].kind == RowKind::Nic && ring_size > 0) sc.value_max = double(ring_size);
-      if (s->rows[r].kind == RowKind::Socket && static_cast<size_t>(s->rows[r].index) < s->sockets.size())
-        sc.limit = double(s->sockets[s->rows[r].index].rcvbuf);
-      if (s->rows[r].kind == RowKind::Socket) sc.value_max = std::max(sc.value_max, sc.limit);
-      if (s->rows[r].kind == RowKind::Nic) sc.bins[0].build(*s, s->rows[r].counter, Field::Ring);
-      if (s->rows[r].kind == RowKind::Socket) {
-        sc.bins[0].build(*s, s->rows[r].counter, Field::Rmem);
-        sc.bins[1].build(*s, s->rows[r].counter, Field::Qlen);
+      const Row& row = s->rows[r];
+      if (row.kind == RowKind::Nic) {
+        sc.bins[0].build(*s, row.counter, Field::Ring);
+        sc.value_max = ring_size > 0 ? double(ring_size) : std::max(1.0, sc.bins[0].max);
+      } else if (row.kind == RowKind::Socket) {
+        sc.bins[0].build(*s, row.counter, Field::Rmem);
+        sc.bins[1].build(*s, row.counter, Field::Qlen);
+        if (static_cast<size_t>(row.index) < s->sockets.size())
+          sc.limit = double(s->sockets[row.index].rcvbuf);
+        sc.value_max = std::max({1.0, sc.bins[0].max, sc.limit});
+        sc.qlen_max = std::max(1.0, sc.bins[1].max);
       }
     }
     geo_.set_limits(double(s->t_min), double(s->t_max));
