@@ -101,7 +101,7 @@ StatsView::StatsView(Selection* selection, QWidget* parent) : QWidget(parent), s
   split_->horizontalHeader()->setStretchLastSection(true);
   split_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   grid_->addWidget(summary_, 0, 0, 1, 3);
-  grid_->addWidget(split_, 2, 0, 1, 2);
+  grid_->addWidget(split_, 1, 0, 1, 2); // first: where the time went, as rxpath summary says
   grid_->addWidget(counters_, 1, 2, 3, 1);
   grid_->setColumnStretch(0, 2);
   grid_->setColumnStretch(1, 2);
@@ -148,8 +148,8 @@ void StatsView::refresh() {
                              format_ns(double(percentile(lat, 0.99))),
                              format_ns(double(lat.empty() ? 0 : lat.back()))));
   charts_ = {latency_histogram(lat), latency_cdf(lat), drops_chart()};
-  grid_->addWidget(charts_[0], 1, 0);
-  grid_->addWidget(charts_[1], 1, 1);
+  grid_->addWidget(charts_[0], 2, 0);
+  grid_->addWidget(charts_[1], 2, 1);
   grid_->addWidget(charts_[2], 3, 0, 1, 2);
   fill_split();
   fill_counters();
