@@ -264,6 +264,7 @@ CompareWindow::CompareWindow(std::shared_ptr<const TraceStore> a, std::shared_pt
     sv->addWidget(head);
     details_[i] = new DetailsPanel(sel_[i]);
     details_[i]->setObjectName(QStringLiteral("details%1").arg(i));
+    details_[i]->set_step_hint(tr("N / P: next / previous packet"));
     sv->addWidget(details_[i]);
   }
   sv->addStretch();
