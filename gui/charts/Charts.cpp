@@ -307,13 +307,18 @@ QChart* cdf_chart(const std::vector<Cdf>& cdfs, const QString& title) {
     longest = std::max(longest, static_cast<int>(d.name.size()));
   }
   const bool log = hi > 0 && hi / lo > 100;
+  // From 10 ms on, in ms: 15000 µs reads 15.
+  const bool ms = hi >= 1e4;
+  const double per_unit = ms ? 1e6 : 1e3;
+  const QString unit = ms ? QStringLiteral("ms") : QStringLiteral("µs");
+  if (ms) lo /= 1e3, hi /= 1e3;
   for (const auto& d : cdfs) {
     if (d.ns.empty()) continue;
     auto* line = new QLineSeries;
     line->setName(d.name);
     // At most ~2000 points per series (a trace has one per datagram), always the last.
     const size_t step = std::max<size_t>(1, d.ns.size() / 2000);
-    const auto x = [&](size_t i) { return log ? std::max(d.ns[i] / 1e3, lo) : d.ns[i] / 1e3; };
+    const auto x = [&](size_t i) { return log ? std::max(d.ns[i] / per_unit, lo) : d.ns[i] / per_unit; };
     for (size_t i = 0; i + 1 < d.ns.size(); i += step) line->append(x(i), d.p[i]);
     line->append(x(d.ns.size() - 1), d.p.back());
     c->addSeries(line);
@@ -329,14 +334,14 @@ QChart* cdf_chart(const std::vector<Cdf>& cdfs, const QString& title) {
     a->setLabelFormat("%g");
     a->setRange(lo / 1.2, hi * 1.2);
     a->setMinorTickCount(-1);
-    a->setTitleText(QStringLiteral("latency, µs (log scale)"));
+    a->setTitleText(QStringLiteral("latency, %1 (log scale)").arg(unit));
     x = a;
   } else {
     auto* a = new QValueAxis;
     a->setRange(0, hi * 1.05);
     a->applyNiceNumbers();
     a->setLabelFormat("%g");
-    a->setTitleText(QStringLiteral("latency, µs"));
+    a->setTitleText(QStringLiteral("latency, %1").arg(unit));
     x = a;
   }
   auto* y = new QValueAxis;

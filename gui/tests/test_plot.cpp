@@ -220,6 +220,11 @@ private slots:
         charts::cdf_chart({cdf, charts::make_cdf("wide", {5000, 5e6})}, QStringLiteral("t")));
     QVERIFY(qobject_cast<QLogValueAxis*>(wide->axes(Qt::Horizontal).front()));
     QCOMPARE(lines(wide.get()).size(), size_t{2});
+
+    // Up to 15 ms: in ms, so the axis reads 15, not 15000 µs.
+    std::unique_ptr<QChart> longer(charts::cdf_chart({charts::make_cdf("long", {5e6, 15e6})}, "t"));
+    QCOMPARE(longer->axes(Qt::Horizontal).front()->titleText(), QStringLiteral("latency, ms"));
+    QCOMPARE(lines(longer.get())[0]->points().back(), QPointF(15, 1));
   }
 
   void percentiles_by_nearest_rank() {
