@@ -108,6 +108,10 @@ void MainWindow::build_views() {
     events_->filter_packet(pkt);
     show_tab(Tab::Events);
   });
+  connect(timeline_, &TimelineWidget::filter_events, this, [this](const EventFilter& f) {
+    events_->filter_by(f);
+    show_tab(Tab::Events);
+  });
   tabs_ = new QTabWidget;
   tabs_->addTab(waterfall_, tr("Packets (waterfall)"));
   tabs_->addTab(events_, tr("Events"));
@@ -200,6 +204,7 @@ void MainWindow::build_actions() {
   for (auto [name, px] :
        {std::pair{tr("Compact"), 8}, {tr("Normal"), RowLayout::kSpanHeight}, {tr("Tall"), 24}})
     rows->addAction(name, this, [this, px = px] { timeline_->set_span_height(px); });
+  view->addAction(tr("Show all &lanes"), this, [this] { timeline_->show_all_lanes(); });
   view->addSeparator();
   QAction* prev = add(tr("&Previous stage"), QKeySequence(Qt::Key_P), [this] { sel_->previous_stage(); });
   QAction* next = add(tr("&Next stage"), QKeySequence(Qt::Key_N), [this] { sel_->next_stage(); });
@@ -222,7 +227,9 @@ void MainWindow::build_actions() {
         tr("Wheel, + / −, W / S: zoom\n← →, A / D, drag: pan\n"
            "Ctrl+F: find (function, packet id, drop reason), F3 / Shift+F3: next / previous\n"
            "Ctrl+G: go to time   Ctrl+W: close   Ctrl+E: what if\n"
-           "Shift+drag or right-drag: zoom to a range   Right-click: menu\nF: fit all   Z: fit the packet\n"
+           "Shift+drag or right-drag: zoom to a range\n"
+           "Right-click: menu (zoom, follow, filter events by this, hide / pin / show lanes)\n"
+           "F: fit all   Z: fit the packet\n"
            "Click: select an event (and its packet)\nN / P: next / previous stage\n"
            "Ctrl+click / Ctrl+right-click: marker A / B   Esc: clear markers\n"
            "Waterfall: click follows a packet, double-click lists its events"));
@@ -348,7 +355,10 @@ CompareWindow* MainWindow::compare_with(const QString& path) {
 
 WhatIfPanel* MainWindow::what_if() {
   if (!sel_->store()) return nullptr;
-  auto* w = new WhatIfPanel(*sel_->store());
+  // A window of its own, owned by this one: closing (or destroying) the main window removes the
+  // panel and its temporary directory with it.
+  auto* w = new WhatIfPanel(*sel_->store(), this);
+  w->setWindowFlag(Qt::Window);
   w->setAttribute(Qt::WA_DeleteOnClose);
   w->resize(1300, 700);
   w->show();

@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QEventLoop>
+#include <QLayout>
 #include <QPixmap>
 
 #include <cstdio>
@@ -16,6 +17,16 @@
 namespace rxpath::view {
 
 namespace {
+
+// The window at exactly the size asked for: below its layout's minimum (about 850 px wide for the
+// main window, which fits a 1024 px screen) the widgets are squeezed rather than the size ignored.
+void set_size(QWidget& w, QSize size) {
+  if (QLayout* l = w.layout();
+      l && (size.width() < w.minimumSizeHint().width() || size.height() < w.minimumSizeHint().height()))
+    l->setSizeConstraint(QLayout::SetNoConstraint);
+  w.setMinimumSize(0, 0);
+  w.resize(size);
+}
 
 int save(QWidget& w, const QString& out) {
   for (int i = 0; i < 3; ++i) QApplication::processEvents();
@@ -29,7 +40,7 @@ int save(QWidget& w, const QString& out) {
 int sweep_screenshot(const ScreenshotOptions& opt) {
   try {
     SweepWindow w(opt.trace);
-    w.resize(opt.size);
+    set_size(w, opt.size);
     w.show();
     for (int i : opt.ticks) {
       if (i < 0 || i >= static_cast<int>(w.sweep().points.size())) {
@@ -51,7 +62,7 @@ int sweep_screenshot(const ScreenshotOptions& opt) {
 int take_screenshot(const ScreenshotOptions& opt) {
   if (opt.trace.endsWith(QLatin1String(".json"))) return sweep_screenshot(opt);
   MainWindow w;
-  w.resize(opt.size);
+  set_size(w, opt.size);
   w.show();
   QApplication::processEvents(); // lay the window out at its size before the trace arrives
   if (!w.open_trace_now(opt.trace)) {
@@ -84,7 +95,7 @@ int take_screenshot(const ScreenshotOptions& opt) {
       std::fprintf(stderr, "rxpath-view: %s\n", qPrintable(w.last_error()));
       return 2;
     }
-    c->resize(opt.size);
+    set_size(*c, opt.size);
     QApplication::processEvents();
     if (opt.packet >= 0) {
       if (auto p = c->selection(0)->store()->packet_index(opt.packet)) {
@@ -96,7 +107,7 @@ int take_screenshot(const ScreenshotOptions& opt) {
   }
   if (!opt.what_if.isEmpty()) {
     WhatIfPanel* panel = w.what_if();
-    panel->resize(opt.size);
+    set_size(*panel, opt.size);
     for (const QString& kv : opt.what_if) {
       const auto eq = kv.indexOf(QLatin1Char('='));
       bool ok = eq > 0;

@@ -1,5 +1,7 @@
 #include "Charts.hpp"
 
+#include "timeline/Palette.hpp"
+
 #include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QChart>
@@ -162,6 +164,7 @@ QString chart_title(const QString& what, const Sweep& s, const Group& g) {
 struct Curve {
   std::string metric;
   QString name;
+  QColor color = QColor(); // invalid: the theme's next colour
 };
 
 // One line per metric against the x key, with a band for its 95% CI, for each group. A point
@@ -193,6 +196,7 @@ std::vector<QChart*> param_charts(const Sweep& s, const QString& what, const QSt
       auto* line = new QLineSeries;
       line->setName(curves[k].name);
       line->setPointsVisible(true);
+      if (curves[k].color.isValid()) line->setColor(curves[k].color);
       auto* upper = new QLineSeries;
       auto* lower = new QLineSeries;
       bool band = false;
@@ -242,12 +246,21 @@ std::vector<QChart*> latency_charts(const Sweep& s) {
 }
 
 std::vector<QChart*> drop_charts(const Sweep& s) {
-  std::vector<Curve> curves{{"delivered", QStringLiteral("delivered")}};
+  // Delivered in the deliver colour, drops in the drop colour (shades of it when there are several
+  // reasons), as on the timeline: the theme's second colour made the first drop reason green.
+  std::vector<Curve> curves{{"delivered", QStringLiteral("delivered"), rxpath::view::deliver_color()}};
   std::map<std::string, bool> reasons;
   for (const auto& p : s.points)
     for (const auto& [k, _] : p.metrics)
       if (k.rfind("drops.", 0) == 0) reasons[k] = true;
-  for (const auto& [k, _] : reasons) curves.push_back({k, QString::fromStdString(k.substr(6))});
+  int shade = 0;
+  for (const auto& [k, _] : reasons) {
+    static const int factors[] = {100, 150, 60, 200, 40};
+    const int f = factors[shade++ % 5];
+    const QColor c = f >= 100 ? rxpath::view::drop_color().darker(f)
+                              : rxpath::view::drop_color().lighter(100 + (100 - f) * 2);
+    curves.push_back({k, QString::fromStdString(k.substr(6)), c});
+  }
   const QString unit =
       s.seeds > 1 ? QStringLiteral("datagrams (mean of %1 seeds)").arg(s.seeds) : QStringLiteral("datagrams");
   return param_charts(s, QStringLiteral("Delivered and dropped"), unit, curves, 1, false, true);
@@ -294,13 +307,18 @@ QChart* cdf_chart(const std::vector<Cdf>& cdfs, const QString& title) {
     longest = std::max(longest, static_cast<int>(d.name.size()));
   }
   const bool log = hi > 0 && hi / lo > 100;
+  // From 10 ms on, in ms: 15000 µs reads 15.
+  const bool ms = hi >= 1e4;
+  const double per_unit = ms ? 1e6 : 1e3;
+  const QString unit = ms ? QStringLiteral("ms") : QStringLiteral("µs");
+  if (ms) lo /= 1e3, hi /= 1e3;
   for (const auto& d : cdfs) {
     if (d.ns.empty()) continue;
     auto* line = new QLineSeries;
     line->setName(d.name);
     // At most ~2000 points per series (a trace has one per datagram), always the last.
     const size_t step = std::max<size_t>(1, d.ns.size() / 2000);
-    const auto x = [&](size_t i) { return log ? std::max(d.ns[i] / 1e3, lo) : d.ns[i] / 1e3; };
+    const auto x = [&](size_t i) { return log ? std::max(d.ns[i] / per_unit, lo) : d.ns[i] / per_unit; };
     for (size_t i = 0; i + 1 < d.ns.size(); i += step) line->append(x(i), d.p[i]);
     line->append(x(d.ns.size() - 1), d.p.back());
     c->addSeries(line);
@@ -316,14 +334,14 @@ QChart* cdf_chart(const std::vector<Cdf>& cdfs, const QString& title) {
     a->setLabelFormat("%g");
     a->setRange(lo / 1.2, hi * 1.2);
     a->setMinorTickCount(-1);
-    a->setTitleText(QStringLiteral("latency, µs (log scale)"));
+    a->setTitleText(QStringLiteral("latency, %1 (log scale)").arg(unit));
     x = a;
   } else {
     auto* a = new QValueAxis;
     a->setRange(0, hi * 1.05);
     a->applyNiceNumbers();
     a->setLabelFormat("%g");
-    a->setTitleText(QStringLiteral("latency, µs"));
+    a->setTitleText(QStringLiteral("latency, %1").arg(unit));
     x = a;
   }
   auto* y = new QValueAxis;

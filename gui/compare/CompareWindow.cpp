@@ -4,12 +4,15 @@
 #include "data/EventText.hpp"
 #include "data/TimeFormat.hpp"
 #include "timeline/TimelineWidget.hpp"
+#include "views/DetailsPanel.hpp"
 
 #include <QCheckBox>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QScrollArea>
+#include <QShortcut>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
@@ -20,7 +23,14 @@
 namespace rxpath::view {
 namespace {
 
-void collect(const nlohmann::json& a, const nlohmann::json& b, const std::string& path, QStringList& out) {
+struct Difference {
+  std::string path; // as --set spells it: "sockets.server.so_rcvbuf_bytes", "traffic.0.rate_pps"
+  nlohmann::json a, b;
+  int socket = -1; // the index in "sockets" the path is under, or -1
+};
+
+void collect(const nlohmann::json& a, const nlohmann::json& b, const std::string& path, int socket,
+             std::vector<Difference>& out) {
   if (a.is_object() && b.is_object()) {
     std::vector<std::string> keys;
     for (const auto& [k, _] : a.items()) keys.push_back(k);
@@ -28,17 +38,45 @@ void collect(const nlohmann::json& a, const nlohmann::json& b, const std::string
       if (!a.contains(k)) keys.push_back(k);
     for (const auto& k : keys)
       collect(a.value(k, nlohmann::json()), b.value(k, nlohmann::json()), path.empty() ? k : path + "." + k,
-              out);
+              socket, out);
     return;
   }
   if (a.is_array() && b.is_array() && a.size() == b.size() && !a.empty() && a[0].is_object()) {
-    for (size_t i = 0; i < a.size(); ++i) collect(a[i], b[i], path + "[" + std::to_string(i) + "]", out);
+    for (size_t i = 0; i < a.size(); ++i) {
+      // An element by its name where both have the same one (the --set syntax takes either).
+      const auto name = a[i].value("name", std::string());
+      const std::string key =
+          !name.empty() && b[i].value("name", std::string()) == name ? name : std::to_string(i);
+      collect(a[i], b[i], path + "." + key, path == "sockets" ? static_cast<int>(i) : socket, out);
+    }
     return;
   }
-  if (a != b)
-    out << QStringLiteral("%1: %2 → %3")
-               .arg(QString::fromStdString(path), QString::fromStdString(a.dump()),
-                    QString::fromStdString(b.dump()));
+  if (a != b) out.push_back({path, a, b, socket});
+}
+
+// A value as the run used it. so_rcvbuf_bytes is what the scenario asks setsockopt for (-1: not
+// set); the kernel's sk_rcvbuf is in the header's "sockets" (or, for -1, net.core.rmem_default).
+QString resolved(const Difference& d, const nlohmann::json& value, const nlohmann::json& header) {
+  const QString text = QString::fromStdString(value.dump());
+  const bool rcvbuf = d.socket >= 0 && d.path.size() > 16 &&
+                      d.path.compare(d.path.size() - 16, 16, ".so_rcvbuf_bytes") == 0 &&
+                      value.is_number_integer();
+  if (!rcvbuf) return text;
+  int64_t sk = -1;
+  if (auto ss = header.find("sockets");
+      ss != header.end() && ss->is_array() && static_cast<size_t>(d.socket) < ss->size())
+    if (auto r = (*ss)[d.socket].find("rcvbuf"); r != (*ss)[d.socket].end() && r->is_number_integer())
+      sk = r->get<int64_t>();
+  const bool unset = value.get<int64_t>() < 0;
+  if (sk < 0 && unset)
+    if (auto sc = header.find("scenario"); sc != header.end() && sc->is_object())
+      if (auto sy = sc->find("sysctl"); sy != sc->end() && sy->is_object())
+        if (auto r = sy->find("net.core.rmem_default"); r != sy->end() && r->is_number_integer())
+          sk = r->get<int64_t>();
+  if (unset)
+    return sk >= 0 ? QObject::tr("not set (sk_rcvbuf %1 = net.core.rmem_default)").arg(sk)
+                   : QObject::tr("not set");
+  return sk >= 0 ? QObject::tr("%1 (sk_rcvbuf %2)").arg(text).arg(sk) : text;
 }
 
 QString fate_text(const PacketRecord* p) {
@@ -53,6 +91,8 @@ QString fate_text(const PacketRecord* p) {
   }
   return QObject::tr("in flight");
 }
+
+} // namespace
 
 // One row per packet id in either trace: its fate and latency in A and B. Rows are only (id, the
 // two records): the text is made when a view asks for it, so a comparison of millions of packets
@@ -107,6 +147,12 @@ public:
     }
   }
   static constexpr int kDiffersRole = Qt::UserRole + 1;
+  // The row of packet `id`, or -1 (the rows are sorted by id).
+  int row_of(int64_t id) const {
+    auto it =
+        std::lower_bound(rows_.begin(), rows_.end(), id, [](const Row& r, int64_t v) { return r.id < v; });
+    return it != rows_.end() && it->id == id ? static_cast<int>(it - rows_.begin()) : -1;
+  }
 
 private:
   struct Row {
@@ -119,6 +165,8 @@ private:
   const TraceStore* s_[2];
   std::vector<Row> rows_;
 };
+
+namespace {
 
 // "Only packets whose fate differs".
 class DiffersFilter : public QSortFilterProxyModel {
@@ -140,9 +188,14 @@ private:
 
 } // namespace
 
-QStringList scenario_differences(const nlohmann::json& a, const nlohmann::json& b) {
+QStringList scenario_differences(const nlohmann::json& header_a, const nlohmann::json& header_b) {
+  std::vector<Difference> diffs;
+  collect(header_a.value("scenario", nlohmann::json::object()),
+          header_b.value("scenario", nlohmann::json::object()), "", -1, diffs);
   QStringList out;
-  collect(a, b, "", out);
+  for (const Difference& d : diffs)
+    out << QStringLiteral("%1: %2 → %3")
+               .arg(QString::fromStdString(d.path), resolved(d, d.a, header_a), resolved(d, d.b, header_b));
   return out;
 }
 
@@ -154,8 +207,7 @@ CompareWindow::CompareWindow(std::shared_ptr<const TraceStore> a, std::shared_pt
                           QFileInfo(QString::fromStdString(store_[1]->path)).fileName()));
   const auto& ha = store_[0]->header;
   const auto& hb = store_[1]->header;
-  const QStringList diffs = scenario_differences(ha.value("scenario", nlohmann::json::object()),
-                                                 hb.value("scenario", nlohmann::json::object()));
+  const QStringList diffs = scenario_differences(ha, hb);
   diff_ = diffs.join(QLatin1Char('\n'));
   for (const QString& d : diffs)
     if (d.startsWith(QLatin1String("traffic")) || d.startsWith(QLatin1String("seed")))
@@ -169,8 +221,14 @@ CompareWindow::CompareWindow(std::shared_ptr<const TraceStore> a, std::shared_pt
     w->setStyleSheet(QStringLiteral("background:#fff3cd;padding:4px;"));
     layout->addWidget(w);
   }
+  auto* columns = new QSplitter(Qt::Horizontal);
+  layout->addWidget(columns, 1);
   auto* split = new QSplitter(Qt::Vertical);
-  layout->addWidget(split, 1);
+  columns->addWidget(split);
+  // The details of each side's selected event: the packet's stage in A and in B.
+  auto* side = new QWidget;
+  auto* sv = new QVBoxLayout(side);
+  sv->setContentsMargins(4, 0, 0, 0);
   for (int i = 0; i < 2; ++i) {
     sel_[i] = new Selection(this);
     sel_[i]->set_store(store_[i]);
@@ -184,18 +242,37 @@ CompareWindow::CompareWindow(std::shared_ptr<const TraceStore> a, std::shared_pt
                    .arg(diffs.mid(0, 4).join(QStringLiteral("; ")).toHtmlEscaped() +
                         (diffs.size() > 4 ? tr("; … (%1 differences)").arg(diffs.size()) : QString()));
     auto* label = new QLabel(title);
+    label->setObjectName(QStringLiteral("title%1").arg(i));
+    label->setWordWrap(true);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     v->addWidget(label);
     fate_[i] = new QLabel;
     fate_[i]->setObjectName(QStringLiteral("fate%1").arg(i));
     v->addWidget(fate_[i]);
     timeline_[i] = new TimelineWidget(sel_[i]);
+    // The socket lanes are what an SO_RCVBUF comparison is about: pinned, so they stay in view.
+    for (size_t r = 0; r < store_[i]->rows.size(); ++r)
+      if (store_[i]->rows[r].kind == RowKind::Socket)
+        timeline_[i]->set_lane(static_cast<int>(r), LaneState::Pinned);
     auto* scroll = new QScrollArea;
     scroll->setWidget(timeline_[i]);
     scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     v->addWidget(scroll, 1);
     split->addWidget(box);
+    auto* head = new QLabel(i == 0 ? tr("<b>A</b> — selected") : tr("<b>B</b> — the same packet"));
+    sv->addWidget(head);
+    details_[i] = new DetailsPanel(sel_[i]);
+    details_[i]->setObjectName(QStringLiteral("details%1").arg(i));
+    details_[i]->set_step_hint(tr("N / P: next / previous packet"));
+    sv->addWidget(details_[i]);
   }
+  sv->addStretch();
+  side->setMinimumWidth(260);
+  columns->addWidget(side);
+  columns->setStretchFactor(0, 1);
+  columns->setStretchFactor(1, 0);
+  columns->setSizes({1200, 330});
   // One time axis: a range change on either side is applied to the other.
   for (int i = 0; i < 2; ++i) {
     connect(timeline_[i], &TimelineWidget::range_changed, this, [this, i](double t0, double t1) {
@@ -211,36 +288,70 @@ CompareWindow::CompareWindow(std::shared_ptr<const TraceStore> a, std::shared_pt
   auto* lv = new QVBoxLayout(lower);
   lv->setContentsMargins(0, 0, 0, 0);
   only_diff_ = new QCheckBox(tr("Only packets whose fate differs"));
-  lv->addWidget(only_diff_);
-  auto* filter = new DiffersFilter(this);
-  filter->setSourceModel(new CompareModel(*store_[0], *store_[1], this));
+  auto* bar = new QHBoxLayout;
+  bar->addWidget(only_diff_);
+  bar->addStretch();
+  bar->addWidget(new QLabel(tr("Click a row or a stage on a timeline · N / P: next / previous packet")));
+  lv->addLayout(bar);
+  model_ = new CompareModel(*store_[0], *store_[1], this);
+  filter_ = new DiffersFilter(this);
+  filter_->setSourceModel(model_);
   table_ = new QTableView;
-  table_->setModel(filter);
+  table_->setModel(filter_);
   table_->setSortingEnabled(true);
   table_->sortByColumn(0, Qt::AscendingOrder);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->verticalHeader()->hide();
+  table_->verticalHeader()->setDefaultSectionSize(20);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   lv->addWidget(table_, 1);
   split->addWidget(lower);
   split->setSizes({400, 400, 250});
-  connect(only_diff_, &QCheckBox::toggled, filter, &DiffersFilter::set_only_differing);
-  connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& idx) {
-    const int64_t id = idx.siblingAtColumn(0).data().toLongLong();
-    for (int i = 0; i < 2; ++i)
-      if (auto p = store_[i]->packet_index(id)) {
-        sel_[i]->select_packet(static_cast<int>(*p));
-        timeline_[i]->fit_packet();
-        break;
-      }
-  });
+  connect(only_diff_, &QCheckBox::toggled, filter_,
+          [this](bool on) { static_cast<DiffersFilter*>(filter_)->set_only_differing(on); });
+  // A click (or the arrow keys, or N / P) on a row selects its packet in both and fits it.
+  connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          [this](const QModelIndex& idx) {
+            if (table_syncing_ || !idx.isValid()) return;
+            select_packet(idx.siblingAtColumn(0).data().toLongLong());
+          });
+  auto* next = new QShortcut(QKeySequence(Qt::Key_N), this);
+  connect(next, &QShortcut::activated, this, [this] { step_packet(1); });
+  auto* prev = new QShortcut(QKeySequence(Qt::Key_P), this);
+  connect(prev, &QShortcut::activated, this, [this] { step_packet(-1); });
   for (int i = 0; i < 2; ++i) timeline_[i]->fit_all();
   // The same axis from the start: the union of both traces.
   const double t0 = static_cast<double>(std::min(store_[0]->t_min, store_[1]->t_min));
   const double t1 = static_cast<double>(std::max(store_[0]->t_max, store_[1]->t_max));
   timeline_[0]->set_range(t0, t1);
   timeline_[1]->set_range(t0, t1);
+}
+
+int64_t CompareWindow::packet_id() const {
+  for (const Selection* s : sel_)
+    if (const PacketRecord* p = s->packet_record()) return p->id;
+  return -1;
+}
+
+void CompareWindow::select_packet(int64_t id) {
+  for (int i = 0; i < 2; ++i)
+    if (auto p = store_[i]->packet_index(id)) {
+      sel_[i]->select_packet(static_cast<int>(*p));
+      timeline_[i]->fit_packet();
+      return;
+    }
+}
+
+void CompareWindow::step_packet(int direction) {
+  const int rows = filter_->rowCount();
+  if (rows == 0) return;
+  int row = table_->currentIndex().row();
+  if (row < 0) row = direction > 0 ? -1 : rows;
+  row = std::clamp(row + direction, 0, rows - 1);
+  table_->setCurrentIndex(filter_->index(row, 0)); // selects the packet (currentRowChanged)
+  table_->scrollTo(filter_->index(row, 0));
 }
 
 void CompareWindow::follow(int from) {
@@ -255,6 +366,16 @@ void CompareWindow::follow(int from) {
   syncing_ = true;
   if (q) sel_[other]->select_packet(static_cast<int>(q - store_[other]->packets.data()));
   syncing_ = false;
+  // The table's row follows a selection made on a timeline.
+  if (const int src = model_->row_of(p->id); src >= 0)
+    if (const QModelIndex idx = filter_->mapFromSource(model_->index(src, 0));
+        idx.isValid() && idx.row() != table_->currentIndex().row()) {
+      table_syncing_ = true;
+      table_->selectionModel()->setCurrentIndex(idx, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
+      table_->scrollTo(idx);
+      table_syncing_ = false;
+    }
 }
 
 } // namespace rxpath::view

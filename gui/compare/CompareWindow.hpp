@@ -12,10 +12,13 @@
 
 class QCheckBox;
 class QLabel;
+class QSortFilterProxyModel;
 class QTableView;
 
 namespace rxpath::view {
 
+class CompareModel;
+class DetailsPanel;
 class Selection;
 class TimelineWidget;
 
@@ -33,6 +36,13 @@ public:
   QString differences() const { return diff_; }
   // Non-empty when the traffic differs: packets with the same id are then not the same datagram.
   QString warning() const { return warning_; }
+  // The selected event's details in A and in B.
+  DetailsPanel* details(int which) const { return details_[which]; }
+  // The followed packet's id (-1: none); selecting one selects it in both and fits it.
+  int64_t packet_id() const;
+  void select_packet(int64_t id);
+  // N / P: the next (previous) packet in the table's order (with its filter).
+  void step_packet(int direction);
 
 private:
   void follow(int from); // the other side selects the packet `from` selected
@@ -41,13 +51,18 @@ private:
   Selection* sel_[2];
   TimelineWidget* timeline_[2];
   QLabel* fate_[2];
+  DetailsPanel* details_[2];
   QTableView* table_;
+  CompareModel* model_;
+  QSortFilterProxyModel* filter_;
   QCheckBox* only_diff_;
   QString diff_, warning_;
-  bool syncing_ = false;
+  bool syncing_ = false, table_syncing_ = false;
 };
 
-// The scenario keys whose values differ ("sysctl.net.core.netdev_budget: 300 → 16").
-QStringList scenario_differences(const nlohmann::json& a, const nlohmann::json& b);
+// The scenario keys whose values differ between two trace headers, as the run used them
+// ("sysctl.net.core.netdev_budget: 300 → 16", "sockets.server.so_rcvbuf_bytes: not set (sk_rcvbuf
+// 212992 = net.core.rmem_default) → 400000 (sk_rcvbuf 800000)").
+QStringList scenario_differences(const nlohmann::json& header_a, const nlohmann::json& header_b);
 
 } // namespace rxpath::view

@@ -62,7 +62,26 @@ struct Block {
   bool cut = false; // the last line was cut short
 };
 
+bool time_then_line(const StoredEvent& a, const StoredEvent& b) {
+  return a.t < b.t || (a.t == b.t && a.line < b.line);
+}
+
+// Each block is sorted by its worker, while the others parse: the file is nearly in time order
+// (only the NIC's lazily settled lines come late, by up to one execution), so the merge of a
+// block into what is already sorted touches only the few events where the two overlap in time.
+void sort_block(Block& b) {
+  if (!std::is_sorted(b.events.begin(), b.events.end(), time_then_line))
+    std::sort(b.events.begin(), b.events.end(), time_then_line);
+}
+
+void parse_events(Block& b, const trace::TraceLimits& limits);
+
 void parse_block(Block& b, const trace::TraceLimits& limits) {
+  parse_events(b, limits);
+  sort_block(b);
+}
+
+void parse_events(Block& b, const trace::TraceLimits& limits) {
   trace::EventParser parser(limits);
   b.events.reserve(b.len / 80);
   b.extras.reserve(b.len / 40);
@@ -166,9 +185,7 @@ private:
 // would be a third of the memory budget); the lines are nearly in order already, so most traces
 // take the first return.
 void sort_by_time(std::vector<StoredEvent>& ev) {
-  auto before = [](const StoredEvent& a, const StoredEvent& b) {
-    return a.t < b.t || (a.t == b.t && a.line < b.line);
-  };
+  const auto before = time_then_line;
   if (std::is_sorted(ev.begin(), ev.end(), before)) return;
   // Two halves on two threads, then a merge (its buffer, half the events, is less than the rows
   // built next, so it does not raise the peak).
@@ -270,9 +287,16 @@ std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Pro
     for (StoredEvent& e : b->events) {
       e.line += static_cast<int32_t>(line);
       e.extra += extra_base;
-      s.last_line = e.line;
+      s.last_line = std::max(s.last_line, static_cast<int64_t>(e.line));
     }
+    // Both sorted: merge from where the block's first event belongs (usually a few events back).
+    const auto old_size = static_cast<std::ptrdiff_t>(s.events.size());
     s.events.insert(s.events.end(), b->events.begin(), b->events.end());
+    if (old_size > 0 && !b->events.empty()) {
+      const auto mid = s.events.begin() + old_size;
+      const auto from = std::upper_bound(s.events.begin(), mid, *mid, time_then_line);
+      if (from != mid) std::inplace_merge(from, mid, s.events.end(), time_then_line);
+    }
     s.extras.insert(s.extras.end(), b->extras.begin(), b->extras.end());
     if (b->end_line >= 0) {
       try {

@@ -24,7 +24,12 @@ void EventModel::set_filter(const EventFilter& f) {
 void EventModel::refilter() {
   beginResetModel();
   rows_.clear();
-  if (store_) {
+  rows_.shrink_to_fit();
+  // No criterion: row i is event i, with no list of indices (4 bytes per event, and a pass over
+  // every event when a trace opens).
+  all_ = store_ && !filter_.packet && !filter_.fn && !filter_.cpu && !filter_.ctx && !filter_.reason &&
+         !filter_.drops_only && !filter_.t_from && !filter_.t_to;
+  if (store_ && !all_) {
     // Without a packet/time criterion most of the trace passes: reserve for that.
     if (!filter_.packet) rows_.reserve(store_->events.size());
     for (uint32_t i = 0; i < store_->events.size(); ++i)
@@ -35,12 +40,14 @@ void EventModel::refilter() {
 }
 
 int EventModel::row_of_event(int64_t i) const {
+  if (all_) return i >= 0 && static_cast<size_t>(i) < store_->events.size() ? static_cast<int>(i) : -1;
   auto it = std::lower_bound(rows_.begin(), rows_.end(), static_cast<uint32_t>(std::max<int64_t>(i, 0)));
   return it != rows_.end() && *it == i ? static_cast<int>(it - rows_.begin()) : -1;
 }
 
 int EventModel::rowCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+  if (parent.isValid()) return 0;
+  return all_ ? static_cast<int>(store_->events.size()) : static_cast<int>(rows_.size());
 }
 
 int EventModel::columnCount(const QModelIndex& parent) const {
@@ -56,7 +63,7 @@ QVariant EventModel::headerData(int section, Qt::Orientation o, int role) const 
 
 QVariant EventModel::data(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-  const uint32_t i = rows_[index.row()];
+  const auto i = static_cast<uint32_t>(event_of_row(index.row()));
   const StoredEvent& e = store_->events[i];
   if (role == EventIndexRole) return QVariant::fromValue<qlonglong>(i);
   if (role == Qt::ToolTipRole) return event_tooltip(*store_, i);

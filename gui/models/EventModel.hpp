@@ -23,7 +23,7 @@ public:
   const EventFilter& filter() const { return filter_; }
   // The row of event i, or -1 when it is filtered out.
   int row_of_event(int64_t i) const;
-  int64_t event_of_row(int row) const { return rows_[row]; }
+  int64_t event_of_row(int row) const { return all_ ? row : rows_[row]; }
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
@@ -35,7 +35,8 @@ private:
 
   std::shared_ptr<const TraceStore> store_;
   EventFilter filter_;
-  std::vector<uint32_t> rows_; // event indices, ascending
+  std::vector<uint32_t> rows_; // event indices, ascending (empty when all_)
+  bool all_ = false;           // no filter: every event, row = event index
 };
 
 } // namespace rxpath::view

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "timeline/Palette.hpp"
 #include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QChart>
@@ -16,6 +17,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTreeWidget>
+
 #include <QtTest>
 
 #include <fstream>
@@ -145,6 +147,9 @@ private slots:
     QVERIFY(rcvbuf);
     QCOMPARE(rcvbuf->points(), QList<QPointF>({{8, 100}, {64, 0}, {300, 0}}));
     QCOMPARE(line(cs[0], "delivered")->count(), 3);
+    // Drops in the drop colour, as on the timeline (the theme's second colour was green).
+    QVERIFY(std::abs(rcvbuf->color().hue() - rxpath::view::drop_color().hue()) <= 4); // a shade of it
+    QCOMPARE(line(cs[0], "delivered")->color(), rxpath::view::deliver_color());
     for (auto* c : cs) delete c;
   }
 
@@ -215,6 +220,11 @@ private slots:
         charts::cdf_chart({cdf, charts::make_cdf("wide", {5000, 5e6})}, QStringLiteral("t")));
     QVERIFY(qobject_cast<QLogValueAxis*>(wide->axes(Qt::Horizontal).front()));
     QCOMPARE(lines(wide.get()).size(), size_t{2});
+
+    // Up to 15 ms: in ms, so the axis reads 15, not 15000 µs.
+    std::unique_ptr<QChart> longer(charts::cdf_chart({charts::make_cdf("long", {5e6, 15e6})}, "t"));
+    QCOMPARE(longer->axes(Qt::Horizontal).front()->titleText(), QStringLiteral("latency, ms"));
+    QCOMPARE(lines(longer.get())[0]->points().back(), QPointF(15, 1));
   }
 
   void percentiles_by_nearest_rank() {

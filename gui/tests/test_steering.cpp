@@ -6,11 +6,14 @@
 #include "app/Selection.hpp"
 #include "models/EventSearch.hpp"
 #include "timeline/TimelineWidget.hpp"
+#include "views/EventListView.hpp"
 
 #include <QAction>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -156,6 +159,106 @@ private slots:
     QVERIFY(follow);
     follow->trigger();
     QVERIFY(w.selection()->packet_record());
+  }
+
+  void lanes_hide_show_and_pin_from_the_menu() {
+    MainWindow w;
+    w.resize(1200, 700);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.open_trace_now(path_));
+    const TraceStore& s = *w.selection()->store();
+    TimelineWidget* tl = w.timeline();
+    auto action = [](QMenu* m, const QString& prefix) -> QAction* {
+      for (QAction* a : m->actions()) {
+        if (a->text().startsWith(prefix)) return a;
+        if (a->menu())
+          for (QAction* b : a->menu()->actions())
+            if (b->text().startsWith(prefix)) return b;
+      }
+      return nullptr;
+    };
+    int softirq = -1, socket = -1;
+    for (size_t r = 0; r < s.rows.size(); ++r) {
+      if (s.rows[r].kind == RowKind::Softirq && softirq < 0) softirq = static_cast<int>(r);
+      if (s.rows[r].kind == RowKind::Socket) socket = static_cast<int>(r);
+    }
+    QVERIFY(softirq >= 0 && socket >= 0);
+    const int height = tl->row_layout().height();
+    // Hide the softirq lane from its right-click menu: it takes no room.
+    const QPoint on_softirq(TimelineWidget::kLabelWidth + 50, tl->row_layout().band_of_row(softirq).top + 3);
+    std::unique_ptr<QMenu> m1(tl->context_menu(on_softirq));
+    QAction* hide = action(m1.get(), QStringLiteral("Hide lane softirq"));
+    QVERIFY(hide);
+    hide->trigger();
+    QVERIFY(!tl->row_layout().find_band_of_row(softirq));
+    QVERIFY(tl->row_layout().height() < height);
+    // Any menu offers it back.
+    std::unique_ptr<QMenu> m2(tl->context_menu(QPoint(TimelineWidget::kLabelWidth + 50, 5)));
+    QAction* back = action(m2.get(), QStringLiteral("CPU 0 softirq"));
+    QVERIFY(back);
+    back->trigger();
+    QVERIFY(tl->row_layout().find_band_of_row(softirq));
+    QCOMPARE(tl->row_layout().height(), height);
+    // Pin the socket lane: it moves under the axis and stays there while the timeline scrolls.
+    const QPoint on_socket(TimelineWidget::kLabelWidth + 50, tl->row_layout().band_of_row(socket).top + 3);
+    std::unique_ptr<QMenu> m3(tl->context_menu(on_socket));
+    QAction* pin = action(m3.get(), QStringLiteral("Pin lane"));
+    QVERIFY(pin);
+    pin->trigger();
+    const RowLayout::Band& pinned = tl->row_layout().band_of_row(socket);
+    QVERIFY(pinned.pinned);
+    QCOMPARE(pinned.top, RowLayout::kAxisHeight);
+    auto* scroll = qobject_cast<QScrollArea*>(tl->parentWidget()->parentWidget());
+    QVERIFY(scroll);
+    w.timeline()->set_span_height(40); // tall rows: more than the window holds
+    QApplication::processEvents();
+    QVERIFY(scroll->verticalScrollBar()->maximum() > 100);
+    scroll->verticalScrollBar()->setValue(100);
+    QApplication::processEvents();
+    QCOMPARE(tl->view_top(), 100);
+    // What is under the top of the view is the pinned socket lane, not the row scrolled there.
+    const QImage img = tl->grab(QRect(0, 100, tl->width(), RowLayout::kAxisHeight + 46)).toImage();
+    const QRgb rmem_fill = QColor(0xd5, 0xe8, 0xd0).rgb();
+    int green = 0;
+    for (int x = TimelineWidget::kLabelWidth; x < img.width(); ++x)
+      green += img.pixel(x, img.height() - 4) == rmem_fill;
+    QVERIFY2(green > 0, "the pinned socket lane is not at the top of the view");
+    // And the pointer there finds the socket lane's samples (its counter), not another row's events.
+    const int64_t under =
+        tl->event_at(QPoint(TimelineWidget::kLabelWidth + 50, 100 + RowLayout::kAxisHeight + 20));
+    QVERIFY(under >= 0);
+    const Row& sock = s.rows[socket];
+    QVERIFY(std::binary_search(sock.counter.begin(), sock.counter.end(), static_cast<uint32_t>(under)) ||
+            std::find(sock.points.begin(), sock.points.end(), static_cast<uint32_t>(under)) !=
+                sock.points.end());
+  }
+
+  void filter_events_by_this_from_the_menu() {
+    MainWindow w;
+    w.resize(1200, 800);
+    QVERIFY(w.open_trace_now(path_));
+    const TraceStore& s = *w.selection()->store();
+    TimelineWidget* tl = w.timeline();
+    tl->resize(1200, std::max(600, tl->minimumHeight()));
+    // A drop: filter by its reason; the event list keeps those drops only.
+    uint32_t drop = 0;
+    while (drop < s.events.size() && s.events[drop].kind != tr::Kind::Drop) ++drop;
+    QVERIFY(drop < s.events.size());
+    const StoredEvent& d = s.events[drop];
+    tl->set_range(double(d.t) - 2000, double(d.t) + 2000);
+    const QPoint at(TimelineWidget::kLabelWidth + int(tl->geometry_model().map_time_to_x(double(d.t))),
+                    tl->row_layout().tick_y(s.row_of_event[drop]));
+    std::unique_ptr<QMenu> menu(tl->context_menu(at));
+    QAction* by_reason = nullptr;
+    for (QAction* a : menu->actions())
+      if (a->text().startsWith(QStringLiteral("Filter events by drop reason"))) by_reason = a;
+    QVERIFY(by_reason);
+    by_reason->trigger();
+    QAbstractItemModel* m = w.event_list()->table()->model();
+    size_t want = 0;
+    for (const StoredEvent& e : s.events) want += e.kind == tr::Kind::Drop && e.reason == d.reason;
+    QCOMPARE(static_cast<size_t>(m->rowCount()), want);
   }
 
   void selected_range_counts_cpu_time_packets_and_drops() {

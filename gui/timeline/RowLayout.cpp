@@ -4,14 +4,34 @@
 
 namespace rxpath::view {
 
-void RowLayout::build(const TraceStore& store, int span_height) {
+void RowLayout::build(const TraceStore& store, int span_height, const std::vector<LaneState>& lanes) {
   span_height_ = std::clamp(span_height, kMinSpanHeight, kMaxSpanHeight);
   bands_.clear();
-  band_of_row_.assign(store.rows.size(), 0);
+  band_of_row_.assign(store.rows.size(), -1);
+  auto state = [&](size_t r) { return r < lanes.size() ? lanes[r] : LaneState::Shown; };
+  auto height_of = [&](const Row& row) {
+    return row.kind == RowKind::Nic || row.kind == RowKind::Socket ? kCounterRowHeight : cpu_row_height();
+  };
   int y = kAxisHeight;
+  // Pinned rows first, named in full: their group heading is not above them.
+  for (size_t r = 0; r < store.rows.size(); ++r) {
+    if (state(r) != LaneState::Pinned) continue;
+    const Row& row = store.rows[r];
+    QString label = QString::fromStdString(row.name);
+    if (row.kind == RowKind::Nic)
+      label = QStringLiteral("NIC ring");
+    else if (row.kind != RowKind::Socket)
+      label = QStringLiteral("CPU %1 %2").arg(row.cpu).arg(label);
+    band_of_row_[r] = static_cast<int>(bands_.size());
+    bands_.push_back({static_cast<int>(r), y, height_of(row), label, true});
+    y += height_of(row);
+  }
+  if (y > kAxisHeight) y += kPinnedGap;
+  pinned_bottom_ = y;
   int cpu = -2;
   bool sockets = false;
   for (size_t r = 0; r < store.rows.size(); ++r) {
+    if (state(r) != LaneState::Shown) continue;
     const Row& row = store.rows[r];
     const bool counter = row.kind == RowKind::Nic || row.kind == RowKind::Socket;
     if (row.kind == RowKind::Socket && !sockets) {
@@ -23,14 +43,18 @@ void RowLayout::build(const TraceStore& store, int span_height) {
       bands_.push_back({-1, y, kHeadingHeight, QStringLiteral("CPU %1").arg(cpu)});
       y += kHeadingHeight;
     }
-    const int h = counter ? kCounterRowHeight : cpu_row_height();
     QString label = QString::fromStdString(row.name);
     if (row.kind == RowKind::Nic) label = QStringLiteral("NIC ring");
     band_of_row_[r] = static_cast<int>(bands_.size());
-    bands_.push_back({static_cast<int>(r), y, h, label});
-    y += h;
+    bands_.push_back({static_cast<int>(r), y, height_of(row), label});
+    y += height_of(row);
   }
   height_ = y + 4;
+}
+
+const RowLayout::Band* RowLayout::find_band_of_row(int r) const {
+  if (r < 0 || static_cast<size_t>(r) >= band_of_row_.size() || band_of_row_[r] < 0) return nullptr;
+  return &bands_[band_of_row_[r]];
 }
 
 const RowLayout::Band* RowLayout::band_at(int y) const {
@@ -40,8 +64,8 @@ const RowLayout::Band* RowLayout::band_at(int y) const {
 }
 
 int RowLayout::tick_y(int r) const {
-  const Band& b = band_of_row(r);
-  return b.top + b.height - kTickBand / 2 - 2;
+  const Band* b = find_band_of_row(r);
+  return b ? b->top + b->height - kTickBand / 2 - 2 : -1;
 }
 
 } // namespace rxpath::view

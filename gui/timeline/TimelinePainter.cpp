@@ -40,9 +40,14 @@ QColor point_color(const StoredEvent& e) {
 
 } // namespace
 
-void TimelinePainter::paint_rows(const std::vector<RowScale>& scales, int width) {
-  p_.setClipRect(x0_, RowLayout::kAxisHeight, width - x0_, layout_.height());
+void TimelinePainter::paint_rows(const std::vector<RowScale>& scales, int width, int y_from, int y_to) {
+  p_.save();
+  p_.setClipRect(x0_, RowLayout::kAxisHeight, width - x0_, layout_.height(), Qt::IntersectClip);
+  if (layout_.pinned_bottom() > RowLayout::kAxisHeight && y_from < layout_.pinned_bottom())
+    p_.fillRect(0, layout_.pinned_bottom() - RowLayout::kPinnedGap, width, RowLayout::kPinnedGap,
+                QColor(0x9a, 0xa4, 0xb8));
   for (const auto& b : layout_.bands()) {
+    if (b.top >= y_to || b.top + b.height <= y_from) continue;
     if (b.row < 0) {
       p_.fillRect(x0_, b.top, width - x0_, b.height, QColor(0xee, 0xf0, 0xf4));
       continue;
@@ -63,7 +68,7 @@ void TimelinePainter::paint_rows(const std::vector<RowScale>& scales, int width)
       paint_drops(row.drops, ty, RowLayout::kTickBand);
     }
   }
-  p_.setClipping(false);
+  p_.restore();
 }
 
 void TimelinePainter::paint_spans(const SpanList& list, int y, int h) {
@@ -153,13 +158,17 @@ void TimelinePainter::paint_drops(const std::vector<uint32_t>& drops, int y, int
   // count (at least 2 px, so a single drop shows), drawn in a strip that hides no lane.
   const int w = static_cast<int>(geo_.width());
   if (drops.empty() || w <= 0) return;
+  // Each column's count is the difference of two searches (a gallop from the previous column's),
+  // not a walk over every drop: the flood's 5 million ring drops made each fitted redraw read
+  // 160 MB of events.
   std::vector<uint32_t> count(static_cast<size_t>(w), 0);
   uint32_t most = 0;
-  for (size_t k = first_at_or_after(s_, drops, 0, geo_.start()); k < drops.size(); ++k) {
-    const double x = geo_.map_time_to_x(static_cast<double>(s_.events[drops[k]].t));
-    if (x >= w) break;
-    if (x < 0) continue;
-    most = std::max(most, ++count[static_cast<size_t>(x)]);
+  size_t k = first_at_or_after(s_, drops, 0, geo_.map_x_to_time(0));
+  for (int c = 0; c < w && k < drops.size(); ++c) {
+    const size_t next = first_at_or_after(s_, drops, k, geo_.map_x_to_time(c + 1));
+    count[static_cast<size_t>(c)] = static_cast<uint32_t>(next - k);
+    most = std::max(most, count[static_cast<size_t>(c)]);
+    k = next;
   }
   for (int c = 0; c < w; ++c) {
     if (!count[c]) continue;
@@ -181,46 +190,105 @@ void TimelinePainter::paint_points(const std::vector<uint32_t>& points, int y, i
   }
 }
 
+void CounterBins::build(const TraceStore& s, const std::vector<uint32_t>& series, Field f) {
+  lo.assign(kBins, 0), hi.assign(kBins, 0), last.assign(kBins, -1);
+  max = 0;
+  t0 = static_cast<double>(s.t_min);
+  bin_ns = std::max(1.0, static_cast<double>(s.t_max - s.t_min) / kBins);
+  for (uint32_t i : series) {
+    const int64_t v = s.value(s.events[i], f);
+    if (v < 0) continue;
+    const auto b = static_cast<size_t>(
+        std::clamp(static_cast<int>((static_cast<double>(s.events[i].t) - t0) / bin_ns), 0, kBins - 1));
+    const auto x = static_cast<float>(v);
+    max = std::max(max, static_cast<double>(v));
+    if (last[b] < 0)
+      lo[b] = hi[b] = x;
+    else
+      lo[b] = std::min(lo[b], x), hi[b] = std::max(hi[b], x);
+    last[b] = x;
+  }
+}
+
 template <typename F>
-void TimelinePainter::paint_counter(const std::vector<uint32_t>& series, int y, int h, double vmax,
-                                    QColor fill, QColor line, F value) {
+void TimelinePainter::paint_counter(const std::vector<uint32_t>& series, const CounterBins& bins, int y,
+                                    int h, double vmax, QColor fill, QColor line, F value) {
   if (series.empty() || vmax <= 0) return;
   const int w = static_cast<int>(geo_.width());
-  size_t k = first_at_or_after(s_, series, 0, geo_.start());
-  double v = 0; // the value carried into the first column: the last sample before it
-  for (size_t j = k; j-- > 0;)
-    if (double x = value(s_.events[series[j]]); x >= 0) {
-      v = x;
-      break;
+  // Each column's lowest and highest value, and the value carried into the next column.
+  std::vector<std::pair<double, double>> range(static_cast<size_t>(std::max(0, w)));
+  if (!bins.last.empty() && geo_.ns_per_pixel() >= 4 * bins.bin_ns) {
+    // Zoomed out: from the bins under each column. Searching the events per column (a gallop and
+    // 32 samples, each a read somewhere in the whole event array) was most of a fitted redraw.
+    const int n = static_cast<int>(bins.last.size());
+    auto bin_at = [&](double t) {
+      return std::clamp(static_cast<int>(std::floor((t - bins.t0) / bins.bin_ns)), 0, n);
+    };
+    int b = bin_at(geo_.map_x_to_time(0));
+    double v = 0;
+    for (int j = b; j-- > 0;)
+      if (bins.last[j] >= 0) {
+        v = bins.last[j];
+        break;
+      }
+    for (int col = 0; col < w; ++col) {
+      const int end = bin_at(geo_.map_x_to_time(col + 1));
+      double lo = v, hi = v;
+      for (; b < end; ++b)
+        if (bins.last[b] >= 0)
+          lo = std::min<double>(lo, bins.lo[b]), hi = std::max<double>(hi, bins.hi[b]), v = bins.last[b];
+      range[col] = {std::min(lo, v), std::max(hi, v)};
     }
+  } else {
+    size_t k = first_at_or_after(s_, series, 0, geo_.start());
+    double v = 0; // the value carried into the first column: the last sample before it
+    for (size_t j = k; j-- > 0;)
+      if (double x = value(s_.events[series[j]]); x >= 0) {
+        v = x;
+        break;
+      }
+    for (int col = 0; col < w; ++col) {
+      const size_t end = first_at_or_after(s_, series, k, geo_.map_x_to_time(col + 1));
+      double lo = v, hi = v;
+      // At most 32 samples per column: enough to show the envelope of a busy stretch.
+      const size_t n = end - k, stride = std::max<size_t>(1, n / 32);
+      for (size_t j = k; j < end; j += stride)
+        if (double x = value(s_.events[series[j]]); x >= 0) lo = std::min(lo, x), hi = std::max(hi, x), v = x;
+      if (end > k)
+        for (size_t j = end; j-- > k;)
+          if (double x = value(s_.events[series[j]]); x >= 0) {
+            v = x;
+            break;
+          }
+      range[col] = {std::min(lo, v), std::max(hi, v)};
+      k = end;
+    }
+  }
   auto to_y = [&](double x) { return y + h - std::min(1.0, x / vmax) * (h - 2); };
+  // The area as one polygon (one fill, not one per column), its upper edge as one path.
+  QPolygonF area;
+  area.reserve(2 * w + 2);
   QPainterPath top;
   for (int col = 0; col < w; ++col) {
-    const size_t end = first_at_or_after(s_, series, k, geo_.map_x_to_time(col + 1));
-    double lo = v, hi = v;
-    // At most 32 samples per column: enough to show the envelope of a busy stretch.
-    const size_t n = end - k, stride = std::max<size_t>(1, n / 32);
-    for (size_t j = k; j < end; j += stride)
-      if (double x = value(s_.events[series[j]]); x >= 0) lo = std::min(lo, x), hi = std::max(hi, x), v = x;
-    if (end > k)
-      for (size_t j = end; j-- > k;)
-        if (double x = value(s_.events[series[j]]); x >= 0) {
-          v = x;
-          break;
-        }
-    hi = std::max(hi, v), lo = std::min(lo, v);
-    k = end;
-    p_.fillRect(QRectF(x0_ + col, to_y(hi), 1, y + h - to_y(hi)), fill);
+    const auto [lo, hi] = range[col];
+    area << QPointF(x0_ + col, to_y(hi)) << QPointF(x0_ + col + 1, to_y(hi));
     if (col == 0) top.moveTo(x0_ + col, to_y(hi));
     top.lineTo(x0_ + col, to_y(hi));
     if (lo != hi) top.lineTo(x0_ + col, to_y(lo)), top.lineTo(x0_ + col, to_y(hi));
+  }
+  area << QPointF(x0_ + w, y + h) << QPointF(x0_, y + h);
+  if (fill.alpha() > 0) {
+    p_.setPen(Qt::NoPen);
+    p_.setBrush(fill);
+    p_.drawPolygon(area);
+    p_.setBrush(Qt::NoBrush);
   }
   p_.setPen(QPen(line, 1));
   p_.drawPath(top);
 }
 
 void TimelinePainter::paint_nic(const Row& row, const RowLayout::Band& b, const RowScale& sc) {
-  paint_counter(row.counter, b.top + 10, b.height - 12, sc.value_max, QColor(0xcf, 0xd8, 0xe6),
+  paint_counter(row.counter, sc.bins[0], b.top + 10, b.height - 12, sc.value_max, QColor(0xcf, 0xd8, 0xe6),
                 QColor(0x4a, 0x5f, 0x80),
                 [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Ring)); });
   // IRQ ticks (irq_raise) along the top, ring-full drops as a density in the same strip.
@@ -246,9 +314,11 @@ void TimelinePainter::corner_note(const RowLayout::Band& b, const QString& text)
 
 void TimelinePainter::paint_socket(const Row& row, const RowLayout::Band& b, const RowScale& sc) {
   const int y = b.top + 4, h = b.height - 6;
-  paint_counter(row.counter, y, h, sc.value_max * 1.08, QColor(0xd5, 0xe8, 0xd0), QColor(0x3a, 0x80, 0x3a),
+  paint_counter(row.counter, sc.bins[0], y, h, sc.value_max * 1.08, QColor(0xd5, 0xe8, 0xd0),
+                QColor(0x3a, 0x80, 0x3a),
                 [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Rmem)); });
-  paint_counter(row.counter, y, h, sc.qlen_max * 1.08, QColor(0, 0, 0, 0), QColor(0x8e, 0x44, 0xad),
+  paint_counter(row.counter, sc.bins[1], y, h, sc.qlen_max * 1.08, QColor(0, 0, 0, 0),
+                QColor(0x8e, 0x44, 0xad),
                 [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Qlen)); });
   // rcvbuf: the limit rmem runs into.
   const double limit = sc.limit > 0 ? sc.limit : sc.value_max;
@@ -283,11 +353,15 @@ void TimelinePainter::paint_axis(int width) {
               QStringLiteral("%1 / px").arg(format_ns(geo_.ns_per_pixel())));
 }
 
-void TimelinePainter::paint_labels(int width) {
+void TimelinePainter::paint_labels(int width, int y_from, int y_to) {
   Q_UNUSED(width);
   for (const auto& b : layout_.bands()) {
+    if (b.top >= y_to || b.top + b.height <= y_from) continue;
     const bool heading = b.row < 0;
-    p_.fillRect(0, b.top, x0_, b.height, heading ? QColor(0xe2, 0xe6, 0xee) : QColor(0xf7, 0xf7, 0xf9));
+    p_.fillRect(0, b.top, x0_, b.height,
+                heading    ? QColor(0xe2, 0xe6, 0xee)
+                : b.pinned ? QColor(0xe8, 0xee, 0xf8)
+                           : QColor(0xf7, 0xf7, 0xf9));
     QFont f = p_.font();
     f.setBold(heading);
     p_.setFont(f);
@@ -297,7 +371,7 @@ void TimelinePainter::paint_labels(int width) {
     p_.setFont(f);
   }
   p_.setPen(QColor(0xb0, 0xb0, 0xb0));
-  p_.drawLine(x0_ - 1, 0, x0_ - 1, layout_.height());
+  p_.drawLine(x0_ - 1, std::max(0, y_from), x0_ - 1, std::min(layout_.height(), y_to));
 }
 
 void TimelinePainter::paint_packet(const Selection& sel) {
@@ -307,11 +381,13 @@ void TimelinePainter::paint_packet(const Selection& sel) {
   const uint32_t* st = s_.stages_begin(*p);
   const QColor c = follow_color();
   QPointF prev;
+  bool first = true;
   for (uint32_t k = 0; k < p->stage_count; ++k) {
     const StoredEvent& e = s_.events[st[k]];
-    const QPointF pt(x_of(static_cast<double>(e.t)),
-                     layout_.tick_y(static_cast<int>(s_.row_of_event[st[k]])));
-    if (k > 0 && QLineF(prev, pt).length() > 8) {
+    const int y = layout_.tick_y(static_cast<int>(s_.row_of_event[st[k]]));
+    if (y < 0) continue; // on a hidden row
+    const QPointF pt(x_of(static_cast<double>(e.t)), y);
+    if (!first && QLineF(prev, pt).length() > 8) {
       QLineF l(prev, pt);
       p_.setPen(QPen(c, 1.6));
       p_.drawLine(l);
@@ -326,6 +402,7 @@ void TimelinePainter::paint_packet(const Selection& sel) {
     p_.setBrush(e.kind == trace::Kind::Drop ? drop_color() : c);
     p_.drawEllipse(pt, 3.5, 3.5);
     prev = pt;
+    first = false;
   }
   if (int64_t cur = sel.stage_event(); cur >= 0) {
     const StoredEvent& e = s_.events[cur];
@@ -334,7 +411,8 @@ void TimelinePainter::paint_packet(const Selection& sel) {
     p_.drawLine(QPointF(x, RowLayout::kAxisHeight), QPointF(x, layout_.height()));
     p_.setPen(QPen(c, 2.5));
     p_.setBrush(Qt::NoBrush);
-    p_.drawEllipse(QPointF(x, layout_.tick_y(static_cast<int>(s_.row_of_event[cur]))), 7, 7);
+    if (const int y = layout_.tick_y(static_cast<int>(s_.row_of_event[cur])); y >= 0)
+      p_.drawEllipse(QPointF(x, y), 7, 7);
   }
   p_.setRenderHint(QPainter::Antialiasing, false);
 }
@@ -370,7 +448,9 @@ void TimelinePainter::paint_markers(const Selection& sel, int height) {
 void TimelinePainter::paint_selected_event(int64_t event, int64_t stage_event) {
   if (event < 0 || event == stage_event || static_cast<size_t>(event) >= s_.events.size()) return;
   const StoredEvent& e = s_.events[event];
-  const auto& b = layout_.band_of_row(static_cast<int>(s_.row_of_event[event]));
+  const RowLayout::Band* band = layout_.find_band_of_row(static_cast<int>(s_.row_of_event[event]));
+  if (!band) return; // on a hidden row
+  const RowLayout::Band& b = *band;
   const double xa = x_of(static_cast<double>(e.t)),
                xb = std::max(xa + 1, x_of(static_cast<double>(s_.end_or_t(e))));
   p_.setPen(QPen(Qt::black, 1.5));

@@ -9,16 +9,28 @@
 
 #include <QPainter>
 
+#include <climits>
 #include <optional>
 
 namespace rxpath::view {
 
 class Selection;
 
+// A counter's samples summed up per time bin, the run cut into kBins: zoomed out, a pixel column
+// reads the bins under it instead of searching the events.
+struct CounterBins {
+  static constexpr int kBins = 16384;
+  double t0 = 0, bin_ns = 0;
+  double max = 0;                  // the largest sample
+  std::vector<float> lo, hi, last; // per bin; last < 0: no sample in it
+  void build(const TraceStore& s, const std::vector<uint32_t>& series, Field f);
+};
+
 struct RowScale {
   double value_max = 1; // NIC: ring size; socket: rcvbuf (or the largest rmem)
   double qlen_max = 1;  // socket: longest queue
   double limit = -1;    // socket: sk_rcvbuf (rmem can pass it by one skb)
+  CounterBins bins[2];  // NIC: ring; socket: rmem, qlen
 };
 
 class TimelinePainter {
@@ -27,9 +39,10 @@ public:
                   int label_width)
       : p_(p), s_(s), layout_(layout), geo_(geo), x0_(label_width) {}
 
-  void paint_rows(const std::vector<RowScale>& scales, int width);
+  // Rows and labels of the bands that overlap [y_from, y_to) (all of them by default).
+  void paint_rows(const std::vector<RowScale>& scales, int width, int y_from = 0, int y_to = INT_MAX);
   void paint_axis(int width);
-  void paint_labels(int width);
+  void paint_labels(int width, int y_from = 0, int y_to = INT_MAX);
   void paint_packet(const Selection& sel);
   void paint_markers(const Selection& sel, int height);
   // A box around the selected event, unless it is the followed packet's current stage.
@@ -42,8 +55,8 @@ private:
   void paint_drops(const std::vector<uint32_t>& drops, int y, int h);
   // Step plot of value(e) (>= 0 where the event carries it) over the row's counter events.
   template <typename F>
-  void paint_counter(const std::vector<uint32_t>& series, int y, int h, double vmax, QColor fill, QColor line,
-                     F value);
+  void paint_counter(const std::vector<uint32_t>& series, const CounterBins& bins, int y, int h, double vmax,
+                     QColor fill, QColor line, F value);
   void paint_nic(const Row& row, const RowLayout::Band& b, const RowScale& sc);
   void paint_socket(const Row& row, const RowLayout::Band& b, const RowScale& sc);
   void corner_note(const RowLayout::Band& b, const QString& text);

@@ -7,6 +7,7 @@
 #include <QKeyEvent>
 #include <QMenu>
 #include <QMouseEvent>
+#include <QPaintEvent>
 #include <QPainter>
 #include <QToolTip>
 #include <QWheelEvent>
@@ -29,36 +30,81 @@ TimelineWidget::TimelineWidget(Selection* selection, QWidget* parent) : QWidget(
 
 void TimelineWidget::set_span_height(int px) {
   span_height_ = std::clamp(px, RowLayout::kMinSpanHeight, RowLayout::kMaxSpanHeight);
-  if (const TraceStore* s = sel_->store()) layout_.build(*s, span_height_);
+  relayout();
+}
+
+void TimelineWidget::relayout() {
+  if (const TraceStore* s = sel_->store()) layout_.build(*s, span_height_, lanes_);
   setMinimumHeight(layout_.height());
   updateGeometry();
   update();
+}
+
+void TimelineWidget::set_lane(int row, LaneState state) {
+  if (row < 0 || static_cast<size_t>(row) >= lanes_.size() || lanes_[row] == state) return;
+  lanes_[row] = state;
+  relayout();
+}
+
+LaneState TimelineWidget::lane(int row) const {
+  return row >= 0 && static_cast<size_t>(row) < lanes_.size() ? lanes_[row] : LaneState::Shown;
+}
+
+void TimelineWidget::show_all_lanes() {
+  for (LaneState& l : lanes_)
+    if (l == LaneState::Hidden) l = LaneState::Shown;
+  relayout();
+}
+
+std::vector<int> TimelineWidget::hidden_lanes() const {
+  std::vector<int> out;
+  for (size_t r = 0; r < lanes_.size(); ++r)
+    if (lanes_[r] == LaneState::Hidden) out.push_back(static_cast<int>(r));
+  return out;
+}
+
+int TimelineWidget::view_top() const {
+  return std::max(0, visibleRegion().boundingRect().top());
+}
+
+int TimelineWidget::layout_y(int y) const {
+  const int top = view_top();
+  return top > 0 && y >= top && y < top + layout_.pinned_bottom() ? y - top : y;
+}
+
+void TimelineWidget::moveEvent(QMoveEvent*) {
+  update(); // scrolled: the axis and the pinned rows are painted again at the new top
 }
 
 void TimelineWidget::on_store_changed() {
   const TraceStore* s = sel_->store();
   layout_ = RowLayout();
   scales_.clear();
+  if (!s || s->rows.size() != lanes_.size()) lanes_.assign(s ? s->rows.size() : 0, LaneState::Shown);
   if (s) {
-    layout_.build(*s, span_height_);
+    layout_.build(*s, span_height_, lanes_);
     scales_.resize(s->rows.size());
     int64_t ring_size = -1;
     if (auto sc = s->header.find("scenario"); sc != s->header.end() && sc->is_object())
       if (auto nic = sc->find("nic"); nic != sc->end() && nic->is_object())
         if (auto r = nic->find("ring_size"); r != nic->end() && r->is_number_integer())
           ring_size = r->get<int64_t>();
+    // One pass per counter field, which also gives the scale: opening a trace read every counter
+    // event's fields several times over.
     for (size_t r = 0; r < s->rows.size(); ++r) {
       RowScale& sc = scales_[r];
-      for (uint32_t i : s->rows[r].counter) {
-        const StoredEvent& e = s->events[i];
-        sc.value_max = std::max({sc.value_max, double(s->value(e, Field::Ring)),
-                                 double(s->value(e, Field::Rmem)), double(s->value(e, Field::Rcvbuf))});
-        sc.qlen_max = std::max(sc.qlen_max, double(s->value(e, Field::Qlen)));
+      const Row& row = s->rows[r];
+      if (row.kind == RowKind::Nic) {
+        sc.bins[0].build(*s, row.counter, Field::Ring);
+        sc.value_max = ring_size > 0 ? double(ring_size) : std::max(1.0, sc.bins[0].max);
+      } else if (row.kind == RowKind::Socket) {
+        sc.bins[0].build(*s, row.counter, Field::Rmem);
+        sc.bins[1].build(*s, row.counter, Field::Qlen);
+        if (static_cast<size_t>(row.index) < s->sockets.size())
+          sc.limit = double(s->sockets[row.index].rcvbuf);
+        sc.value_max = std::max({1.0, sc.bins[0].max, sc.limit});
+        sc.qlen_max = std::max(1.0, sc.bins[1].max);
       }
-      if (s->rows[r].kind == RowKind::Nic && ring_size > 0) sc.value_max = double(ring_size);
-      if (s->rows[r].kind == RowKind::Socket && static_cast<size_t>(s->rows[r].index) < s->sockets.size())
-        sc.limit = double(s->sockets[s->rows[r].index].rcvbuf);
-      if (s->rows[r].kind == RowKind::Socket) sc.value_max = std::max(sc.value_max, sc.limit);
     }
     geo_.set_limits(double(s->t_min), double(s->t_max));
   }
@@ -135,7 +181,7 @@ void TimelineWidget::resizeEvent(QResizeEvent*) {
   geo_.set_range(t0, t1);
 }
 
-void TimelineWidget::paintEvent(QPaintEvent*) {
+void TimelineWidget::paintEvent(QPaintEvent* ev) {
   QPainter p(this);
   p.fillRect(rect(), Qt::white);
   const TraceStore* s = sel_->store();
@@ -146,13 +192,28 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
   }
   TimelinePainter tp(p, *s, layout_, geo_, kLabelWidth);
   tp.paint_axis(width());
-  tp.paint_rows(scales_, width());
+  // Only the bands in the exposed rectangle: in a scroll area that is what is in view.
+  const int y_from = ev->rect().top(), y_to = ev->rect().bottom() + 1;
+  tp.paint_rows(scales_, width(), y_from, y_to);
   p.setClipRect(kLabelWidth, 0, width() - kLabelWidth, height());
   tp.paint_selected_event(sel_->event(), sel_->stage_event());
   tp.paint_packet(*sel_);
   tp.paint_markers(*sel_, height());
   p.setClipping(false);
-  tp.paint_labels(width());
+  tp.paint_labels(width(), y_from, y_to);
+  // Scrolled down: the axis and the pinned rows again, at the top of the view.
+  if (const int top = view_top(); top > 0) {
+    p.save();
+    p.setClipRect(0, top, width(), layout_.pinned_bottom());
+    p.translate(0, top);
+    p.fillRect(0, 0, width(), layout_.pinned_bottom(), Qt::white);
+    tp.paint_axis(width());
+    tp.paint_rows(scales_, width(), 0, layout_.pinned_bottom());
+    tp.paint_labels(width(), 0, layout_.pinned_bottom());
+    p.setClipRect(kLabelWidth, 0, width() - kLabelWidth, layout_.pinned_bottom());
+    tp.paint_markers(*sel_, layout_.pinned_bottom());
+    p.restore();
+  }
   if (drag_ == Drag::Band && moved_) {
     QRect r(QPoint(std::min(press_pos_.x(), last_pos_.x()), RowLayout::kAxisHeight),
             QPoint(std::max(press_pos_.x(), last_pos_.x()), height()));
@@ -259,8 +320,44 @@ QMenu* TimelineWidget::context_menu(QPoint pos) {
       menu->addAction(tr("List packet %1's events").arg(e.pkt), this,
                       [this, pkt = int64_t(e.pkt)] { emit list_packet_events(pkt); });
     }
+    // Filter events by this: its function, and for a drop its reason.
+    EventFilter by_fn;
+    by_fn.fn = e.fn;
+    menu->addAction(tr("Filter events by %1").arg(fn), this, [this, by_fn] { emit filter_events(by_fn); });
+    if (e.kind == trace::Kind::Drop) {
+      EventFilter by_reason;
+      by_reason.reason = e.reason;
+      menu->addAction(tr("Filter events by drop reason %1").arg(qstr(trace::to_string(e.reason))), this,
+                      [this, by_reason] { emit filter_events(by_reason); });
+    }
     menu->addSeparator();
   }
+  // The lane under the pointer: hide or pin it; hidden lanes come back from here.
+  if (const RowLayout::Band* b = s ? layout_.band_at(layout_y(pos.y())) : nullptr; b && b->row >= 0) {
+    const int r = b->row;
+    const QString name = b->label;
+    menu->addAction(tr("Hide lane %1").arg(name), this, [this, r] { set_lane(r, LaneState::Hidden); });
+    if (lane(r) == LaneState::Pinned)
+      menu->addAction(tr("Unpin lane %1").arg(name), this, [this, r] { set_lane(r, LaneState::Shown); });
+    else
+      menu->addAction(tr("Pin lane %1 to the top").arg(name), this,
+                      [this, r] { set_lane(r, LaneState::Pinned); });
+  }
+  if (const std::vector<int> hidden = hidden_lanes(); s && !hidden.empty()) {
+    QMenu* sub = menu->addMenu(tr("Show hidden lanes (%1)").arg(hidden.size()));
+    sub->setObjectName(QStringLiteral("hidden_lanes"));
+    for (int r : hidden) {
+      const Row& row = s->rows[r];
+      const QString name = row.kind == RowKind::Nic ? tr("NIC ring")
+                           : row.kind == RowKind::Socket
+                               ? QString::fromStdString(row.name)
+                               : tr("CPU %1 %2").arg(row.cpu).arg(QString::fromStdString(row.name));
+      sub->addAction(name, this, [this, r] { set_lane(r, LaneState::Shown); });
+    }
+    sub->addSeparator();
+    sub->addAction(tr("Show all lanes"), this, &TimelineWidget::show_all_lanes);
+  }
+  menu->addSeparator();
   const double t = geo_.map_x_to_time(plot_x(pos));
   menu->addAction(tr("Marker A here"), this, [this, t] { sel_->set_marker(0, t); });
   menu->addAction(tr("Marker B here"), this, [this, t] { sel_->set_marker(1, t); });
@@ -282,6 +379,7 @@ bool TimelineWidget::event(QEvent* ev) {
 
 int64_t TimelineWidget::event_at(QPoint pos) const {
   const TraceStore* s = sel_->store();
+  pos.setY(layout_y(pos.y()));
   const RowLayout::Band* b = s ? layout_.band_at(pos.y()) : nullptr;
   if (!b || b->row < 0 || pos.x() < kLabelWidth) return -1;
   const Row& row = s->rows[b->row];

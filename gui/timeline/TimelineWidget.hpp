@@ -6,6 +6,7 @@
 #include "RowLayout.hpp"
 #include "TimelineGeometry.hpp"
 #include "TimelinePainter.hpp"
+#include "models/EventFilter.hpp"
 
 #include <QWidget>
 
@@ -35,6 +36,14 @@ public:
   // Height of one nesting depth of spans (View > Row height); the rows grow with it.
   void set_span_height(int px);
   int span_height() const { return layout_.span_height(); }
+  // Hide, show or pin a row (index into the store's rows); pinned rows stay at the top while the
+  // timeline scrolls. The right-click menu offers the same.
+  void set_lane(int row, LaneState state);
+  LaneState lane(int row) const;
+  void show_all_lanes();
+  std::vector<int> hidden_lanes() const;
+  // The widget's y of the top of what is in view (non-zero when scrolled in a QScrollArea).
+  int view_top() const;
 
 public slots:
   void fit_all();
@@ -51,6 +60,8 @@ signals:
   void range_changed(double t0, double t1);
   // The context menu's "List this packet's events".
   void list_packet_events(int64_t pkt);
+  // The context menu's "Filter events by this": the event list keeps only these.
+  void filter_events(const EventFilter& filter);
 
 protected:
   void paintEvent(QPaintEvent*) override;
@@ -60,6 +71,7 @@ protected:
   void mousePressEvent(QMouseEvent*) override;
   void mouseMoveEvent(QMouseEvent*) override;
   void mouseReleaseEvent(QMouseEvent*) override;
+  void moveEvent(QMoveEvent*) override;
   bool event(QEvent*) override;
 
 private:
@@ -70,11 +82,15 @@ private:
   void pan_by(double px);
   void changed();
   double plot_x(QPoint pos) const { return pos.x() - kLabelWidth; }
+  // A widget y as a layout y: the axis and pinned rows are drawn at the top of the view.
+  int layout_y(int y) const;
+  void relayout();
 
   Selection* sel_;
   TimelineGeometry geo_;
   RowLayout layout_;
   int span_height_ = RowLayout::kSpanHeight;
+  std::vector<LaneState> lanes_;
   std::vector<RowScale> scales_;
   enum class Drag { None, Pan, Band } drag_ = Drag::None;
   QPoint press_pos_, last_pos_;

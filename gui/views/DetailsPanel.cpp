@@ -39,6 +39,9 @@ DetailsPanel::DetailsPanel(Selection* selection, QWidget* parent) : QWidget(pare
   refresh();
 }
 
+QString DetailsPanel::packet_text() const {
+  return packet_->text();
+}
 QString DetailsPanel::function_text() const {
   return function_->text();
 }
@@ -67,7 +70,9 @@ void DetailsPanel::refresh() {
                                                 : tr("in flight when the trace ends");
     packet_->setText(tr("%1 — %2, latency %3").arg(p->id).arg(fate, format_ns(double(p->latency))));
     if (sel_->stage() >= 0 && sel_->stage_event() == ev)
-      stage_->setText(tr("%1 of %2   (N / P to step)").arg(sel_->stage() + 1).arg(p->stage_count));
+      stage_->setText(step_hint_.isEmpty()
+                          ? tr("%1 of %2").arg(sel_->stage() + 1).arg(p->stage_count)
+                          : tr("%1 of %2   (%3)").arg(sel_->stage() + 1).arg(p->stage_count).arg(step_hint_));
     since_->setText(format_ns(double(e.t - p->arrival)));
   } else {
     packet_->setText(tr("— (not a packet's stage)"));

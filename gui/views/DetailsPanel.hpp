@@ -15,6 +15,9 @@ class DetailsPanel : public QWidget {
   Q_OBJECT
 public:
   explicit DetailsPanel(Selection* selection, QWidget* parent = nullptr);
+  QString packet_text() const;
+  // What the keys do, after "Stage K of N" ("N / P to step" in the main window).
+  void set_step_hint(const QString& hint) { step_hint_ = hint; }
   QString function_text() const;
   QString summary_text() const;
   QString state_text() const;
@@ -23,6 +26,7 @@ private:
   void refresh();
 
   Selection* sel_;
+  QString step_hint_ = tr("N / P to step");
   QLabel *packet_, *stage_, *function_, *file_, *context_, *time_, *since_, *state_, *summary_;
 };
 

@@ -13,6 +13,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace rxpath::view {
 
 EventListView::EventListView(Selection* selection, QWidget* parent)
@@ -116,6 +118,17 @@ void EventListView::on_store_changed() {
 
 void EventListView::filter_packet(int64_t pkt) {
   packet_->setText(QString::number(pkt));
+  apply();
+}
+
+void EventListView::filter_by(const EventFilter& f) {
+  auto choose = [](QComboBox* c, int value) { c->setCurrentIndex(std::max(0, c->findData(value))); };
+  for (QLineEdit* e : {packet_, from_, to_}) e->clear();
+  if (f.packet) packet_->setText(QString::number(*f.packet));
+  choose(fn_, f.fn ? static_cast<int>(*f.fn) : -1);
+  choose(cpu_, f.cpu ? *f.cpu : -2);
+  choose(ctx_, f.ctx ? static_cast<int>(*f.ctx) : -1);
+  choose(reason_, f.reason ? static_cast<int>(*f.reason) : f.drops_only ? -1 : -2);
   apply();
 }
 

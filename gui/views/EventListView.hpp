@@ -23,6 +23,9 @@ public:
   QTableView* table() const { return table_; }
   // Filters on the packet (the waterfall's "show its events").
   void filter_packet(int64_t pkt);
+  // Filters on what `f` sets of packet, function, CPU, context and drop reason (the timeline's
+  // "Filter events by this"); the rest of the filter is cleared.
+  void filter_by(const EventFilter& f);
 
 public slots:
   // The timeline's visible range, offered by the "Visible range" button.

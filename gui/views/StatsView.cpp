@@ -2,6 +2,7 @@
 
 #include "app/Selection.hpp"
 #include "data/EventText.hpp"
+#include "data/LatencySplit.hpp"
 #include "data/TimeFormat.hpp"
 #include "timeline/Palette.hpp"
 
@@ -16,10 +17,12 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QScrollBar>
+#include <QTableWidget>
 #include <QTreeWidget>
 #include <QValueAxis>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace rxpath::view {
@@ -35,17 +38,41 @@ QChartView* make_view(QChart* chart, const QString& title) {
   return v;
 }
 
-QValueAxis* axis(const QString& title, double lo, double hi, bool integer = false) {
+QValueAxis* axis(const QString& title, double lo, double hi) {
   auto* a = new QValueAxis;
   a->setTitleText(title);
   a->setRange(lo, hi);
   a->applyNiceNumbers();
-  a->setLabelFormat(integer ? QStringLiteral("%.0f") : QStringLiteral("%.4g"));
+  a->setLabelFormat(QStringLiteral("%.4g"));
   return a;
 }
 
+// A count axis from 0: ticks at whole numbers (1, 2 or 5 × 10^k apart), never "0 1 1 2".
+QValueAxis* count_axis(const QString& title, double top) {
+  double step = 1;
+  while (top / step > 6) step = step * (QString::number(step).startsWith(QLatin1Char('2')) ? 2.5 : 2);
+  auto* a = new QValueAxis;
+  a->setTitleText(title);
+  a->setRange(0, std::ceil(top / step) * step);
+  a->setTickType(QValueAxis::TicksDynamic);
+  a->setTickAnchor(0);
+  a->setTickInterval(step);
+  a->setLabelFormat(QStringLiteral("%.0f"));
+  return a;
+}
+
+} // namespace
+
+LatencyUnit latency_unit(double max_ns) {
+  if (max_ns >= 1e10) return {1e9, QStringLiteral("s")};
+  if (max_ns >= 1e7) return {1e6, QStringLiteral("ms")}; // 15000 µs reads 15 ms
+  return {1e3, QStringLiteral("µs")};
+}
+
+namespace {
+
 int64_t percentile(const std::vector<int64_t>& sorted, double q) {
-  return sorted.empty() ? 0 : sorted[static_cast<size_t>(q * double(sorted.size() - 1))];
+  return nearest_rank(sorted, q);
 }
 
 } // namespace
@@ -63,13 +90,34 @@ StatsView::StatsView(Selection* selection, QWidget* parent) : QWidget(parent), s
   counters_->header()->setStretchLastSection(false);
   counters_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
   counters_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+  split_ = new QTableWidget(this);
+  split_->setObjectName(QStringLiteral("latency_split"));
+  split_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  split_->verticalHeader()->hide();
+  split_->setColumnCount(9);
+  split_->setHorizontalHeaderLabels({tr("latency"), tr("count"), tr("mean"), tr("p50"), tr("p90"), tr("p99"),
+                                     tr("p99.9"), tr("max"), tr("from → to")});
+  split_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  split_->horizontalHeader()->setStretchLastSection(true);
+  split_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   grid_->addWidget(summary_, 0, 0, 1, 3);
-  grid_->addWidget(counters_, 1, 2, 2, 1);
+  grid_->addWidget(split_, 1, 0, 1, 2); // first: where the time went, as rxpath summary says
+  grid_->addWidget(counters_, 1, 2, 3, 1);
   grid_->setColumnStretch(0, 2);
   grid_->setColumnStretch(1, 2);
   grid_->setColumnStretch(2, 1);
-  connect(sel_, &Selection::store_changed, this, &StatsView::refresh);
+  // Computed when first shown: the histogram, CDF and split of millions of events cost as much as
+  // the rest of the views together, and a trace is often opened for its timeline alone.
+  connect(sel_, &Selection::store_changed, this, [this] {
+    dirty_ = true;
+    if (isVisible()) refresh();
+  });
   refresh();
+}
+
+void StatsView::showEvent(QShowEvent* e) {
+  if (dirty_) refresh();
+  QWidget::showEvent(e);
 }
 
 QString StatsView::summary_text() const {
@@ -77,9 +125,11 @@ QString StatsView::summary_text() const {
 }
 
 void StatsView::refresh() {
+  dirty_ = false;
   for (QWidget* w : charts_) delete w;
   charts_.clear();
   counters_->clear();
+  split_->setRowCount(0);
   const TraceStore* s = sel_->store();
   if (!s) {
     summary_->setText(tr("No trace"));
@@ -98,9 +148,10 @@ void StatsView::refresh() {
                              format_ns(double(percentile(lat, 0.99))),
                              format_ns(double(lat.empty() ? 0 : lat.back()))));
   charts_ = {latency_histogram(lat), latency_cdf(lat), drops_chart()};
-  grid_->addWidget(charts_[0], 1, 0);
-  grid_->addWidget(charts_[1], 1, 1);
-  grid_->addWidget(charts_[2], 2, 0, 1, 2);
+  grid_->addWidget(charts_[0], 2, 0);
+  grid_->addWidget(charts_[1], 2, 1);
+  grid_->addWidget(charts_[2], 3, 0, 1, 2);
+  fill_split();
   fill_counters();
 }
 
@@ -108,12 +159,13 @@ QWidget* StatsView::latency_histogram(const std::vector<int64_t>& sorted) {
   auto* chart = new QChart;
   if (!sorted.empty()) {
     // Up to the 99.5th percentile so one outlier does not squash the rest.
-    const double hi = std::max(1.0, double(percentile(sorted, 0.995))) / 1e3,
-                 lo = double(sorted.front()) / 1e3;
+    const LatencyUnit u = latency_unit(double(percentile(sorted, 0.995)));
+    const double hi = std::max(1.0, double(percentile(sorted, 0.995))) / u.ns,
+                 lo = double(sorted.front()) / u.ns;
     const int bins = 50;
     const double w = std::max((hi - lo) / bins, 1e-3);
     std::vector<int> count(bins, 0);
-    for (int64_t v : sorted) count[std::clamp(int((double(v) / 1e3 - lo) / w), 0, bins - 1)]++;
+    for (int64_t v : sorted) count[std::clamp(int((double(v) / u.ns - lo) / w), 0, bins - 1)]++;
     auto* upper = new QLineSeries;
     int top = 1;
     for (int b = 0; b < bins; ++b) {
@@ -125,7 +177,8 @@ QWidget* StatsView::latency_histogram(const std::vector<int64_t>& sorted) {
     area->setColor(QColor(0x73, 0xa6, 0xd9));
     area->setBorderColor(QColor(0x2f, 0x6f, 0xb0));
     chart->addSeries(area);
-    auto *x = axis(tr("latency (µs)"), lo, lo + bins * w), *y = axis(tr("packets"), 0, top * 1.05, true);
+    auto *x = axis(tr("latency (%1)").arg(u.name), lo, lo + bins * w),
+         *y = count_axis(tr("packets"), top * 1.05);
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     area->attachAxis(x);
@@ -137,15 +190,17 @@ QWidget* StatsView::latency_histogram(const std::vector<int64_t>& sorted) {
 QWidget* StatsView::latency_cdf(const std::vector<int64_t>& sorted) {
   auto* chart = new QChart;
   if (!sorted.empty()) {
+    const LatencyUnit u = latency_unit(double(sorted.back()));
     auto* line = new QLineSeries;
     const size_t n = sorted.size(), step = std::max<size_t>(1, n / 800);
     for (size_t i = 0; i < n; i += step)
-      line->append(double(sorted[i]) / 1e3, 100.0 * double(i + 1) / double(n));
-    line->append(double(sorted.back()) / 1e3, 100.0);
+      line->append(double(sorted[i]) / u.ns, 100.0 * double(i + 1) / double(n));
+    line->append(double(sorted.back()) / u.ns, 100.0);
     line->setColor(QColor(0x2f, 0x6f, 0xb0));
     chart->addSeries(line);
-    auto *x = axis(tr("latency (µs)"), 0, double(sorted.back()) / 1e3 * 1.02),
-         *y = axis(tr("% of datagrams"), 0, 100, true);
+    auto* x = axis(tr("latency (%1)").arg(u.name), 0, double(sorted.back()) / u.ns * 1.02);
+    auto* y = axis(tr("% of datagrams"), 0, 100);
+    y->setLabelFormat(QStringLiteral("%.0f"));
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     line->attachAxis(x);
@@ -172,13 +227,43 @@ QWidget* StatsView::drops_chart() {
     chart->addSeries(series);
     auto* cats = new QBarCategoryAxis;
     cats->append(names);
-    auto* x = axis(tr("packets"), 0, top * 1.05, true);
+    auto* x = count_axis(tr("packets"), top * 1.05);
     chart->addAxis(cats, Qt::AlignLeft);
     chart->addAxis(x, Qt::AlignBottom);
     series->attachAxis(cats);
     series->attachAxis(x);
   }
   return make_view(chart, drops.empty() ? tr("Drops by reason: none") : tr("Drops by reason"));
+}
+
+void StatsView::fill_split() {
+  // The latency split `rxpath summary` prints, in the unit its largest value reads best in.
+  const std::vector<SplitRow> rows = latency_split(*sel_->store());
+  double most = 0;
+  for (const SplitRow& r : rows) most = std::max(most, double(r.max));
+  const LatencyUnit u = latency_unit(most);
+  split_->horizontalHeaderItem(0)->setText(tr("latency, %1").arg(u.name));
+  auto cell = [&](int row, int col, const QString& text, bool number) {
+    auto* item = new QTableWidgetItem(text);
+    if (number) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    split_->setItem(row, col, item);
+  };
+  auto value = [&](double ns) { return QString::number(ns / u.ns, 'f', u.ns >= 1e6 ? 3 : 2); };
+  for (const SplitRow& r : rows) {
+    if (r.count == 0) continue;
+    const int row = split_->rowCount();
+    split_->insertRow(row);
+    cell(row, 0, QString::fromLatin1(r.name), false);
+    cell(row, 1, QString::number(r.count), true);
+    cell(row, 2, value(r.mean), true);
+    int col = 3;
+    for (int64_t v : {r.p50, r.p90, r.p99, r.p999, r.max}) cell(row, col++, value(double(v)), true);
+    cell(row, 8, QString::fromLatin1(r.help), false);
+  }
+  split_->resizeColumnsToContents();
+  int h = split_->horizontalHeader()->height() + 2 * split_->frameWidth();
+  for (int r = 0; r < split_->rowCount(); ++r) h += split_->rowHeight(r);
+  split_->setFixedHeight(h);
 }
 
 void StatsView::fill_counters() {

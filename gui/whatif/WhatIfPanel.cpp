@@ -127,12 +127,23 @@ WhatIfPanel::WhatIfPanel(const TraceStore& trace, QWidget* parent)
   }
 
   connect(run_, &QPushButton::clicked, this, &WhatIfPanel::run);
+  // Quitting may not destroy a window still open: the temporary directory goes anyway.
+  connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, this, [this] {
+    cancel();
+    drop_temporary();
+  });
   connect(cancel_, &QPushButton::clicked, this, &WhatIfPanel::cancel);
 }
 
 WhatIfPanel::~WhatIfPanel() {
   cancel();
-  delete tmp_;
+  drop_temporary();
+}
+
+void WhatIfPanel::drop_temporary() {
+  delete tmp_; // QTemporaryDir removes the directory and what is in it
+  tmp_ = nullptr;
+  new_trace_.clear();
 }
 
 void WhatIfPanel::add_field(const QString& label, const QString& key, double value, double min, double max,
@@ -216,6 +227,7 @@ void WhatIfPanel::run() {
     status_->setText(tr("Cannot start %1: %2").arg(rxpath_, proc_->errorString()));
     proc_->deleteLater();
     proc_ = nullptr;
+    drop_temporary();
     run_->setEnabled(true);
     cancel_->setEnabled(false);
     emit finished(false);
@@ -229,6 +241,7 @@ void WhatIfPanel::cancel() {
   proc_->waitForFinished(2000);
   proc_->deleteLater();
   proc_ = nullptr;
+  drop_temporary();
   status_->setText(tr("Cancelled."));
   progress_->setValue(0);
   run_->setEnabled(true);
@@ -266,6 +279,7 @@ void WhatIfPanel::on_finished(int code, QProcess::ExitStatus st) {
                         : code == 2                ? tr("rxpath refused the input (exit 2)")
                                                    : tr("rxpath failed (exit %1)").arg(code);
     status_->setText(how + QStringLiteral(":\n") + lines.join(QLatin1Char('\n')));
+    drop_temporary();
     emit finished(false);
     return;
   }
@@ -280,6 +294,7 @@ void WhatIfPanel::on_finished(int code, QProcess::ExitStatus st) {
     emit finished(true);
   } catch (const charts::ChartError& e) {
     status_->setText(QString::fromUtf8(e.what()));
+    drop_temporary();
     emit finished(false);
   }
 }

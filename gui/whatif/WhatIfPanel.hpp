@@ -67,6 +67,8 @@ private:
   std::vector<Field> fields_;
   QProcess* proc_ = nullptr;
   QTemporaryDir* tmp_ = nullptr;
+  // Removes the run's directory (scenario, trace): after a failure, on close and on quit.
+  void drop_temporary();
   QPushButton *run_, *cancel_;
   QProgressBar* progress_;
   QLabel* status_;
