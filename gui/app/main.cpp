@@ -4,6 +4,7 @@
 #include "Benchmark.hpp"
 #include "MainWindow.hpp"
 #include "Screenshot.hpp"
+#include "rxpath/Version.hpp"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
   QCoreApplication& app = *app_owner;
   QCoreApplication::setOrganizationName(QStringLiteral("rxpath"));
   QCoreApplication::setApplicationName(QStringLiteral("rxpath-view"));
-  QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+  QCoreApplication::setApplicationVersion(QString::fromLatin1(rxpath::kVersion));
   qRegisterMetaType<rxpath::view::LoadResult>("rxpath::view::LoadResult");
 
   QCommandLineParser cli;
