@@ -1,5 +1,6 @@
 // The kernel model's decisions, driven directly (no SimGrid): where each packet goes, where it
 // is dropped and which counter says so.
+#include "KernelBench.hpp"
 #include "model/Kernel.hpp"
 #include "model/config/ScenarioLoader.hpp"
 
@@ -7,43 +8,12 @@
 
 using namespace rxpath;
 using namespace rxpath::model;
+using test::Bench;
 using trace::DropReason;
 using trace::Fn;
 using trace::Kind;
 
 namespace {
-
-struct Recorder : EventSink {
-  std::vector<trace::Event> events;
-  void emit(const trace::Event& e) override { events.push_back(e); }
-  int count(Kind k, DropReason r = DropReason::None) const {
-    int n = 0;
-    for (const auto& e : events) n += e.kind == k && (r == DropReason::None || e.reason == r);
-    return n;
-  }
-  bool has_stage(int64_t pkt, Fn fn) const {
-    for (const auto& e : events)
-      if (e.pkt == pkt && e.fn == fn && e.kind == Kind::Stage) return true;
-    return false;
-  }
-};
-
-// A kernel over a scenario given as JSON; frames are fed by hand.
-struct Bench {
-  Scenario sc;
-  Recorder rec;
-  std::unique_ptr<Kernel> k;
-  explicit Bench(const std::string& json) : sc(load_scenario_text(json, "k.json").scenario) {
-    k = std::make_unique<Kernel>(sc, rec, true);
-  }
-  // rtl8139_rx on CPU 0 for the next frame in the ring, settled at once; returns the thread woken.
-  int receive_one(int64_t now, int cpu = 0) {
-    Path p;
-    REQUIRE(k->nic().rx(cpu, trace::Ctx::Softirq, now, p));
-    for (auto& e : p.events) e.t += now;
-    return k->settle(p, now);
-  }
-};
 
 std::string times(int n, int64_t gap = 1000) {
   std::string s;

@@ -1,6 +1,7 @@
 // net_rx_action's and __do_softirq's decisions, driven without SimGrid: which NAPI is polled,
 // when the budget or the time runs out, what stays pending, and when the work is handed to
 // ksoftirqd.
+#include "KernelBench.hpp"
 #include "model/Kernel.hpp"
 #include "model/NetRxAction.hpp"
 #include "model/Softirq.hpp"
@@ -12,21 +13,9 @@
 
 using namespace rxpath;
 using namespace rxpath::model;
+using test::Bench;
 
 namespace {
-
-struct Null : EventSink {
-  void emit(const trace::Event&) override {}
-};
-
-struct Bench {
-  Scenario sc;
-  Null sink;
-  std::unique_ptr<Kernel> k;
-  explicit Bench(const std::string& json) : sc(load_scenario_text(json, "s.json").scenario) {
-    k = std::make_unique<Kernel>(sc, sink, true);
-  }
-};
 
 const char* kTwoNapis =
     R"({"cpus": 1, "sysctl": {"net.core.netdev_budget": %BUDGET%, "net.core.dev_weight": 64,
