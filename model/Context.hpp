@@ -54,7 +54,8 @@ struct Context {
   EventSink& sink;
   bool traced; // the trace records every stage and span; otherwise only what the statistics need
   Fates fates;
-  // TIF_NEED_RESCHED of the task running on each CPU: set when a thread on it is woken.
+  // TIF_NEED_RESCHED of the task running on each CPU: set when a wake-up (or the tick) asks it to
+  // give the CPU up, or wakes a thread on an idle CPU.
   std::vector<bool> need_resched;
 
   void emit(const trace::Event& e) { sink.emit(e); }

@@ -14,10 +14,16 @@ using trace::Kind;
 
 Dev::Dev(Context& cx, IpInput& ip) : cx_(cx), ip_(ip), sd_(static_cast<size_t>(cx.sc.cpus)) {}
 
+// ____napi_schedule: onto the poll_list; NET_RX is raised unless net_rx_action is running on this
+// CPU (6.4+: it re-splices the poll_list before it returns).
 void Dev::napi_schedule(int cpu, int napi) {
+  sd(cpu).poll_list.push_back(napi);
+  raise_net_rx(cpu);
+}
+
+void Dev::raise_net_rx(int cpu) {
   auto& s = sd(cpu);
-  s.poll_list.push_back(napi);
-  s.net_rx_pending = true;
+  if (!s.in_net_rx_action) s.net_rx_pending = true;
 }
 
 void Dev::rps_ipi(int cpu, int64_t t0, int64_t t1) {
@@ -68,12 +74,13 @@ void Dev::enqueue_to_backlog(Path& p, int64_t now) {
   if (qlen <= cx_.sc.sysctl.netdev_max_backlog) {
     if (qlen == 0 && !target.backlog_scheduled) {
       target.backlog_scheduled = true;
-      if (p.target != p.cpu) {
+      // napi_schedule_rps: another CPU's backlog waits for this CPU's IPIs at the end of its
+      // net_rx_action.
+      if (p.target != p.cpu)
         sd(p.cpu).rps_ipi_list.push_back(p.target);
-      } else {
+      else
         target.poll_list.push_back(p.cpu);
-      }
-      sd(p.cpu).net_rx_pending = true;
+      raise_net_rx(p.cpu);
     }
     target.input_pkt_queue.push_back(p.skb);
     if (!p.events.empty()) p.events.back().backlog = qlen + 1;

@@ -22,6 +22,8 @@ struct Softnet {
   bool net_rx_pending = false;    // NET_RX_SOFTIRQ raised
   std::vector<int> rps_ipi_list;  // CPUs to IPI when this CPU's net_rx_action ends
   bool ksoftirqd_running = false; // ksoftirqd woken and not yet back to sleep
+  bool in_net_rx_action = false;  // 6.4+: sd->in_net_rx_action
+  bool in_softirq = false;        // ksoftirqd is inside __do_softirq (softirqs run there, not on irq exit)
 };
 
 class Dev {
@@ -33,6 +35,8 @@ public:
 
   // ____napi_schedule: the NAPI instance joins this CPU's poll_list, NET_RX_SOFTIRQ is raised.
   void napi_schedule(int cpu, int napi);
+  // __raise_softirq_irqoff(NET_RX_SOFTIRQ), unless inside net_rx_action (6.4+).
+  void raise_net_rx(int cpu);
   // rps_trigger_softirq, run by the RPS IPI: schedules this CPU's backlog (sd->received_rps++).
   void rps_ipi(int cpu, int64_t t0, int64_t t1);
   // The CPUs whose backlogs this CPU fed, to IPI when its net_rx_action ends

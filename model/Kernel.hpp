@@ -26,11 +26,13 @@ public:
   Kernel(const Scenario& sc, EventSink& sink, bool full_trace);
 
   const Scenario& scenario() const { return cx_.sc; }
+  const KernelVersion& version() const { return cx_.kv; }
   Counters& counters() { return cx_.c; }
   const Counters& counters() const { return cx_.c; }
   int cpus() const { return static_cast<int>(cx_.sc.cpus); }
   bool need_resched(int cpu) const { return cx_.need_resched[static_cast<size_t>(cpu)]; }
   void clear_need_resched(int cpu) { cx_.need_resched[static_cast<size_t>(cpu)] = false; }
+  void set_need_resched(int cpu) { cx_.need_resched[static_cast<size_t>(cpu)] = true; }
 
   Rtl8139& nic() { return nic_; }
   Loopback& lo() { return lo_; }

@@ -1,4 +1,5 @@
-// The table of kernel versions (include/linux behaviour by release; see KernelVersion.hpp).
+// The table of kernel versions (see KernelVersion.hpp for what each column means and where it
+// comes from; docs/kernel-profiles.md for how each was checked).
 #include "KernelVersion.hpp"
 
 #include <array>
@@ -8,12 +9,24 @@ namespace rxpath::model {
 namespace {
 
 using trace::Profile;
+constexpr FairSched Cfs = FairSched::Cfs;
+constexpr FairSched Eevdf = FairSched::Eevdf;
 
+// clang-format off
 constexpr std::array kVersions{
-    //           name    names                udp_own_accounting  udp_batched_uncharge  small_head_cache
-    KernelVersion{"3.19", Profile::Linux3_19, false, false, false},
-    KernelVersion{"6.18", Profile::Linux6_18, true, true, true},
+  //           name    names               own_acct batched before_charge small_head defers budget_usecs in_net_rx fair
+  KernelVersion{"3.19", Profile::Linux3_19, false,   false,  false,        false,     false, false,       false,    Cfs},
+  KernelVersion{"4.9",  Profile::Linux3_19, false,   false,  false,        false,     true,  false,       false,    Cfs},
+  KernelVersion{"4.19", Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs},
+  KernelVersion{"5.4",  Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs},
+  KernelVersion{"5.10", Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs},
+  KernelVersion{"5.15", Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs},
+  KernelVersion{"6.1",  Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs},
+  KernelVersion{"6.6",  Profile::Linux6_18, true,    true,   false,        true,      false, true,        true,     Eevdf},
+  KernelVersion{"6.12", Profile::Linux6_18, true,    true,   false,        true,      false, true,        true,     Eevdf},
+  KernelVersion{"6.18", Profile::Linux6_18, true,    true,   true,         true,      false, true,        true,     Eevdf},
 };
+// clang-format on
 
 } // namespace
 

@@ -93,7 +93,6 @@ int Sock::sk_data_ready(Socket& s, int cpu, Ctx ctx, int64_t t) {
     wake = s.waiters.front();
     s.waiters.pop_front();
     e.thread = wake;
-    cx_.need_resched[static_cast<size_t>(cpu_of(wake))] = true; // try_to_wake_up -> resched_curr
   }
   if (cx_.traced || wake >= 0) cx_.emit(e);
   return wake;

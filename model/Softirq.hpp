@@ -1,4 +1,4 @@
-// kernel/softirq.c (3.19): where pending softirqs run. invoke_softirq on irq exit, __do_softirq's
+// kernel/softirq.c (3.19 to 6.18): where pending softirqs run. invoke_softirq on irq exit, __do_softirq's
 // restart rule and its hand-over to ksoftirqd, and what ksoftirqd runs.
 #pragma once
 
@@ -9,10 +9,11 @@ namespace rxpath::model {
 inline constexpr int kMaxSoftirqRestart = 10;           // MAX_SOFTIRQ_RESTART
 inline constexpr int64_t kMaxSoftirqTimeNs = 2'000'000; // MAX_SOFTIRQ_TIME, msecs_to_jiffies(2)
 
-// irq_exit -> invoke_softirq: true if __do_softirq runs now, on this interrupt's exit. While
-// ksoftirqd is awake it finishes the work (the 4.9 rule of 4cd13c21b207 "softirq: Let ksoftirqd do
-// its job", applied to every version for now: 3.19 would run it here too).
-bool softirq_on_irq_exit(const Softnet& sd);
+// invoke_softirq (irq_exit) and do_softirq (local_bh_enable): true if __do_softirq runs now, on
+// this CPU. Not inside a softirq already (in_interrupt(): ksoftirqd's own __do_softirq); and in
+// 4.9 to 6.4 not while ksoftirqd is awake (4cd13c21b207 "softirq: Let ksoftirqd do its job",
+// reverted in 6.5 by d15121be7485): it finishes the work when the scheduler runs it.
+bool softirq_runs_now(const KernelVersion& v, const Softnet& sd);
 // run_ksoftirqd: ksoftirqd runs __do_softirq while a softirq is pending.
 inline bool ksoftirqd_should_run(const Softnet& sd) {
   return sd.net_rx_pending;
@@ -30,7 +31,7 @@ public:
 private:
   Kernel& k_;
   int cpu_;
-  int64_t start_;
+  int64_t end_; // when jiffies reaches the end of MAX_SOFTIRQ_TIME
   int restart_ = kMaxSoftirqRestart;
 };
 

@@ -150,16 +150,21 @@ bool Udp::queue_rcv_skb_locked(Socket& s, const Skb& skb, int cpu, Ctx ctx, int6
   return false;
 }
 
-// 6.18 udp_queue_rcv_one_skb: sk_filter first (InErrors, sk_drops); then
-// __udp_enqueue_schedule_skb: rmem + truesize > sk_rcvbuf drops (RcvbufErrors, InErrors) unless the
-// queue holds nothing yet, so a lone datagram larger than the buffer still gets in.
+// udp_queue_rcv_one_skb (4.10+: udp_queue_rcv_skb): sk_filter first (InErrors, sk_drops); then
+// __udp_enqueue_schedule_skb (net/ipv4/udp.c). 6.15+: rmem + truesize > sk_rcvbuf drops
+// (RcvbufErrors, InErrors) unless the queue holds nothing yet, so a lone datagram larger than the
+// buffer still gets in. 4.10-6.14: it drops only once rmem > sk_rcvbuf before charging, so the
+// datagram that crosses the limit is queued.
 bool Udp::enqueue_schedule_skb(Socket& s, const Skb& skb, int cpu, Ctx ctx, int64_t t) {
   if (s.cfg->has_filter && !matches(s.cfg->filter_accept, skb)) {
     count_drop(std::nullopt, s.index);
     sock_.drop(s, skb, DropReason::SocketFilter, Fn::UdpQueueRcvSkb, cpu, ctx, t);
     return false;
   }
-  if (s.rmem_alloc + skb.truesize > s.rcvbuf && s.rmem_alloc != 0) {
+  const bool full = cx_.kv.udp_rcvbuf_before_charge
+                        ? s.rmem_alloc + skb.truesize > s.rcvbuf && s.rmem_alloc != 0
+                        : s.rmem_alloc > s.rcvbuf;
+  if (full) {
     count_drop(UdpMib::RcvbufErrors, s.index);
     sock_.drop(s, skb, DropReason::SocketRcvbuff, Fn::SockQueueRcvSkb, cpu, ctx, t);
     return false;

@@ -2,10 +2,12 @@
 
 #include "Clock.hpp"
 
+#include <simgrid/Exception.hpp>
 #include <simgrid/s4u/Actor.hpp>
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 
 namespace rxpath::sim {
 
@@ -28,8 +30,21 @@ int64_t Run::time_at(int64_t offset) const {
   return end;
 }
 
-// Records who runs now: the highest level present, sharing the CPU equally. SimGrid enforces it
-// through the executions' priorities (see execute); this keeps each one's rate history.
+Cpu::Cpu(int index, simgrid::s4u::Host* host, const model::SchedTunables& sched)
+    : index_(index), host_(host), rq_(sched) {}
+
+namespace {
+void record_rate(Run& run, int64_t now, double rate) {
+  if (!run.rates.empty() && run.rates.back().first == now)
+    run.rates.back().second = rate;
+  else
+    run.rates.emplace_back(now, rate);
+}
+} // namespace
+
+// Records who runs now: the highest level present (in process context only the running task
+// executes). SimGrid enforces it through the executions' priorities (see run_exec); this keeps
+// each one's rate history.
 void Cpu::reschedule() {
   if (active_.empty()) return;
   Level top = Level::Process;
@@ -37,42 +52,125 @@ void Cpu::reschedule() {
   const auto n = std::count_if(active_.begin(), active_.end(), [&](Entry* e) { return e->level == top; });
   const int64_t now = now_ns();
   for (auto* e : active_) {
-    const bool run = e->level == top;
-    const double rate = run ? 1.0 / static_cast<double>(n) : 0.0;
+    const double rate = e->level == top ? 1.0 / static_cast<double>(n) : 0.0;
     if (rate != e->rate) {
-      if (!e->run->rates.empty() && e->run->rates.back().first == now)
-        e->run->rates.back().second = rate;
-      else
-        e->run->rates.emplace_back(now, rate);
+      record_rate(*e->run, now, rate);
       e->rate = rate;
     }
   }
+}
+
+bool Cpu::run_exec(Level level, Run& run, int64_t work, bool preemptible, int64_t& left) {
+  assert(simgrid::s4u::this_actor::get_host() == host_);
+  // Host speed is 1e9 flop/s: one flop is one nanosecond of CPU work. Strict priority between
+  // levels comes from priorities 1e9 apart: a lower level gets at most 1e-9 of the CPU, less
+  // than a nanosecond per second. (Exec::suspend/resume cannot be used: in SimGrid 3.32
+  // Activity::resume leaves the activity flagged as suspended, so a second suspend is ignored.
+  // A preempted user-mode execution is cancelled and its remainder started again.)
+  Entry entry{simgrid::s4u::this_actor::exec_init(static_cast<double>(work)), level, &run};
+  entry.exec->set_priority(kPriority[static_cast<size_t>(level)]);
+  entry.exec->start();
+  active_.push_back(&entry);
+  reschedule();
+  if (preemptible) user_exec_ = &entry;
+  bool done = true;
+  try {
+    entry.exec->wait();
+  } catch (const simgrid::CancelException&) {
+    done = false;
+    left = user_left_;
+  }
+  if (preemptible) user_exec_ = nullptr;
+  active_.erase(std::find(active_.begin(), active_.end(), &entry));
+  if (!done) record_rate(run, now_ns(), 0.0);
+  reschedule();
+  return done;
 }
 
 Run Cpu::execute(Level level, trace::Ctx ctx, int64_t work_ns) {
   Run run;
   run.start = now_ns();
   run.work = work_ns;
-  if (work_ns <= 0) {
-    run.end = run.start;
-    return run;
+  if (work_ns > 0) {
+    int64_t left = 0;
+    run_exec(level, run, work_ns, false, left);
+    busy_[static_cast<size_t>(ctx)] += work_ns;
   }
-  assert(simgrid::s4u::this_actor::get_host() == host_);
-  // Host speed is 1e9 flop/s: one flop is one nanosecond of CPU work. Strict priority between
-  // levels comes from priorities 1e9 apart: a lower level gets at most 1e-9 of the CPU, less
-  // than a nanosecond per second. (Exec::suspend/resume cannot be used: in SimGrid 3.32
-  // Activity::resume leaves the activity flagged as suspended, so a second suspend is ignored.)
-  Entry entry{simgrid::s4u::this_actor::exec_init(static_cast<double>(work_ns)), level, &run};
-  entry.exec->set_priority(kPriority[static_cast<size_t>(level)]);
-  entry.exec->start();
-  active_.push_back(&entry);
-  reschedule();
-  entry.exec->wait();
-  active_.erase(std::find(active_.begin(), active_.end(), &entry));
   run.end = std::max(now_ns(), run.start);
-  reschedule();
-  busy_[static_cast<size_t>(ctx)] += work_ns;
   return run;
+}
+
+Run Cpu::execute_user(trace::Ctx ctx, int64_t work_ns) {
+  Run run;
+  run.start = now_ns();
+  run.work = work_ns;
+  int64_t left = work_ns;
+  while (left > 0) {
+    preempt_point();
+    if (run_exec(Level::Process, run, left, true, left)) break;
+    yield();
+  }
+  if (work_ns > 0) busy_[static_cast<size_t>(ctx)] += work_ns;
+  run.end = std::max(now_ns(), run.start);
+  return run;
+}
+
+int Cpu::add_task(model::Policy policy, int rt_priority) {
+  turn_.push_back(simgrid::s4u::Semaphore::create(0));
+  return rq_.add(policy, rt_priority);
+}
+
+void Cpu::request_resched() {
+  resched_ = true;
+  if (on_resched) on_resched();
+  if (user_exec_ && user_exec_->exec->get_state() == simgrid::s4u::Activity::State::STARTED) {
+    user_left_ = std::max<int64_t>(1, std::llround(user_exec_->exec->get_remaining()));
+    user_exec_->exec->cancel();
+  }
+}
+
+void Cpu::switch_to_next() {
+  resched_ = false;
+  const int next = rq_.pick_next(now_ns());
+  if (next >= 0) turn_[static_cast<size_t>(next)]->release();
+}
+
+void Cpu::wake(int task) {
+  if (rq_.runnable(task)) return;
+  const bool preempt = rq_.wake(task, now_ns());
+  if (on_runnable) on_runnable();
+  if (rq_.current() < 0) {
+    // An idle CPU: the woken task runs once the interrupt or softirq returns (need_resched is
+    // set on the idle task).
+    switch_to_next();
+    if (on_resched) on_resched();
+  } else if (preempt) {
+    request_resched();
+  }
+}
+
+void Cpu::await_turn(int task) {
+  while (rq_.current() != task) turn_[static_cast<size_t>(task)]->acquire();
+}
+
+void Cpu::block() {
+  rq_.put_prev(now_ns(), false);
+  switch_to_next();
+}
+
+void Cpu::yield() {
+  const int self = rq_.current();
+  rq_.put_prev(now_ns(), true);
+  switch_to_next();
+  await_turn(self);
+}
+
+void Cpu::preempt_point() {
+  if (resched_) yield();
+}
+
+void Cpu::tick() {
+  if (rq_.tick(now_ns())) request_resched();
 }
 
 } // namespace rxpath::sim

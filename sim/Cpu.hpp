@@ -1,16 +1,21 @@
 // One CPU: a SimGrid host whose executions obey the kernel's preemption rules. Hardirq preempts
-// softirq, which preempts process context; threads in process context (receivers, ksoftirqd)
-// share the CPU fairly, as CFS would over short slices. Each execution's rate history is kept so
-// that a work offset inside it maps to the simulated time it was reached.
+// softirq, which preempts process context. In process context one task runs at a time, the one
+// the CPU's run queue (model::RunQueue: CFS or EEVDF, and SCHED_FIFO) picks; it gives the CPU up
+// when it blocks, or at a preemption point once a wake-up or the tick asked it to (kernel code runs
+// to its next preemption point; user-mode work is preempted at once). Each execution's rate
+// history is kept so that a work offset inside it maps to the simulated time it was reached.
 #pragma once
 
+#include "model/Sched.hpp"
 #include "trace/Event.hpp"
 
 #include <simgrid/s4u/Exec.hpp>
 #include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/Semaphore.hpp>
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace rxpath::sim {
@@ -29,12 +34,35 @@ struct Run {
 
 class Cpu {
 public:
-  Cpu(int index, simgrid::s4u::Host* host) : index_(index), host_(host) {}
+  Cpu(int index, simgrid::s4u::Host* host, const model::SchedTunables& sched);
   int index() const { return index_; }
   simgrid::s4u::Host* host() const { return host_; }
 
-  // Runs `work_ns` of CPU work for the calling actor (which lives on this CPU's host).
+  // Runs `work_ns` of CPU work for the calling actor (which lives on this CPU's host): an
+  // interrupt handler, a softirq, or kernel code of the running task (not preemptible).
   Run execute(Level level, trace::Ctx ctx, int64_t work_ns);
+  // User-mode work of the running task: a preemption stops it at once, and it resumes when the
+  // task runs again.
+  Run execute_user(trace::Ctx ctx, int64_t work_ns);
+
+  // The scheduler. A task is added before the run, asleep.
+  int add_task(model::Policy policy, int rt_priority);
+  // try_to_wake_up, from any actor: the task becomes runnable; if it should run now, the running
+  // task is asked to reschedule (and `on_resched` tells the kernel: TIF_NEED_RESCHED).
+  void wake(int task);
+  // The woken task, in its own actor: waits until it is the one running.
+  void await_turn(int task);
+  // The running task sleeps (call it just before waiting).
+  void block();
+  // A preemption point of the running task (return to user mode, cond_resched).
+  void preempt_point();
+  // The timer tick's scheduler part (scheduler_tick).
+  void tick();
+  // Whether a tick can change who runs.
+  bool tick_matters() const { return rq_.tick_matters(); }
+  bool runnable(int task) const { return rq_.runnable(task); }
+  std::function<void()> on_resched;  // a wake-up or the tick set need_resched
+  std::function<void()> on_runnable; // a task became runnable (the tick may matter again)
 
   // CPU time consumed, by context (index = trace::Ctx).
   const std::array<int64_t, 5>& busy_ns() const { return busy_; }
@@ -47,11 +75,22 @@ private:
     double rate = -1;
   };
   void reschedule();
+  // Starts an execution of `work` flops for `run` and waits for it; false if it was preempted
+  // (then `left` is what remains).
+  bool run_exec(Level level, Run& run, int64_t work, bool preemptible, int64_t& left);
+  void request_resched();
+  void switch_to_next();
+  void yield(); // the running task is preempted: back to the queue, someone else runs
 
   int index_;
   simgrid::s4u::Host* host_;
   std::vector<Entry*> active_;
   std::array<int64_t, 5> busy_{};
+  model::RunQueue rq_;
+  std::vector<simgrid::s4u::SemaphorePtr> turn_; // released when the task is picked
+  bool resched_ = false;                         // the running task must reschedule
+  Entry* user_exec_ = nullptr;                   // the running task's preemptible execution
+  int64_t user_left_ = 0;
 };
 
 } // namespace rxpath::sim

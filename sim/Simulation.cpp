@@ -18,6 +18,7 @@
 #include "actors/Receiver.hpp"
 #include "actors/Sender.hpp"
 #include "actors/Softirq.hpp"
+#include "actors/Tick.hpp"
 #include "model/Kernel.hpp"
 #include "rxpath/Version.hpp"
 #include "trace/TraceWriter.hpp"
@@ -160,6 +161,7 @@ RunOutput simulate(const model::LoadedScenario& ls, const RunOptions& opt) {
     sg4::Actor::create("irq/" + n, hosts[i], IrqController(sys, i))->daemonize();
     sg4::Actor::create("softirq/" + n, hosts[i], Softirq(sys, i))->daemonize();
     sg4::Actor::create("ksoftirqd/" + n, hosts[i], Ksoftirqd(sys, i))->daemonize();
+    sg4::Actor::create("tick/" + n, hosts[i], Tick(sys, i))->daemonize();
   }
   for (size_t r = 0; r < sc.receivers.size(); ++r)
     sg4::Actor::create(sc.receivers[r].name, hosts[sc.receivers[r].cpu], Receiver(sys, static_cast<int>(r)))

@@ -33,10 +33,19 @@ struct System {
   std::vector<simgrid::s4u::SemaphorePtr> irq_sem;
   // NET_RX_SOFTIRQ raised: irq_exit runs __do_softirq.
   std::vector<simgrid::s4u::SemaphorePtr> softirq_sem;
+  // An interrupt's exit or a local_bh_enable on `cpu`: runs the pending softirqs there if the
+  // kernel version does so now (model::softirq_runs_now).
+  void softirq_point(int cpu);
+  // The timer tick of each CPU, woken when it may matter again (see Tick).
+  std::vector<simgrid::s4u::SemaphorePtr> tick_sem;
+  // The scheduler's task of each ksoftirqd, receiver and loopback sender on its CPU.
+  std::vector<int> ksoftirqd_task;
+  std::vector<int> receiver_task;
+  std::vector<int> sender_task; // by traffic source; -1 for the NIC's
   // wakeup_softirqd.
   void wake_ksoftirqd(int cpu);
   std::vector<simgrid::s4u::SemaphorePtr> ksoftirqd_sem;
-  // sk_data_ready woke a receiver thread.
+  // sk_data_ready woke a receiver thread (-1: none).
   void wake_receiver(int thread);
   std::vector<simgrid::s4u::SemaphorePtr> receiver_sem;
   // The NIC's RX interrupt was re-enabled.

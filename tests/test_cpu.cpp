@@ -1,5 +1,6 @@
 // The CPU's preemption rules, on SimGrid itself: hardirq preempts softirq, which preempts
-// process context; process-context threads share the CPU; a work offset maps to the time it was
+// process context; in process context one task runs at a time, kernel code until its preemption
+// point, user-mode work until the scheduler preempts it; a work offset maps to the time it was
 // reached. Each test case runs in its own process (one SimGrid engine per process).
 #include "sim/Clock.hpp"
 #include "sim/Cpu.hpp"
@@ -39,19 +40,38 @@ struct Machine {
     auto* zone = sg4::create_full_zone("z");
     host = zone->create_host("cpu0", 1e9);
     zone->seal();
-    cpu = std::make_unique<Cpu>(0, host);
+    cpu = std::make_unique<Cpu>(0, host, rxpath::model::SchedTunables{});
   }
 };
 
-// Runs the jobs on one CPU; returns each job's Run.
-std::map<std::string, Run> run_jobs(const std::vector<Job>& jobs) {
+// Runs the jobs on one CPU (a process-context job is a task: woken at its start, blocked at its
+// end; `user` work is preemptible); the timer ticks every 4 ms while `ticks`. Returns each job's Run.
+std::map<std::string, Run> run_jobs(const std::vector<Job>& jobs, bool user = false, bool ticks = false) {
   Machine m;
   std::map<std::string, Run> out;
-  for (const auto& j : jobs)
-    sg4::Actor::create(j.name, m.host, [&m, &out, j] {
+  for (const auto& j : jobs) {
+    const int task = j.level == Level::Process ? m.cpu->add_task(rxpath::model::Policy::Other, 0) : -1;
+    sg4::Actor::create(j.name, m.host, [&m, &out, j, task, user] {
       sg4::this_actor::sleep_until(to_seconds(j.start_ns));
-      out[j.name] = m.cpu->execute(j.level, Ctx::Process, j.work_ns);
+      if (task < 0) {
+        out[j.name] = m.cpu->execute(j.level, Ctx::Hardirq, j.work_ns);
+        return;
+      }
+      m.cpu->wake(task);
+      m.cpu->await_turn(task);
+      out[j.name] = user ? m.cpu->execute_user(Ctx::Process, j.work_ns)
+                         : m.cpu->execute(j.level, Ctx::Process, j.work_ns);
+      m.cpu->preempt_point();
+      m.cpu->block();
     });
+  }
+  if (ticks)
+    sg4::Actor::create("tick", m.host, [&m] {
+      for (int64_t t = 4'000'000; t <= 100'000'000; t += 4'000'000) {
+        sg4::this_actor::sleep_until(to_seconds(t));
+        m.cpu->tick();
+      }
+    })->daemonize();
   m.engine.run();
   return out;
 }
@@ -76,11 +96,30 @@ TEST_CASE("softirq preempts process context and hardirq preempts softirq", "[cpu
   CHECK(r["thread"].end == 10000); // 5 µs + 4 µs softirq + 1 µs hardirq
 }
 
-TEST_CASE("threads in process context share the CPU equally", "[cpu]") {
+TEST_CASE("process-context tasks run one at a time: kernel code runs to its preemption point", "[cpu]") {
+  // Without a tick, the first task keeps the CPU until it blocks.
   auto r = run_jobs({{"a", 0, Level::Process, 10000}, {"b", 0, Level::Process, 10000}});
-  CHECK(r["a"].end == 20000);
+  CHECK(r["a"].end == 10000);
+  CHECK(r["b"].start == 10000); // it waited for its turn
   CHECK(r["b"].end == 20000);
-  CHECK(r["a"].time_at(5000) == 10000); // half speed while both run
+}
+
+TEST_CASE("a tick's resched waits for the running task's preemption point in kernel code", "[cpu]") {
+  // A 10 ms kernel execution is not cut by the ticks at 4 and 8 ms.
+  auto k = run_jobs({{"a", 0, Level::Process, 10'000'000}, {"b", 1'000'000, Level::Process, 1'000'000}},
+                    false, true);
+  CHECK(k["a"].end == 10'000'000);
+  CHECK(k["b"].end == 11'000'000);
+}
+
+TEST_CASE("user-mode work is preempted at the tick that ends its slice and resumes later", "[cpu]") {
+  // CFS at 1 CPU: sched_latency 6 ms, two tasks get 3 ms slices; the tick at 4 ms preempts a.
+  auto r = run_jobs({{"a", 0, Level::Process, 10'000'000}, {"b", 1'000'000, Level::Process, 1'000'000}}, true,
+                    true);
+  CHECK(r["b"].end == 5'000'000); // ran from the 4 ms tick to its block
+  CHECK(r["a"].end == 11'000'000);
+  CHECK(r["a"].time_at(4'000'000) == 4'000'000);
+  CHECK(r["a"].time_at(5'000'000) == 6'000'000); // the work after the preemption shifts by b's 1 ms
 }
 
 TEST_CASE("a thread that starts while a hardirq runs waits for it", "[cpu]") {

@@ -1,5 +1,7 @@
 #include "Event.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <cassert>
 
@@ -152,10 +154,15 @@ std::optional<E> lookup(const std::array<std::string_view, N>& names, std::strin
 
 } // namespace
 
-std::optional<Profile> profile_from_string(std::string_view s) {
-  if (s == "3.19") return Profile::Linux3_19;
-  if (s == "6.18") return Profile::Linux6_18;
-  return std::nullopt;
+Profile names_of_header(const nlohmann::json& header) {
+  // The first function whose name differs between the sets tells them apart.
+  const auto probe = static_cast<size_t>(k618Functions[0].first);
+  const auto fns = header.find("functions");
+  if (fns == header.end() || !fns->is_array() || fns->size() <= probe) return Profile::Linux3_19;
+  const auto name = (*fns)[probe].find("name");
+  const bool current = name != (*fns)[probe].end() && name->is_string() &&
+                       name->get<std::string>() == k618Functions[0].second.name;
+  return current ? Profile::Linux6_18 : Profile::Linux3_19;
 }
 
 const FnInfo& info(Fn f, Profile p) {

@@ -3,6 +3,8 @@
 // serialise them, and the viewer reads them without the rest of rxpath.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -75,9 +77,11 @@ struct FnInfo {
   std::string_view file;    // path in the Linux 3.19 tree ("" for hardware / application)
   std::string_view summary; // one line: what the function does
 };
-// The kernel version whose functions a trace names (the scenario's "kernel"; docs/kernel-profiles.md).
+// The set of function names a trace uses: 3.19's, or the current ones (4.10+ renamed the UDP
+// enqueue and dequeue functions; each kernel version's row names its set, docs/kernel-profiles.md).
 enum class Profile : uint8_t { Linux3_19, Linux6_18 };
-std::optional<Profile> profile_from_string(std::string_view s);
+// The set a trace header's "functions" table uses (3.19's when the table is missing).
+Profile names_of_header(const nlohmann::json& header);
 
 // A function's name, file and summary in that version (a few were renamed or replaced since 3.19).
 const FnInfo& info(Fn f, Profile p = Profile::Linux3_19);

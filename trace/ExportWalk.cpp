@@ -34,9 +34,7 @@ bool has_rps(const nlohmann::json& header) {
 class Walker {
 public:
   Walker(TraceReader& r, ExportHandler& h) : r_(r), h_(h) {
-    const auto k = r.header().find("kernel");
-    if (k != r.header().end() && k->is_string())
-      profile_ = profile_from_string(k->get<std::string>()).value_or(Profile::Linux3_19);
+    profile_ = names_of_header(r.header());
     rps_ = has_rps(r.header());
     sockets_ = names_of(r.header(), "sockets");
     receivers_ = names_of(r.header(), "receivers");

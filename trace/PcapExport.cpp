@@ -182,8 +182,7 @@ long export_pcap(const std::string& in, const std::string& out, const PcapOption
     TraceReader r(in);
     require_end_object(in);
     flows = flows_of(in, r.header());
-    if (auto k = r.header().find("kernel"); k != r.header().end() && k->is_string())
-      profile = profile_from_string(k->get<std::string>()).value_or(Profile::Linux3_19);
+    profile = names_of_header(r.header());
     if (auto g = r.header().find("generator"); g != r.header().end() && g->is_string())
       generator = g->get<std::string>() + " (export --format pcapng)";
     std::unordered_map<int64_t, size_t> sent; // loopback: pkt -> its frame, until loopback_xmit

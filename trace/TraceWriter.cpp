@@ -15,7 +15,7 @@ TraceWriter::TraceWriter(const std::string& path, const std::vector<std::string>
 }
 
 void TraceWriter::write_header(nlohmann::json header) {
-  profile_ = profile_from_string(header.value("kernel", "3.19")).value_or(Profile::Linux3_19);
+  profile_ = names_of_header(header);
   header["format"] = kFormatName;
   header["version"] = kSchemaVersion;
   put(header.dump());

@@ -43,7 +43,7 @@ private:
   OutputFile out_;
   std::vector<char> buf_;
   uint64_t events_ = 0;
-  Profile profile_ = Profile::Linux3_19; // the header's "kernel": which names the functions have
+  Profile profile_ = Profile::Linux3_19; // which names the header's function table uses
 };
 
 } // namespace rxpath::trace

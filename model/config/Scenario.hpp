@@ -26,14 +26,14 @@ std::string ip_to_string(uint32_t addr);
 
 // The Linux sysctls of the receive path, with their Linux names in the scenario file.
 struct Sysctl {
-  int64_t netdev_budget = 300;        // net.core.netdev_budget
-  int64_t netdev_budget_usecs = 2000; // net.core.netdev_budget_usecs (3.19: 2 jiffies)
-  int64_t dev_weight = 64;            // net.core.dev_weight
-  int64_t netdev_max_backlog = 1000;  // net.core.netdev_max_backlog
-  int64_t rmem_default = 212992;      // net.core.rmem_default
-  int64_t rmem_max = 212992;          // net.core.rmem_max
-  bool ip_early_demux = true;         // net.ipv4.ip_early_demux
-  int64_t ipfrag_time = 30;           // net.ipv4.ipfrag_time, seconds
+  int64_t netdev_budget = 300;       // net.core.netdev_budget
+  int64_t netdev_budget_usecs = 0;   // net.core.netdev_budget_usecs; 0: the default, 2 jiffies (4.12+ only)
+  int64_t dev_weight = 64;           // net.core.dev_weight
+  int64_t netdev_max_backlog = 1000; // net.core.netdev_max_backlog
+  int64_t rmem_default = 212992;     // net.core.rmem_default
+  int64_t rmem_max = 212992;         // net.core.rmem_max
+  bool ip_early_demux = true;        // net.ipv4.ip_early_demux
+  int64_t ipfrag_time = 30;          // net.ipv4.ipfrag_time, seconds
 };
 
 struct Nic {
@@ -131,6 +131,7 @@ struct ReceiverConfig {
   int64_t app_work_ns = 0;
   std::string app_work_dist = "constant"; // "exponential": app_work_ns is the mean
   int64_t lock_hold_ns = 0;
+  int64_t sched_fifo_priority = 0; // 0: SCHED_OTHER; 1-99: SCHED_FIFO (chrt -f)
 };
 
 // CPU cost of each stage, in ns. Defaults and their sources: docs/calibration.md.

@@ -39,9 +39,9 @@ Endpoint parse_endpoint(const Schema& s, const char* key, const std::string& tex
 void visit_sysctl(Schema& s, Sysctl& c) {
   s.integer("net.core.netdev_budget", c.netdev_budget, 1, kMaxI,
             "Packets one net_rx_action may process before yielding (time_squeeze).");
-  s.integer("net.core.netdev_budget_usecs", c.netdev_budget_usecs, 1, kMaxI,
-            "Time one net_rx_action may run, µs (3.19 has no sysctl: 2 jiffies; 4.12+ "
-            "2·USEC_PER_SEC/HZ).");
+  s.integer("net.core.netdev_budget_usecs", c.netdev_budget_usecs, 0, kMaxI,
+            "Time one net_rx_action may run, µs, rounded up to jiffies; 0: the default, 2 jiffies "
+            "(2·USEC_PER_SEC/HZ). Before 4.12 there is no such sysctl: always 2 jiffies.");
   s.integer("net.core.dev_weight", c.dev_weight, 1, kMaxI, "process_backlog's quota per poll (RPS backlog).");
   s.integer("net.core.netdev_max_backlog", c.netdev_max_backlog, 0, kMaxI,
             "Per-CPU input_pkt_queue limit: enqueue_to_backlog accepts while qlen <= this.");
@@ -216,6 +216,9 @@ void visit_receiver(Schema& s, ReceiverConfig& r) {
   s.integer("lock_hold_ns", r.lock_hold_ns, 0, kMaxNs,
             "Time per datagram the thread owns the socket (lock_sock); softirq then uses the socket backlog. "
             "3.19's udp_recvmsg takes no lock_sock: 0.");
+  s.integer("sched_fifo_priority", r.sched_fifo_priority, 0, 99,
+            "0: SCHED_OTHER at nice 0 (CFS or EEVDF, per kernel); 1-99: SCHED_FIFO at that priority "
+            "(chrt -f N), ahead of every SCHED_OTHER task on its CPU.");
 }
 
 void visit_costs(Schema& s, Costs& c) {

@@ -38,8 +38,7 @@ void IrqController::operator()() {
       sys_->cpus[cpu_]->execute(Level::Hardirq, Ctx::Hardirq, k.scenario().costs.ipi_ns);
       k.dev().rps_ipi(cpu_, t0, now_ns());
     }
-    // irq_exit -> invoke_softirq
-    if (k.sd(cpu_).net_rx_pending) sys_->softirq_sem[cpu_]->release();
+    sys_->softirq_point(cpu_); // irq_exit -> invoke_softirq
   }
 }
 

@@ -28,6 +28,9 @@ void Receiver::operator()() {
       return std::llround(exp_work(rng) * static_cast<double>(cfg.app_work_ns));
     return cfg.app_work_ns;
   };
+  const int task = sys_->receiver_task[static_cast<size_t>(thread_)];
+  c.wake(task);
+  c.await_turn(task);
   int64_t owed = 0; // CPU work due before the next dequeue (syscall entry, a wake-up)
   bool in_call = false;
   int64_t call_start = 0;
@@ -40,13 +43,20 @@ void Receiver::operator()() {
     c.execute(Level::Process, Ctx::Process, owed);
     owed = 0;
     model::RecvResult r = k.udp().recv_dequeue(thread_, now_ns());
+    // 4.10+: __skb_recv_udp takes the queue lock with spin_lock_bh; its unlock re-enables bottom
+    // halves and runs what is pending (local_bh_enable).
+    if (k.version().udp_own_accounting) sys_->softirq_point(cpu);
     if (!r.got) {
+      c.block();
       // wait_for_more_packets: sleep until sk_data_ready wakes us, or SO_RCVTIMEO expires.
       if (cfg.rcvtimeo_us > 0) {
         const int64_t hz = k.scenario().hz;
         const int64_t expiry =
             model::timeout_expiry_ns(now_ns(), model::rcvtimeo_jiffies(cfg.rcvtimeo_us, hz), hz);
-        if (sys_->receiver_sem[thread_]->acquire_timeout(to_seconds(expiry - now_ns()))) {
+        const bool timed_out = sys_->receiver_sem[thread_]->acquire_timeout(to_seconds(expiry - now_ns()));
+        c.wake(task); // the timer's wake-up, or already runnable if sk_data_ready woke it
+        c.await_turn(task);
+        if (timed_out) {
           k.udp().cancel_wait(thread_); // -EAGAIN: the application calls recvfrom again
           k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns(), trace::kUnset, trace::kUnset,
                  thread_);
@@ -55,6 +65,7 @@ void Receiver::operator()() {
         }
       } else {
         sys_->receiver_sem[thread_]->acquire();
+        c.await_turn(task);
       }
       owed = costs.wakeup_latency_ns;
       continue;
@@ -70,14 +81,17 @@ void Receiver::operator()() {
       sys_->wake_receiver(wake);
       c.execute(Level::Process, Ctx::Process, cost);
     }
+    // 3.19: skb_free_datagram_locked's unlock_sock_fast re-enables bottom halves.
+    if (!k.version().udp_own_accounting) sys_->softirq_point(cpu);
     // A bad checksum found while copying: udp_recvmsg discards it and tries again in the same call
     // (csum_copy_err -> goto try_again, net/ipv4/udp.c).
     if (!delivered) continue;
     k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns(), trace::kUnset, trace::kUnset, thread_);
     in_call = false;
+    c.preempt_point(); // the return to user mode
     if (const int64_t work = app_work(); work > 0) {
       const int64_t t0 = now_ns();
-      c.execute(Level::Process, Ctx::Process, work);
+      c.execute_user(Ctx::Process, work);
       k.span(Fn::AppWork, cpu, Ctx::Process, t0, now_ns(), trace::kUnset, trace::kUnset, thread_);
     }
   }

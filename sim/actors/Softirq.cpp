@@ -14,7 +14,7 @@ void Softirq::operator()() {
   auto& k = sys_->kernel;
   for (;;) {
     sys_->softirq_sem[cpu_]->acquire();
-    if (!model::softirq_on_irq_exit(k.sd(cpu_))) continue;
+    if (!k.sd(cpu_).net_rx_pending) continue; // run by an earlier trigger already
     const int64_t t0 = now_ns();
     model::DoSoftirq run(k, cpu_, t0);
     int64_t prefix = k.scenario().costs.softirq_entry_ns;

@@ -1,0 +1,222 @@
+// kernel/sched/fair.c (CFS as in 6.1, EEVDF as in 6.6) and kernel/sched/rt.c: one CPU's run
+// queue. See Sched.hpp for what is and is not followed.
+#include "Sched.hpp"
+
+#include <algorithm>
+#include <bit>
+
+namespace rxpath::model {
+
+SchedTunables SchedTunables::of(const KernelVersion& v, int cpus, int64_t hz) {
+  SchedTunables t;
+  // get_update_sysctl_factor: 1 + ilog2(min(num_online_cpus(), 8)).
+  const int64_t factor = 1 + (std::bit_width(static_cast<unsigned>(std::clamp(cpus, 1, 8))) - 1);
+  t.fair = v.fair;
+  t.latency_ns *= factor;
+  t.min_granularity_ns *= factor;
+  t.wakeup_granularity_ns *= factor;
+  t.base_slice_ns *= factor;
+  t.tick_ns = 1'000'000'000 / hz;
+  return t;
+}
+
+int RunQueue::add(Policy policy, int rt_priority) {
+  tasks_.push_back(Task{policy, rt_priority});
+  return static_cast<int>(tasks_.size()) - 1;
+}
+
+int RunQueue::nr_running() const {
+  return static_cast<int>(std::count_if(tasks_.begin(), tasks_.end(), [](const Task& t) { return t.on_rq; }));
+}
+
+int64_t RunQueue::cfs_slice(int64_t joining) const {
+  // sched_slice -> __sched_period: sched_latency for up to sched_nr_latency tasks, then
+  // min_granularity each; every nice-0 task gets an equal part of it.
+  const int64_t nr =
+      std::max<int64_t>(1, joining + std::count_if(tasks_.begin(), tasks_.end(),
+                                                   [&](const Task& t) { return t.on_rq && fair(t); }));
+  const int64_t nr_latency = t_.latency_ns / t_.min_granularity_ns;
+  const int64_t period = nr > nr_latency ? nr * t_.min_granularity_ns : t_.latency_ns;
+  return period / nr;
+}
+
+int64_t RunQueue::min_vruntime() const {
+  // update_min_vruntime: the smallest vruntime queued (the running task's included), never
+  // moving backwards.
+  int64_t v = INT64_MAX;
+  for (const auto& t : tasks_)
+    if (t.on_rq && fair(t)) v = std::min(v, t.vruntime);
+  return v == INT64_MAX ? min_vruntime_ : std::max(min_vruntime_, v);
+}
+
+int64_t RunQueue::avg_vruntime() const {
+  // avg_vruntime: the load-weighted mean of the queued vruntimes (all weights equal at nice 0).
+  int64_t sum = 0, n = 0;
+  for (const auto& t : tasks_)
+    if (t.on_rq && fair(t)) sum += t.vruntime - min_vruntime_, ++n;
+  if (n == 0) return min_vruntime_;
+  // div_s64 rounds towards zero; the kernel subtracts one first for a negative sum.
+  return min_vruntime_ + (sum < 0 ? (sum - (n - 1)) / n : sum / n);
+}
+
+void RunQueue::update_curr(int64_t now) {
+  if (curr_ < 0) return;
+  const int64_t delta = now - exec_start_;
+  if (delta <= 0) return;
+  exec_start_ = now;
+  Task& c = at(curr_);
+  c.sum_exec += delta;
+  if (!fair(c)) return;
+  c.vruntime += delta; // calc_delta_fair: nice 0 weighs NICE_0_LOAD, so vruntime is runtime
+  if (t_.fair == FairSched::Eevdf && c.vruntime >= c.deadline) {
+    // update_deadline: a new slice; with another task waiting, resched.
+    c.deadline = c.vruntime + t_.base_slice_ns;
+    c.run_to_parity = false;
+    if (nr_running() > 1) resched_ = true;
+  }
+  min_vruntime_ = min_vruntime();
+}
+
+int RunQueue::pick_rt() const {
+  int best = -1;
+  for (int i = 0; i < static_cast<int>(tasks_.size()); ++i) {
+    const Task& t = tasks_[static_cast<size_t>(i)];
+    if (!t.on_rq || fair(t)) continue;
+    const Task* b = best < 0 ? nullptr : &tasks_[static_cast<size_t>(best)];
+    if (!b || t.rt_priority > b->rt_priority || (t.rt_priority == b->rt_priority && t.seq < b->seq)) best = i;
+  }
+  return best;
+}
+
+int RunQueue::pick_fair() const {
+  const bool eevdf = t_.fair == FairSched::Eevdf;
+  int64_t sum = 0, n = 0;
+  for (const auto& t : tasks_)
+    if (t.on_rq && fair(t)) sum += t.vruntime, ++n;
+  // entity_eligible: vruntime <= avg_vruntime, compared exactly as sum >= vruntime * n.
+  auto eligible = [&](const Task& t) { return sum >= t.vruntime * n; };
+  if (eevdf && curr_ >= 0) {
+    const Task& c = tasks_[static_cast<size_t>(curr_)];
+    // RUN_TO_PARITY: once picked, the task runs until it is no longer eligible or its slice ends.
+    if (fair(c) && c.on_rq && c.run_to_parity && eligible(c)) return curr_;
+  }
+  int best = -1;
+  for (int i = 0; i < static_cast<int>(tasks_.size()); ++i) {
+    const Task& t = tasks_[static_cast<size_t>(i)];
+    if (!t.on_rq || !fair(t) || (eevdf && !eligible(t))) continue;
+    if (best < 0) {
+      best = i;
+      continue;
+    }
+    const Task& b = tasks_[static_cast<size_t>(best)];
+    // CFS: the leftmost vruntime; EEVDF: the earliest deadline among the eligible.
+    const int64_t key = eevdf ? t.deadline : t.vruntime, bkey = eevdf ? b.deadline : b.vruntime;
+    if (key < bkey || (key == bkey && t.seq < b.seq)) best = i;
+  }
+  return best;
+}
+
+bool RunQueue::wake(int task, int64_t now) {
+  Task& t = at(task);
+  if (t.on_rq) return false;
+  update_curr(now);
+  if (fair(t)) {
+    if (t_.fair == FairSched::Cfs) {
+      if (!t.started) {
+        // place_entity(initial): START_DEBIT, one slice (sched_vslice, counting itself) behind.
+        t.vruntime = min_vruntime_ + cfs_slice(1);
+      } else {
+        // place_entity: a sleeper is credited at most half a sched_latency (GENTLE_FAIR_SLEEPERS).
+        t.vruntime = std::max(t.vruntime, min_vruntime_ - t_.latency_ns / 2);
+      }
+    } else {
+      // place_entity (PLACE_LAG): back at avg_vruntime minus the lag it slept with, scaled so
+      // that adding it does not move the average; a new task gets half a slice to its deadline
+      // (PLACE_DEADLINE_INITIAL).
+      int64_t n = 0;
+      for (const auto& o : tasks_)
+        if (o.on_rq && fair(o)) ++n;
+      int64_t lag = t.started ? t.vlag : 0;
+      if (n > 0) lag = lag * (n + 1) / n;
+      t.vruntime = avg_vruntime() - lag;
+      t.deadline = t.vruntime + (t.started ? t_.base_slice_ns : t_.base_slice_ns / 2);
+    }
+  }
+  t.started = true;
+  t.on_rq = true;
+  t.seq = ++seq_;
+  if (curr_ < 0) return false;
+  const Task& c = at(curr_);
+  // check_preempt_curr: a real-time task preempts a fair one or a lower real-time priority.
+  if (!fair(t)) return fair(c) || t.rt_priority > c.rt_priority;
+  if (!fair(c)) return false;
+  if (t_.fair == FairSched::Cfs)
+    // wakeup_preempt_entity: the woken task is behind by more than wakeup_granularity.
+    return c.vruntime - t.vruntime > t_.wakeup_granularity_ns;
+  // check_preempt_wakeup (EEVDF): preempt if pick_eevdf would now choose the woken task, or if
+  // charging the running task just ended its slice (update_deadline's resched_curr).
+  const bool r = resched_ || pick_fair() == task;
+  resched_ = false;
+  return r;
+}
+
+void RunQueue::put_prev(int64_t now, bool runnable) {
+  if (curr_ < 0) return;
+  update_curr(now);
+  Task& c = at(curr_);
+  if (!runnable) {
+    if (fair(c) && t_.fair == FairSched::Eevdf) {
+      // update_entity_lag: avg_vruntime - vruntime, limited to the larger of two slices and a tick.
+      const int64_t limit = std::max(2 * t_.base_slice_ns, t_.tick_ns);
+      c.vlag = std::clamp(avg_vruntime() - c.vruntime, -limit, limit);
+    }
+    c.on_rq = false;
+  } else {
+    c.seq = ++seq_; // put_prev_entity: back into the tree behind its equals
+  }
+  c.run_to_parity = false;
+  curr_ = -1;
+  min_vruntime_ = min_vruntime();
+}
+
+int RunQueue::pick_next(int64_t now) {
+  if (curr_ >= 0) return curr_;
+  const int rt = pick_rt();
+  curr_ = rt >= 0 ? rt : pick_fair();
+  resched_ = false;
+  if (curr_ >= 0) {
+    Task& c = at(curr_);
+    exec_start_ = now;
+    c.slice_start = c.sum_exec; // set_next_entity: prev_sum_exec_runtime
+    c.run_to_parity = true;     // set_next_entity: "se->vlag = se->deadline"
+  }
+  return curr_;
+}
+
+bool RunQueue::tick(int64_t now) {
+  if (curr_ < 0) return false;
+  update_curr(now);
+  const Task& c = at(curr_);
+  if (!fair(c)) return false; // SCHED_FIFO: no time slice
+  if (pick_rt() >= 0) return true;
+  if (nr_running() < 2) return false;
+  if (t_.fair == FairSched::Eevdf) {
+    const bool r = resched_;
+    resched_ = false;
+    return r;
+  }
+  // check_preempt_tick: the slice is used up, or (after min_granularity) the leftmost waiting task
+  // is behind by more than a slice.
+  const int64_t ideal = cfs_slice(0);
+  const int64_t ran = c.sum_exec - c.slice_start;
+  if (ran > ideal) return true;
+  if (ran < t_.min_granularity_ns) return false;
+  int64_t left = INT64_MAX;
+  for (int i = 0; i < static_cast<int>(tasks_.size()); ++i) {
+    const Task& t = tasks_[static_cast<size_t>(i)];
+    if (i != curr_ && t.on_rq && fair(t)) left = std::min(left, t.vruntime);
+  }
+  return left != INT64_MAX && c.vruntime - left > ideal;
+}
+
+} // namespace rxpath::model
