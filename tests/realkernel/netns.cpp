@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <vector>
 
@@ -96,6 +97,28 @@ std::string kernel_release() {
   std::string s;
   std::getline(in, s);
   return s.empty() ? "?" : s;
+}
+
+CpuTicks cpu_ticks() {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  int64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+  return {user + nice + system, steal};
+}
+
+int64_t own_ticks() {
+  std::ifstream in("/proc/self/stat");
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the command name (which may hold spaces) in parentheses: state is field 3,
+  // utime and stime are 14 and 15.
+  std::istringstream ss(all.substr(all.rfind(')') + 2));
+  std::string field;
+  for (int i = 3; i < 14 && ss >> field; ++i) {
+  }
+  int64_t utime = 0, stime = 0;
+  ss >> utime >> stime;
+  return utime + stime;
 }
 
 std::optional<SocketMemory> socket_memory(int fd) {

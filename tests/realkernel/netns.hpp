@@ -27,6 +27,16 @@ std::optional<int64_t> read_sysctl(const std::string& path);
 // /proc/sys/kernel/osrelease, e.g. "6.18.44".
 std::string kernel_release();
 
+// Time the CPUs spent, from /proc/stat's "cpu" row, in clock ticks (USER_HZ): in user, nice and
+// system (not irq and softirq, which IRQ time accounting takes out of the tasks' own time), and
+// stolen by the hypervisor.
+struct CpuTicks {
+  int64_t task = 0, steal = 0;
+};
+CpuTicks cpu_ticks();
+// This process's CPU time (all its threads: utime + stime of /proc/self/stat), in clock ticks.
+int64_t own_ticks();
+
 // What SO_MEMINFO reports for a socket (net/core/sock.c sk_get_meminfo).
 struct SocketMemory {
   int64_t rmem_alloc = 0; // sk_rmem_alloc: the truesize charged for queued datagrams
