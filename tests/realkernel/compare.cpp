@@ -92,9 +92,13 @@ std::string Case::name() const {
   char buf[96];
   if (kind == "overload") {
     const std::string rate = rate_pps > 0 ? std::to_string(std::lround(rate_pps / 1e3)) + "k" : "b2b";
+    // The rate sweep's settings (64 bytes, the default buffer) go unsaid.
     std::snprintf(buf, sizeof buf, "%s %s %g µs", sender_cpu == receiver_cpu ? "same" : "diff", rate.c_str(),
                   static_cast<double>(work_ns) / 1e3);
-    return buf;
+    std::string name = buf;
+    if (rcvbuf > 0) name += " rcvbuf " + std::to_string(rcvbuf);
+    if (payload != 64) name += " " + std::to_string(payload) + " B";
+    return name;
   }
   if (kind != "slow") return kind;
   std::snprintf(buf, sizeof buf, "slow %g µs @ %gk", static_cast<double>(work_ns) / 1e3, rate_pps / 1e3);

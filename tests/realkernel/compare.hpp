@@ -35,6 +35,7 @@ struct Options {
   double max_stall = 0.02;      // share of a thread's time lost to stalls beyond which a timing run is noise
   double max_others = 0.05;     // overload: share of the CPUs other tasks may use in a quiet run
   int attempts = 3;             // kernel runs per timing case, until one is quiet enough
+  int runs = 1;                 // overload: kernel runs of every row (medians and spread)
 };
 
 struct Latency {

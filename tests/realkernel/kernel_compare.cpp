@@ -183,6 +183,10 @@ int main(int argc, char** argv) {
   app.add_flag(
       "--check-overload", o.check_overload,
       "With --overload: exit 1 when a row is off its targets (skip if the kernel is another version)");
+  app.add_option("--runs", o.runs,
+                 "Overload rows: kernel runs of each row, pass after pass (the table gives medians and the "
+                 "spread)")
+      ->check(CLI::Range(1, 50));
   app.add_option("--max-others", o.max_others,
                  "Overload rows: a kernel run while other tasks used more than this share of the CPUs is "
                  "repeated (the quietest attempt is kept)")

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -119,6 +120,18 @@ int64_t own_ticks() {
   int64_t utime = 0, stime = 0;
   ss >> utime >> stime;
   return utime + stime;
+}
+
+std::map<int, int64_t> ksoftirqd_ns() {
+  std::map<int, int64_t> m;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::string comm;
+    std::getline(std::ifstream(entry.path() / "comm"), comm);
+    if (comm.rfind("ksoftirqd/", 0) != 0) continue;
+    int64_t ns = 0;
+    if (std::ifstream(entry.path() / "schedstat") >> ns) m[std::stoi(comm.substr(10))] = ns;
+  }
+  return m;
 }
 
 std::optional<SocketMemory> socket_memory(int fd) {

@@ -37,6 +37,10 @@ CpuTicks cpu_ticks();
 // This process's CPU time (all its threads: utime + stime of /proc/self/stat), in clock ticks.
 int64_t own_ticks();
 
+// CPU time (ns, /proc/PID/schedstat) of each CPU's ksoftirqd/N so far, by CPU: how much NET_RX
+// work the kernel deferred from softirq-on-return to the thread that competes with tasks.
+std::map<int, int64_t> ksoftirqd_ns();
+
 // What SO_MEMINFO reports for a socket (net/core/sock.c sk_get_meminfo).
 struct SocketMemory {
   int64_t rmem_alloc = 0; // sk_rmem_alloc: the truesize charged for queued datagrams

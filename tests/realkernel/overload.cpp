@@ -65,7 +65,8 @@ struct Agreement {
 
 struct Row {
   Case c;
-  Outcome k, m;
+  std::vector<Outcome> runs; // the kernel's, one per pass
+  Outcome k, m;              // k: the runs' medians, metric by metric
   Agreement agree;
   std::string harness_error; // why the kernel's side is unusable (the harness is broken)
   std::string note;
@@ -81,25 +82,73 @@ bool latency_within(int64_t kernel, int64_t model) {
   return std::abs(static_cast<double>(model - kernel)) <= kLatencyShare * static_cast<double>(kernel);
 }
 
-// A kernel side that says nothing (nothing sent or received, no latency, the receiver gave up, the
+// A kernel run that says nothing (nothing sent or received, no latency, the receiver gave up, the
 // counts do not add up) is the harness's fault, whatever the model does.
+std::string kernel_error(const Case& c, const Outcome& k) {
+  if (!k.ok()) return "kernel: " + k.error;
+  if (k.sent != c.count) return "kernel: sent " + std::to_string(k.sent) + " of " + std::to_string(c.count);
+  if (k.received <= 0) return "kernel: nothing received";
+  if (!k.latency) return "kernel: no latency";
+  if (!k.raw.value("complete", false)) return "kernel: the receiver timed out";
+  if (k.received + k.in_errors > k.sent) return "kernel: more received and dropped than sent";
+  return "";
+}
+
 std::string harness_error(const Row& r) {
-  if (!r.k.ok()) return "kernel: " + r.k.error;
+  for (const Outcome& k : r.runs)
+    if (std::string why = kernel_error(r.c, k); !why.empty()) return why;
   if (!r.m.ok()) return "model: " + r.m.error;
-  if (r.k.sent != r.c.count)
-    return "kernel: sent " + std::to_string(r.k.sent) + " of " + std::to_string(r.c.count);
-  if (r.k.received <= 0) return "kernel: nothing received";
-  if (!r.k.latency) return "kernel: no latency";
-  if (!r.k.raw.value("complete", false)) return "kernel: the receiver timed out";
-  if (r.k.received + r.k.in_errors > r.k.sent) return "kernel: more received and dropped than sent";
   if (r.m.sent != r.c.count || !r.m.latency)
     return "model: sent " + std::to_string(r.m.sent) + ", no latency";
   return "";
 }
 
+// The value at the middle rank of the runs' values (the lower of the two middle ones).
+template <typename Get>
+int64_t median(const std::vector<Outcome>& runs, Get get) {
+  std::vector<int64_t> v;
+  for (const Outcome& k : runs) v.push_back(get(k));
+  std::sort(v.begin(), v.end());
+  return v[(v.size() - 1) / 2];
+}
+
+template <typename Get>
+std::pair<int64_t, int64_t> range(const std::vector<Outcome>& runs, Get get) {
+  std::pair<int64_t, int64_t> r{get(runs.front()), get(runs.front())};
+  for (const Outcome& k : runs) r = {std::min(r.first, get(k)), std::max(r.second, get(k))};
+  return r;
+}
+
+const auto kReceived = [](const Outcome& k) { return k.received; };
+const auto kRcvbufErrors = [](const Outcome& k) { return k.rcvbuf_errors; };
+const auto kInErrors = [](const Outcome& k) { return k.in_errors; };
+const auto kP50 = [](const Outcome& k) { return k.latency->p50; };
+const auto kP99 = [](const Outcome& k) { return k.latency->p99; };
+const auto kP999 = [](const Outcome& k) { return k.latency->p999; };
+const auto kOthers = [](const Outcome& k) {
+  return static_cast<int64_t>(std::llround(1000 * others_share(k.raw)));
+};
+
+// The kernel's figures of a row: each metric's median over the runs; the rest (setup, rates) from
+// the run whose received count is the median.
+Outcome kernel_medians(const std::vector<Outcome>& runs) {
+  Outcome k = runs.front();
+  const int64_t received = median(runs, kReceived);
+  for (const Outcome& run : runs)
+    if (run.received == received) k = run;
+  k.rcvbuf_errors = median(runs, kRcvbufErrors);
+  k.in_errors = median(runs, kInErrors);
+  k.latency = Latency{median(runs, kP50), median(runs, kP99), median(runs, kP999)};
+  return k;
+}
+
 Row judge(Row r) {
   r.harness_error = harness_error(r);
-  if (!r.harness_error.empty()) return r;
+  if (!r.harness_error.empty()) {
+    r.k = r.runs.front();
+    return r;
+  }
+  r.k = kernel_medians(r.runs);
   r.agree.received = count_within(r.k.received, r.m.received, r.k.sent);
   r.agree.rcvbuf_errors = count_within(r.k.rcvbuf_errors, r.m.rcvbuf_errors, r.k.sent);
   r.agree.p50 = latency_within(r.k.latency->p50, r.m.latency->p50);
@@ -197,6 +246,27 @@ std::string markdown(const std::vector<Row>& rows, const std::string& release, c
        << latency_pair(r, &Latency::p50) << " | " << latency_pair(r, &Latency::p99) << " | "
        << latency_pair(r, &Latency::p999) << " | " << verdict(r) << " | " << r.note << " |\n";
   md << "\n" << summary_line(rows) << "\n";
+  if (rows.empty() || rows.front().runs.size() < 2) return md.str();
+  md << "\nThe kernel's spread over " << rows.front().runs.size()
+     << " runs (min – max; the table above gives the medians), and the share of the CPUs other tasks used "
+        "meanwhile:\n\n| row | received | RcvbufErrors | p50 (µs) | p99 (µs) | p99.9 (µs) | others |\n"
+        "|---|---|---|---|---|---|---|\n";
+  for (const auto& r : rows) {
+    if (!r.harness_error.empty()) continue;
+    const auto counts = [&](auto get) {
+      const auto [lo, hi] = range(r.runs, get);
+      return std::to_string(lo) + " – " + std::to_string(hi);
+    };
+    const auto lat = [&](auto get) {
+      const auto [lo, hi] = range(r.runs, get);
+      return us(Latency{lo, lo, lo}, &Latency::p50) + " – " + us(Latency{hi, hi, hi}, &Latency::p50);
+    };
+    const auto [olo, ohi] = range(r.runs, kOthers);
+    md << "| " << r.c.name() << " | " << counts(kReceived) << " | " << counts(kRcvbufErrors) << " | "
+       << lat(kP50) << " | " << lat(kP99) << " | " << lat(kP999) << " | "
+       << std::lround(static_cast<double>(olo) / 10) << "% – " << std::lround(static_cast<double>(ohi) / 10)
+       << "% |\n";
+  }
   return md.str();
 }
 
@@ -215,6 +285,12 @@ json side_json(const Outcome& s) {
           {"raw", s.raw}};
 }
 
+json runs_json(const std::vector<Outcome>& runs) {
+  json j = json::array();
+  for (const Outcome& k : runs) j.push_back(side_json(k));
+  return j;
+}
+
 json to_json(const std::vector<Row>& rows, const std::string& release, const Options& o) {
   json j = {{"kernel_release", release}, {"model_profile", o.kernel}, {"scenario", o.scenario}};
   j["rows"] = json::array();
@@ -229,6 +305,7 @@ json to_json(const std::vector<Row>& rows, const std::string& release, const Opt
                            {"payload_bytes", r.c.payload},
                            {"count", r.c.count}}},
                          {"kernel", side_json(r.k)},
+                         {"kernel_runs", runs_json(r.runs)},
                          {"model", side_json(r.m)},
                          {"agree",
                           {{"received", r.agree.received},
@@ -250,7 +327,11 @@ std::string kernel_note(const Row& r) {
   char buf[128];
   std::snprintf(buf, sizeof buf, "sender %.1f kpps, others %.0f%%",
                 r.k.raw["rates_pps"].value("sent", 0.0) / 1e3, 100 * others_share(r.k.raw));
-  return buf;
+  std::string note = buf;
+  // Datagrams that netif_rx refused (the CPU's backlog full): per CPU, not per namespace.
+  if (const int64_t backlog = r.k.raw.value("softnet_dropped_delta", int64_t{0}); backlog > 0)
+    note += ", softnet drops " + std::to_string(backlog);
+  return note;
 }
 
 } // namespace
@@ -260,19 +341,25 @@ int run_overload(const Options& o) {
   const fs::path dir = fs::temp_directory_path() / ("rxpath-kernel-compare." + std::to_string(getpid()));
   fs::create_directories(dir);
   std::vector<Row> rows;
-  for (const Case& c : overload_cases()) {
-    Row r{c, {}, {}, {}, "", ""};
-    int exit_code = 0;
-    r.k = run_kernel_quietest(o, c, dir, exit_code, {others_share, o.max_others});
-    if (exit_code == kSkipped) {
-      std::cout << "rxpath-kernel-compare: skipped: " << r.k.error << "\n";
-      fs::remove_all(dir);
-      return kSkipped;
+  for (const Case& c : overload_cases()) rows.push_back(Row{c, {}, {}, {}, {}, "", ""});
+  // Pass after pass over all rows, so that a noisy minute of the machine spreads over the rows
+  // rather than spoiling every run of one.
+  for (int pass = 0; pass < o.runs; ++pass)
+    for (Row& r : rows) {
+      int exit_code = 0;
+      r.runs.push_back(run_kernel_quietest(o, r.c, dir, exit_code, {others_share, o.max_others}));
+      if (exit_code == kSkipped) {
+        std::cout << "rxpath-kernel-compare: skipped: " << r.runs.back().error << "\n";
+        fs::remove_all(dir);
+        return kSkipped;
+      }
     }
-    r.m = r.k.ok() ? run_model(o, c, r.k.raw["setup"], dir) : Outcome{};
-    if (!r.k.ok()) r.m.error = "not run";
+  for (Row& r : rows) {
+    const auto run = std::find_if(r.runs.begin(), r.runs.end(), [](const Outcome& k) { return k.ok(); });
+    r.m = run != r.runs.end() ? run_model(o, r.c, run->raw["setup"], dir) : Outcome{};
+    if (run == r.runs.end()) r.m.error = "not run";
+    r = judge(std::move(r));
     r.note = kernel_note(r);
-    rows.push_back(judge(std::move(r)));
   }
   fs::remove_all(dir);
 

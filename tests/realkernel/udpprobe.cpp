@@ -39,6 +39,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -306,10 +307,12 @@ SocketMemory settled_memory(int fd) {
 struct HostLoad {
   int64_t t_ns = 0, own = 0;
   rxpath::realkernel::CpuTicks cpus;
+  std::map<int, int64_t> ksoftirqd;
 };
 
 HostLoad host_load() {
-  return {now_ns(), rxpath::realkernel::own_ticks(), rxpath::realkernel::cpu_ticks()};
+  return {now_ns(), rxpath::realkernel::own_ticks(), rxpath::realkernel::cpu_ticks(),
+          rxpath::realkernel::ksoftirqd_ns()};
 }
 
 nlohmann::ordered_json host_json(const HostLoad& a, const HostLoad& b) {
@@ -320,10 +323,26 @@ nlohmann::ordered_json host_json(const HostLoad& a, const HostLoad& b) {
     return capacity > 0 ? static_cast<double>(ticks) / capacity : 0.0;
   };
   const int64_t others = (b.cpus.task - a.cpus.task) - (b.own - a.own);
+  nlohmann::ordered_json ksoftirqd = nlohmann::ordered_json::object();
+  for (const auto& [cpu, ns] : b.ksoftirqd)
+    ksoftirqd[std::to_string(cpu)] = ns - (a.ksoftirqd.count(cpu) ? a.ksoftirqd.at(cpu) : 0);
   return {{"cpus", sysconf(_SC_NPROCESSORS_ONLN)},
           {"others_share", std::max(0.0, share(others))},
           {"steal_share", share(b.cpus.steal - a.cpus.steal)},
-          {"own_share", share(b.own - a.own)}};
+          {"own_share", share(b.own - a.own)},
+          {"ksoftirqd_ns", ksoftirqd}};
+}
+
+// A thread's context switches so far (getrusage RUSAGE_THREAD): it blocked (voluntary), or was
+// preempted (involuntary) — on a shared CPU, by the other thread.
+nlohmann::ordered_json switches(const rusage& a, const rusage& b) {
+  return {{"voluntary", b.ru_nvcsw - a.ru_nvcsw}, {"involuntary", b.ru_nivcsw - a.ru_nivcsw}};
+}
+
+rusage thread_usage() {
+  rusage u{};
+  getrusage(RUSAGE_THREAD, &u);
+  return u;
 }
 
 double ratio(int64_t a, int64_t b) {
@@ -377,6 +396,7 @@ nlohmann::ordered_json run(const ProbeConfig& c, const nlohmann::ordered_json& h
   if (c.mode != "fill") {
     receiver = std::thread([&] {
       receiver_cpu = pin(c.receiver_cpu);
+      const rusage start = thread_usage();
       receiver_ready = true;
       try {
         receive_loop(c, s.rx, sender_done, rr);
@@ -384,13 +404,16 @@ nlohmann::ordered_json run(const ProbeConfig& c, const nlohmann::ordered_json& h
         receiver_error = e.what();
       }
       receiver_cpu["ran_on"] = sched_getcpu();
+      receiver_cpu["context_switches"] = switches(start, thread_usage());
     });
     while (!receiver_ready) std::this_thread::yield();
     std::this_thread::sleep_for(std::chrono::milliseconds(5)); // let it block in recv()
   }
   nlohmann::ordered_json sender_cpu = pin(c.sender_cpu);
+  const rusage sender_start = thread_usage();
   const SendResult sr = send_all(c, s);
   sender_cpu["ran_on"] = sched_getcpu();
+  sender_cpu["context_switches"] = switches(sender_start, thread_usage());
   sender_done = true;
 
   nlohmann::ordered_json socket;
