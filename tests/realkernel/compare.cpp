@@ -121,9 +121,11 @@ Outcome run_kernel(const Options& o, const Case& c, const fs::path& dir, int& ex
     argv.insert(argv.end(), {"--rate", std::to_string(c.rate_pps)});
   if (c.kind == "slow" || c.kind == "overload")
     argv.insert(argv.end(), {"--work-ns", std::to_string(c.work_ns)});
-  if (c.kind == "overload")
+  if (c.kind == "overload") {
     argv.insert(argv.end(), {"--sender-cpu", std::to_string(c.sender_cpu), "--receiver-cpu",
                              std::to_string(c.receiver_cpu)});
+    if (o.nice != 0) argv.insert(argv.end(), {"--nice", std::to_string(o.nice)});
+  }
   Outcome k;
   exit_code = run_process(argv, dir / "probe.json", dir / "probe.err");
   if (exit_code != 0) {

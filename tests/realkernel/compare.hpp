@@ -36,6 +36,7 @@ struct Options {
   double max_others = 0.05;     // overload: share of the CPUs other tasks may use in a quiet run
   int attempts = 3;             // kernel runs per timing case, until one is quiet enough
   int runs = 1;                 // overload: kernel runs of every row (medians and spread)
+  int nice = 0;                 // overload: the probe's group nice (rxpath-udpprobe --nice)
 };
 
 struct Latency {

@@ -187,6 +187,10 @@ int main(int argc, char** argv) {
                  "Overload rows: kernel runs of each row, pass after pass (the table gives medians and the "
                  "spread)")
       ->check(CLI::Range(1, 50));
+  app.add_option("--nice", o.nice,
+                 "Overload rows: run the probe at this nice against every other task (rxpath-udpprobe "
+                 "--nice; -20 keeps a shared machine's other tenants out)")
+      ->check(CLI::Range(-20, 19));
   app.add_option("--max-others", o.max_others,
                  "Overload rows: a kernel run while other tasks used more than this share of the CPUs is "
                  "repeated (the quietest attempt is kept)")

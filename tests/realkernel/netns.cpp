@@ -12,6 +12,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -120,6 +121,15 @@ int64_t own_ticks() {
   int64_t utime = 0, stime = 0;
   ss >> utime >> stime;
   return utime + stime;
+}
+
+std::string set_group_nice(int nice) {
+  if (read_sysctl("kernel/sched_autogroup_enabled").value_or(0) == 0)
+    return setpriority(PRIO_PROCESS, 0, nice) == 0 ? "" : errno_text("setpriority");
+  if (setsid() < 0) return errno_text("setsid (for an autogroup of its own)");
+  std::ofstream group("/proc/self/autogroup");
+  if (!(group << nice << std::flush)) return errno_text("write /proc/self/autogroup");
+  return "";
 }
 
 std::map<int, int64_t> ksoftirqd_ns() {

@@ -41,6 +41,15 @@ int64_t own_ticks();
 // work the kernel deferred from softirq-on-return to the thread that competes with tasks.
 std::map<int, int64_t> ksoftirqd_ns();
 
+// Gives this process's threads `nice` against every other task on the machine: with autogroup
+// scheduling (kernel.sched_autogroup_enabled) a nice value counts only inside the session's group,
+// so the process starts a session of its own (setsid: a new autogroup) and sets that group's nice
+// (/proc/self/autogroup); without autogroup, setpriority. Call it before starting threads. On a
+// shared machine this keeps other tenants' tasks (nice 0, in their own groups) from taking turns
+// with the experiment; the process's own threads still share among themselves as before. Returns
+// why not (empty when done).
+std::string set_group_nice(int nice);
+
 // What SO_MEMINFO reports for a socket (net/core/sock.c sk_get_meminfo).
 struct SocketMemory {
   int64_t rmem_alloc = 0; // sk_rmem_alloc: the truesize charged for queued datagrams

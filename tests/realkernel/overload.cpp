@@ -232,8 +232,10 @@ void print_rows(const std::vector<Row>& rows, std::ostream& os) {
 std::string markdown(const std::vector<Row>& rows, const std::string& release, const Options& o) {
   std::ostringstream md;
   md << "Real kernel " << release << " (network namespace, loopback) against the model (kernel profile "
-     << o.kernel << ", " << fs::path(o.scenario).filename().string()
-     << "). Cells are kernel / model; latency is sendto() entered → recvfrom() returned (kernel) and "
+     << o.kernel << ", " << fs::path(o.scenario).filename().string() << ")"
+     << (o.nice != 0 ? ", the probe at nice " + std::to_string(o.nice) + " in an autogroup of its own" : "")
+     << ", " << o.runs << (o.runs == 1 ? " kernel run" : " kernel runs") << " per row"
+     << ". Cells are kernel / model; latency is sendto() entered → recvfrom() returned (kernel) and "
         "udp_sendmsg entered → copy to user done (model).\n\n"
      << "| row | CPUs s/r | rate | work (µs) | SO_RCVBUF → sk_rcvbuf | payload | sent | received | "
         "RcvbufErrors | InErrors | p50 (µs) | p99 (µs) | p99.9 (µs) | within target | kernel notes |\n"
@@ -292,7 +294,11 @@ json runs_json(const std::vector<Outcome>& runs) {
 }
 
 json to_json(const std::vector<Row>& rows, const std::string& release, const Options& o) {
-  json j = {{"kernel_release", release}, {"model_profile", o.kernel}, {"scenario", o.scenario}};
+  json j = {{"kernel_release", release},
+            {"model_profile", o.kernel},
+            {"scenario", o.scenario},
+            {"nice", o.nice},
+            {"runs", o.runs}};
   j["rows"] = json::array();
   for (const auto& r : rows)
     j["rows"].push_back({{"row", r.c.name()},
