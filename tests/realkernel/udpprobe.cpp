@@ -18,6 +18,7 @@
 // CLOCK_MONOTONIC send time, taken as sendto() is entered; latency_ns is that to recv() returning.
 // Exit codes: 0 done, 1 the experiment failed (socket calls), 2 bad command line, 77 no network
 // namespace can be made here (the reason on stderr).
+#include "host_load.hpp"
 #include "netns.hpp"
 
 #include <CLI/CLI.hpp>
@@ -45,8 +46,11 @@
 
 namespace {
 
+using rxpath::realkernel::host_load;
+using rxpath::realkernel::HostLoad;
 using rxpath::realkernel::socket_memory;
 using rxpath::realkernel::SocketMemory;
+using rxpath::realkernel::thread_usage;
 using rxpath::realkernel::udp_snmp;
 
 constexpr int kSkipped = 77;
@@ -303,49 +307,6 @@ SocketMemory settled_memory(int fd) {
   return prev;
 }
 
-// Who else used the CPUs during the run: on a shared VM, other tenants' tasks (and the host's
-// steal) take turns with the probe's threads, and explain most of the spread between runs.
-struct HostLoad {
-  int64_t t_ns = 0, own = 0;
-  rxpath::realkernel::CpuTicks cpus;
-  std::map<int, int64_t> ksoftirqd;
-};
-
-HostLoad host_load() {
-  return {now_ns(), rxpath::realkernel::own_ticks(), rxpath::realkernel::cpu_ticks(),
-          rxpath::realkernel::ksoftirqd_ns()};
-}
-
-nlohmann::ordered_json host_json(const HostLoad& a, const HostLoad& b) {
-  const double ticks_per_s = static_cast<double>(sysconf(_SC_CLK_TCK));
-  const double capacity = static_cast<double>(b.t_ns - a.t_ns) / 1e9 * ticks_per_s *
-                          static_cast<double>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
-  const auto share = [&](int64_t ticks) {
-    return capacity > 0 ? static_cast<double>(ticks) / capacity : 0.0;
-  };
-  const int64_t others = (b.cpus.task - a.cpus.task) - (b.own - a.own);
-  nlohmann::ordered_json ksoftirqd = nlohmann::ordered_json::object();
-  for (const auto& [cpu, ns] : b.ksoftirqd)
-    ksoftirqd[std::to_string(cpu)] = ns - (a.ksoftirqd.count(cpu) ? a.ksoftirqd.at(cpu) : 0);
-  return {{"cpus", sysconf(_SC_NPROCESSORS_ONLN)},
-          {"others_share", std::max(0.0, share(others))},
-          {"steal_share", share(b.cpus.steal - a.cpus.steal)},
-          {"own_share", share(b.own - a.own)},
-          {"ksoftirqd_ns", ksoftirqd}};
-}
-
-// A thread's context switches so far (getrusage RUSAGE_THREAD): it blocked (voluntary), or was
-// preempted (involuntary) — on a shared CPU, by the other thread.
-nlohmann::ordered_json switches(const rusage& a, const rusage& b) {
-  return {{"voluntary", b.ru_nvcsw - a.ru_nvcsw}, {"involuntary", b.ru_nivcsw - a.ru_nivcsw}};
-}
-
-rusage thread_usage() {
-  rusage u{};
-  getrusage(RUSAGE_THREAD, &u);
-  return u;
-}
-
 double ratio(int64_t a, int64_t b) {
   return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0;
 }
@@ -405,7 +366,7 @@ nlohmann::ordered_json run(const ProbeConfig& c, const nlohmann::ordered_json& h
         receiver_error = e.what();
       }
       receiver_cpu["ran_on"] = sched_getcpu();
-      receiver_cpu["context_switches"] = switches(start, thread_usage());
+      receiver_cpu["context_switches"] = rxpath::realkernel::switches(start, thread_usage());
     });
     while (!receiver_ready) std::this_thread::yield();
     std::this_thread::sleep_for(std::chrono::milliseconds(5)); // let it block in recv()
@@ -414,7 +375,7 @@ nlohmann::ordered_json run(const ProbeConfig& c, const nlohmann::ordered_json& h
   const rusage sender_start = thread_usage();
   const SendResult sr = send_all(c, s);
   sender_cpu["ran_on"] = sched_getcpu();
-  sender_cpu["context_switches"] = switches(sender_start, thread_usage());
+  sender_cpu["context_switches"] = rxpath::realkernel::switches(sender_start, thread_usage());
   sender_done = true;
 
   nlohmann::ordered_json socket;
@@ -470,7 +431,7 @@ nlohmann::ordered_json run(const ProbeConfig& c, const nlohmann::ordered_json& h
   out["timing_ns"] = t;
   if (c.mode != "fill") out["latency_ns"] = latency_json(rr.latency_ns);
   out["rates_pps"] = rates;
-  out["host"] = host_json(load_before, host_load());
+  out["host"] = rxpath::realkernel::host_json(load_before, host_load());
   out["stalls"] = {{"sender", sr.stalls.to_json(send_ns)}};
   if (c.mode != "fill") out["stalls"]["receiver"] = rr.stalls.to_json(rr.t_last - rr.t_first);
   return out;
