@@ -4,7 +4,7 @@
 //
 //   rxpath-kernel-compare --rxpath build/rxpath --scenario scenarios/loopback.json [--kernel 6.18]
 //                         [--probe PATH] [--markdown FILE] [--json FILE] [--check] [--check-timing]
-//                         [--overload [--check-overload]]
+//                         [--overload [--check-overload] [--runs N] [--nice N]]
 //
 // --check: the fill cases (no timing involved) must agree within --fill-tolerance datagrams; it
 // applies only when the running kernel is the profile's version (another version's rules differ),
@@ -14,6 +14,8 @@
 // --max-stall of their time (a VM's vCPU descheduled) is repeated, and not judged if all attempts were.
 // --overload: instead, the rows of the real kernel under CPU load (overload.hpp): printed with their
 // agreement; exit 1 only if the harness broke, or with --check-overload if a row is off target.
+// --runs N runs each row's kernel side N times (medians and spread); --nice N runs the probe at that
+// nice against every other task on the machine.
 // Exit codes: 0 done (and the checks asked for hold), 1 the model disagrees, 2 bad command line,
 // 77 skipped (no network namespace can be made here, or --check against another kernel version).
 #include "compare.hpp"

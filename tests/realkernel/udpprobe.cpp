@@ -6,7 +6,7 @@
 //   rxpath-udpprobe slow     --rcvbuf B --payload N --count C --rate R --work-ns W
 //   rxpath-udpprobe saturate --rcvbuf B --payload N --count C
 //   rxpath-udpprobe overload --rcvbuf B --payload N --count C [--rate R] [--work-ns W]
-//                            --sender-cpu S --receiver-cpu C
+//                            --sender-cpu S --receiver-cpu C [--nice N]
 //
 // fill: nobody reads while the sender sends back to back; then the receiver drains the queue.
 // slow: the sender keeps R datagrams/s; the receiver busy-works W ns after each datagram.
@@ -16,6 +16,8 @@
 // two may share a CPU.
 // Where a receiver reads (slow, saturate, overload) and datagrams hold 8 bytes, each carries its
 // CLOCK_MONOTONIC send time, taken as sendto() is entered; latency_ns is that to recv() returning.
+// --nice N: the probe runs at nice N against every other task (an autogroup of its own), so that a
+// shared machine's other tenants keep out of the experiment (netns.hpp, set_group_nice).
 // Exit codes: 0 done, 1 the experiment failed (socket calls), 2 bad command line, 77 no network
 // namespace can be made here (the reason on stderr).
 #include "host_load.hpp"
