@@ -4,6 +4,7 @@
 //
 //   rxpath-kernel-compare --rxpath build/rxpath --scenario scenarios/loopback.json [--kernel 6.18]
 //                         [--probe PATH] [--markdown FILE] [--json FILE] [--check] [--check-timing]
+//                         [--overload [--check-overload] [--runs N] [--nice N]]
 //
 // --check: the fill cases (no timing involved) must agree within --fill-tolerance datagrams; it
 // applies only when the running kernel is the profile's version (another version's rules differ),
@@ -11,9 +12,15 @@
 // --check-timing: the slow-receiver cases must agree within --slow-tolerance too. They depend on the
 // machine's speed (docs/calibration.md) and on its quiet: a kernel run whose threads lost more than
 // --max-stall of their time (a VM's vCPU descheduled) is repeated, and not judged if all attempts were.
+// --overload: instead, the rows of the real kernel under CPU load (overload.hpp): printed with their
+// agreement; exit 1 only if the harness broke, or with --check-overload if a row is off target.
+// --runs N runs each row's kernel side N times (medians and spread); --nice N runs the probe at that
+// nice against every other task on the machine.
 // Exit codes: 0 done (and the checks asked for hold), 1 the model disagrees, 2 bad command line,
 // 77 skipped (no network namespace can be made here, or --check against another kernel version).
-#include "process/Spawn.hpp"
+#include "compare.hpp"
+#include "netns.hpp"
+#include "overload.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -36,44 +43,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kSkipped = 77;
-
-// The model's names for what the harness sets (--set) and reads (--result-json), in one place
-// (docs/scenarios.md lists the scenario keys).
-namespace model_key {
-constexpr const char* kernel = "kernel";
-constexpr const char* rmem_max = "net.core.rmem_max";
-constexpr const char* so_rcvbuf = "sockets.0.so_rcvbuf_bytes";
-constexpr const char* payload = "traffic.0.payload_bytes";
-constexpr const char* count = "traffic.0.count";
-constexpr const char* rate = "traffic.0.rate_pps";
-constexpr const char* receivers = "receivers";
-constexpr const char* work = "receivers.0.app_work_ns";
-constexpr double back_to_back_pps = 1e9; // the sender's own cost paces it
-// --result-json
-constexpr const char* arrived = "arrived";
-constexpr const char* delivered = "delivered";
-constexpr const char* drops = "drops";
-constexpr const char* rcvbuf_drop = "SOCKET_RCVBUFF"; // RcvbufErrors
-constexpr const char* still_queued = "SOCKET_CLOSE";  // queued when the run ended: what a drain reads
-constexpr const char* throughput = "throughput_pps";
-} // namespace model_key
-
-struct Case {
-  std::string kind; // fill | slow | saturate (rxpath-udpprobe's modes)
-  int rcvbuf = 212992;
-  int payload = 1472;
-  int64_t count = 1000;
-  double rate_pps = 0; // slow: the sender's pace
-  int64_t work_ns = 0; // slow: the receiver's busy work per datagram
-
-  std::string name() const {
-    if (kind != "slow") return kind;
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "slow %g µs @ %gk", static_cast<double>(work_ns) / 1e3, rate_pps / 1e3);
-    return buf;
-  }
-};
+using namespace rxpath::realkernel;
 
 std::vector<Case> cases() {
   std::vector<Case> v;
@@ -88,116 +58,6 @@ std::vector<Case> cases() {
   v.push_back({"saturate", 212992, 64, 20000, 0, 0});
   v.push_back({"saturate", 212992, 1472, 20000, 0, 0});
   return v;
-}
-
-struct Options {
-  std::string probe, rxpath, scenario, kernel = "6.18", markdown, json_out;
-  bool check = false, check_timing = false;
-  int64_t fill_tolerance = 1;   // datagrams, in received and in RcvbufErrors
-  double slow_tolerance = 0.05; // share of the kernel's received count
-  double max_stall = 0.02;      // share of a thread's time lost to stalls beyond which a timing run is noise
-  int attempts = 3;             // kernel runs per timing case, until one is quiet enough
-};
-
-// Runs argv with stdout and stderr into files; the exit code, or -1 if it did not exit normally
-// (127: it could not be started).
-int run_process(const std::vector<std::string>& argv, const fs::path& out, const fs::path& err) {
-  return rxpath::process::run(argv, {.stdout_path = out.string(), .stderr_path = err.string()});
-}
-
-std::string first_line(const fs::path& file) {
-  std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
-// One side's outcome of a case; `error` says why there is none.
-struct Outcome {
-  int64_t sent = 0, received = 0, rcvbuf_errors = 0;
-  double delivered_pps = 0;
-  json raw;
-  std::string error;
-  bool ok() const { return error.empty(); }
-};
-
-// The largest share of its time one of the probe's threads lost to stalls.
-double stall_fraction(const json& probe) {
-  double f = 0;
-  if (!probe.is_object() || !probe.contains("stalls")) return f;
-  for (const auto& [_, thread] : probe["stalls"].items()) f = std::max(f, thread.value("fraction", 0.0));
-  return f;
-}
-
-// rxpath-udpprobe's exit code is kept so that 77 (no namespace) can skip the whole comparison.
-Outcome run_kernel(const Options& o, const Case& c, const fs::path& dir, int& exit_code) {
-  std::vector<std::string> argv{o.probe,     c.kind,
-                                "--rcvbuf",  std::to_string(c.rcvbuf),
-                                "--payload", std::to_string(c.payload),
-                                "--count",   std::to_string(c.count)};
-  if (c.kind == "slow")
-    argv.insert(argv.end(), {"--rate", std::to_string(c.rate_pps), "--work-ns", std::to_string(c.work_ns)});
-  Outcome k;
-  exit_code = run_process(argv, dir / "probe.json", dir / "probe.err");
-  if (exit_code != 0) {
-    k.error = first_line(dir / "probe.err");
-    if (k.error.empty()) k.error = "rxpath-udpprobe exited " + std::to_string(exit_code);
-    return k;
-  }
-  k.raw = json::parse(std::ifstream(dir / "probe.json"));
-  k.sent = k.raw["sent"];
-  k.received = k.raw["received"];
-  k.rcvbuf_errors = k.raw["snmp_udp_delta"].value("RcvbufErrors", int64_t{0});
-  k.delivered_pps = k.raw["rates_pps"].value("delivered", 0.0);
-  return k;
-}
-
-Outcome run_model(const Options& o, const Case& c, const json& kernel_setup, const fs::path& dir) {
-  Outcome m;
-  if (o.rxpath.empty() || !fs::exists(o.rxpath)) {
-    m.error = o.rxpath.empty() ? "no --rxpath" : o.rxpath + " does not exist";
-    return m;
-  }
-  if (o.scenario.empty() || !fs::exists(o.scenario)) {
-    m.error = o.scenario.empty() ? "no --scenario" : o.scenario + " does not exist";
-    return m;
-  }
-  const fs::path result = dir / "model.json";
-  fs::remove(result);
-  std::vector<std::string> argv{o.rxpath,     "run",           o.scenario,     "-q",
-                                "--no-trace", "--result-json", result.string()};
-  auto set = [&](const std::string& key, const std::string& value) {
-    argv.insert(argv.end(), {"--set", key + "=" + value});
-  };
-  auto number = [](double v) {
-    std::ostringstream ss;
-    ss << v;
-    return ss.str();
-  };
-  set(model_key::kernel, o.kernel);
-  // The kernel's own cap, so that SO_RCVBUF comes out the same on both sides.
-  if (auto sysctl = kernel_setup.value("sysctl", json::object()); sysctl.contains("net.core.rmem_max"))
-    set(model_key::rmem_max, std::to_string(sysctl["net.core.rmem_max"].get<int64_t>()));
-  set(model_key::so_rcvbuf, std::to_string(c.rcvbuf));
-  set(model_key::payload, std::to_string(c.payload));
-  set(model_key::count, std::to_string(c.count));
-  if (c.kind == "fill") set(model_key::receivers, "[]");
-  set(model_key::rate, number(c.kind == "slow" ? c.rate_pps : model_key::back_to_back_pps));
-  if (c.kind != "fill") set(model_key::work, std::to_string(c.work_ns));
-  const int rc = run_process(argv, dir / "model.out", dir / "model.err");
-  if (rc != 0 || !fs::exists(result)) {
-    m.error = "rxpath run exited " + std::to_string(rc) + ": " + first_line(dir / "model.err");
-    return m;
-  }
-  m.raw = json::parse(std::ifstream(result));
-  m.raw.erase("latency_cdf_ns");
-  const json drops = m.raw.value(model_key::drops, json::object());
-  m.sent = m.raw.value(model_key::arrived, int64_t{0});
-  m.received =
-      m.raw.value(model_key::delivered, int64_t{0}) + drops.value(model_key::still_queued, int64_t{0});
-  m.rcvbuf_errors = drops.value(model_key::rcvbuf_drop, int64_t{0});
-  m.delivered_pps = m.raw.value(model_key::throughput, 0.0);
-  return m;
 }
 
 enum class Verdict { Agree, Disagree, NotJudged };
@@ -243,12 +103,6 @@ const char* verdict_text(Verdict v) {
 
 std::string pair(const Outcome& k, const Outcome& m, int64_t Outcome::*field) {
   return std::to_string(k.ok() ? k.*field : 0) + " / " + (m.ok() ? std::to_string(m.*field) : "n/a");
-}
-
-std::string kpps(double pps) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", pps / 1e3);
-  return buf;
 }
 
 void print_rows(const std::vector<Row>& rows, std::ostream& os) {
@@ -302,13 +156,6 @@ std::string markdown(const std::vector<Row>& rows, const std::string& release, c
   return md.str();
 }
 
-std::string kernel_release() {
-  std::ifstream in("/proc/sys/kernel/osrelease");
-  std::string s;
-  std::getline(in, s);
-  return s.empty() ? "?" : s;
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -333,6 +180,23 @@ int main(int argc, char** argv) {
                  "Timing cases: a kernel run whose threads lost more than this share of their time to "
                  "stalls is repeated, and not judged")
       ->check(CLI::Range(0.0, 1.0));
+  app.add_flag("--overload", o.overload,
+               "Run the rows of the real kernel under CPU load instead (docs/validation.md)");
+  app.add_flag(
+      "--check-overload", o.check_overload,
+      "With --overload: exit 1 when a row is off its targets (skip if the kernel is another version)");
+  app.add_option("--runs", o.runs,
+                 "Overload rows: kernel runs of each row, pass after pass (the table gives medians and the "
+                 "spread)")
+      ->check(CLI::Range(1, 50));
+  app.add_option("--nice", o.nice,
+                 "Overload rows: run the probe at this nice against every other task (rxpath-udpprobe "
+                 "--nice; -20 keeps a shared machine's other tenants out)")
+      ->check(CLI::Range(-20, 19));
+  app.add_option("--max-others", o.max_others,
+                 "Overload rows: a kernel run while other tasks used more than this share of the CPUs is "
+                 "repeated (the quietest attempt is kept)")
+      ->check(CLI::Range(0.0, 1.0));
   app.add_option("--attempts", o.attempts, "Timing cases: kernel runs at most, until one is quiet enough")
       ->check(CLI::Range(1, 20));
   try {
@@ -351,11 +215,12 @@ int main(int argc, char** argv) {
   for (std::string* p : {&o.probe, &o.rxpath, &o.scenario})
     if (!p->empty()) *p = fs::absolute(*p).string();
   const std::string release = kernel_release();
-  if (o.check && release.rfind(o.kernel + ".", 0) != 0) {
+  if ((o.check || o.check_overload) && release.rfind(o.kernel + ".", 0) != 0) {
     std::cout << "rxpath-kernel-compare: skipped: this machine runs Linux " << release << ", not the model's "
               << o.kernel << " profile; run without --check to see both side by side\n";
     return kSkipped;
   }
+  if (o.overload) return run_overload(o);
   const fs::path dir = fs::temp_directory_path() / ("rxpath-kernel-compare." + std::to_string(getpid()));
   fs::create_directories(dir);
 
@@ -363,17 +228,12 @@ int main(int argc, char** argv) {
   json raw = json::array();
   for (const Case& c : cases()) {
     Row r{c, {}, {}, Verdict::NotJudged, ""};
-    const int attempts = c.kind == "fill" ? 1 : o.attempts;
-    for (int i = 0; i < attempts; ++i) { // keep the quietest attempt
-      int exit_code = 0;
-      Outcome k = run_kernel(o, c, dir, exit_code);
-      if (exit_code == kSkipped) {
-        std::cout << "rxpath-kernel-compare: skipped: " << k.error << "\n";
-        fs::remove_all(dir);
-        return kSkipped;
-      }
-      if (i == 0 || (k.ok() && stall_fraction(k.raw) < stall_fraction(r.k.raw))) r.k = std::move(k);
-      if (!r.k.ok() || stall_fraction(r.k.raw) <= o.max_stall) break;
+    int exit_code = 0;
+    r.k = run_kernel_quietest(o, c, dir, exit_code, {stall_fraction, o.max_stall});
+    if (exit_code == kSkipped) {
+      std::cout << "rxpath-kernel-compare: skipped: " << r.k.error << "\n";
+      fs::remove_all(dir);
+      return kSkipped;
     }
     r.m = r.k.ok() ? run_model(o, c, r.k.raw["setup"], dir) : Outcome{};
     if (!r.k.ok()) r.m.error = "not run";

@@ -2,7 +2,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -96,6 +99,49 @@ std::string kernel_release() {
   std::string s;
   std::getline(in, s);
   return s.empty() ? "?" : s;
+}
+
+CpuTicks cpu_ticks() {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  int64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+  return {user + nice + system, steal};
+}
+
+int64_t own_ticks() {
+  std::ifstream in("/proc/self/stat");
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the command name (which may hold spaces) in parentheses: state is field 3,
+  // utime and stime are 14 and 15.
+  std::istringstream ss(all.substr(all.rfind(')') + 2));
+  std::string field;
+  for (int i = 3; i < 14 && ss >> field; ++i) {
+  }
+  int64_t utime = 0, stime = 0;
+  ss >> utime >> stime;
+  return utime + stime;
+}
+
+std::string set_group_nice(int nice) {
+  if (read_sysctl("kernel/sched_autogroup_enabled").value_or(0) == 0)
+    return setpriority(PRIO_PROCESS, 0, nice) == 0 ? "" : errno_text("setpriority");
+  if (setsid() < 0) return errno_text("setsid (for an autogroup of its own)");
+  std::ofstream group("/proc/self/autogroup");
+  if (!(group << nice << std::flush)) return errno_text("write /proc/self/autogroup");
+  return "";
+}
+
+std::map<int, int64_t> ksoftirqd_ns() {
+  std::map<int, int64_t> m;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::string comm;
+    std::getline(std::ifstream(entry.path() / "comm"), comm);
+    if (comm.rfind("ksoftirqd/", 0) != 0) continue;
+    int64_t ns = 0;
+    if (std::ifstream(entry.path() / "schedstat") >> ns) m[std::stoi(comm.substr(10))] = ns;
+  }
+  return m;
 }
 
 std::optional<SocketMemory> socket_memory(int fd) {

@@ -27,6 +27,29 @@ std::optional<int64_t> read_sysctl(const std::string& path);
 // /proc/sys/kernel/osrelease, e.g. "6.18.44".
 std::string kernel_release();
 
+// Time the CPUs spent, from /proc/stat's "cpu" row, in clock ticks (USER_HZ): in user, nice and
+// system (not irq and softirq, which IRQ time accounting takes out of the tasks' own time), and
+// stolen by the hypervisor.
+struct CpuTicks {
+  int64_t task = 0, steal = 0;
+};
+CpuTicks cpu_ticks();
+// This process's CPU time (all its threads: utime + stime of /proc/self/stat), in clock ticks.
+int64_t own_ticks();
+
+// CPU time (ns, /proc/PID/schedstat) of each CPU's ksoftirqd/N so far, by CPU: how much NET_RX
+// work the kernel deferred from softirq-on-return to the thread that competes with tasks.
+std::map<int, int64_t> ksoftirqd_ns();
+
+// Gives this process's threads `nice` against every other task on the machine: with autogroup
+// scheduling (kernel.sched_autogroup_enabled) a nice value counts only inside the session's group,
+// so the process starts a session of its own (setsid: a new autogroup) and sets that group's nice
+// (/proc/self/autogroup); without autogroup, setpriority. Call it before starting threads. On a
+// shared machine this keeps other tenants' tasks (nice 0, in their own groups) from taking turns
+// with the experiment; the process's own threads still share among themselves as before. Returns
+// why not (empty when done).
+std::string set_group_nice(int nice);
+
 // What SO_MEMINFO reports for a socket (net/core/sock.c sk_get_meminfo).
 struct SocketMemory {
   int64_t rmem_alloc = 0; // sk_rmem_alloc: the truesize charged for queued datagrams

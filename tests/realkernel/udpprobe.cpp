@@ -5,12 +5,22 @@
 //   rxpath-udpprobe fill     --rcvbuf B --payload N --count C
 //   rxpath-udpprobe slow     --rcvbuf B --payload N --count C --rate R --work-ns W
 //   rxpath-udpprobe saturate --rcvbuf B --payload N --count C
+//   rxpath-udpprobe overload --rcvbuf B --payload N --count C [--rate R] [--work-ns W]
+//                            --sender-cpu S --receiver-cpu C [--nice N]
 //
 // fill: nobody reads while the sender sends back to back; then the receiver drains the queue.
 // slow: the sender keeps R datagrams/s; the receiver busy-works W ns after each datagram.
 // saturate: the sender sends back to back; the receiver reads as fast as it can.
+// overload: the sender spins on CLOCK_MONOTONIC between datagrams (as a user-space pacer does, never
+// sleeping) or, without --rate, sends back to back; the receiver busy-works W ns after each one; the
+// two may share a CPU.
+// Where a receiver reads (slow, saturate, overload) and datagrams hold 8 bytes, each carries its
+// CLOCK_MONOTONIC send time, taken as sendto() is entered; latency_ns is that to recv() returning.
+// --nice N: the probe runs at nice N against every other task (an autogroup of its own), so that a
+// shared machine's other tenants keep out of the experiment (netns.hpp, set_group_nice).
 // Exit codes: 0 done, 1 the experiment failed (socket calls), 2 bad command line, 77 no network
 // namespace can be made here (the reason on stderr).
+#include "host_load.hpp"
 #include "netns.hpp"
 
 #include <CLI/CLI.hpp>
@@ -19,6 +29,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <ctime>
 #include <iostream>
@@ -31,13 +42,17 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace {
 
+using rxpath::realkernel::host_load;
+using rxpath::realkernel::HostLoad;
 using rxpath::realkernel::socket_memory;
 using rxpath::realkernel::SocketMemory;
+using rxpath::realkernel::thread_usage;
 using rxpath::realkernel::udp_snmp;
 
 constexpr int kSkipped = 77;
@@ -48,11 +63,12 @@ struct ProbeConfig {
   int rcvbuf_bytes = 0; // setsockopt(SO_RCVBUF); 0 = not set (net.core.rmem_default)
   int payload_bytes = 1472;
   int64_t count = 1000;
-  double rate_pps = 0; // slow: the sender's pace
-  int64_t work_ns = 0; // slow: the receiver's busy work per datagram
+  double rate_pps = 0; // slow, overload: the sender's pace (overload: 0 = back to back)
+  int64_t work_ns = 0; // slow, overload: the receiver's busy work per datagram
   int sender_cpu = 0, receiver_cpu = 1;
   uint16_t port = 9000;
   int64_t timeout_ms = 2000; // the receiver gives up after this long without a datagram
+  int nice = 0;              // the probe's group nice against other tasks (set_group_nice); 0 = as is
 };
 
 // A failed socket call: exit 1 with its message.
@@ -188,21 +204,26 @@ struct SendResult {
 };
 
 // Back to back, or paced on an absolute schedule (t0 + i/R) so that the mean rate is R even when
-// one sendto is late.
+// one sendto is late. The send time goes into the payload's first 8 bytes (when it has them).
 SendResult send_all(const ProbeConfig& c, const Sockets& s) {
   SendResult r;
-  const std::vector<char> buf(static_cast<size_t>(std::max(c.payload_bytes, 1)), 'x');
+  std::vector<char> buf(static_cast<size_t>(std::max(c.payload_bytes, 1)), 'x');
+  const bool stamped = c.payload_bytes >= static_cast<int>(sizeof(int64_t));
   const double period_ns = c.rate_pps > 0 ? 1e9 / c.rate_pps : 0;
   r.t_first = now_ns();
   for (int64_t i = 0; i < c.count; ++i) {
     if (period_ns > 0) {
       const int64_t due = r.t_first + static_cast<int64_t>(static_cast<double>(i) * period_ns);
-      wait_until(due, r.stalls);
+      if (c.mode == "overload")
+        spin_until(due, r.stalls);
+      else
+        wait_until(due, r.stalls);
       const int64_t late = now_ns() - due;
       r.lateness_max_ns = std::max(r.lateness_max_ns, late);
       r.lateness_sum_ns += late;
     }
     const int64_t t = now_ns();
+    if (stamped) std::memcpy(buf.data(), &t, sizeof t);
     const ssize_t n = sendto(s.tx, buf.data(), static_cast<size_t>(c.payload_bytes), 0,
                              reinterpret_cast<const sockaddr*>(&s.dst), sizeof s.dst);
     r.call_max_ns = std::max(r.call_max_ns, now_ns() - t);
@@ -221,18 +242,41 @@ struct ReceiveResult {
   int64_t recv_ns_sum = 0, recv_ns_max = 0;                 // recv() calls that returned a datagram
   Stalls stalls;                                            // seen in the work loop
   bool timed_out = false;
+  std::vector<int64_t> latency_ns; // per stamped datagram: sendto() entered -> recv() returned
 };
+
+// Nearest-rank percentiles of the latencies (sorts them), as the model's summary gives them.
+nlohmann::ordered_json latency_json(std::vector<int64_t>& v) {
+  if (v.empty()) return nullptr;
+  std::sort(v.begin(), v.end());
+  const auto rank = [&](double q) {
+    const auto i = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
+    return v[std::clamp<size_t>(i, 1, v.size()) - 1];
+  };
+  double sum = 0;
+  for (int64_t x : v) sum += static_cast<double>(x);
+  return {{"count", v.size()},   {"mean", sum / static_cast<double>(v.size())},
+          {"min", v.front()},    {"p50", rank(0.5)},
+          {"p90", rank(0.9)},    {"p99", rank(0.99)},
+          {"p999", rank(0.999)}, {"max", v.back()}};
+}
 
 // Blocking reads until the sender is done and the queue is empty (a 20 ms SO_RCVTIMEO finds no
 // datagram), or until nothing arrived for timeout_ms.
 void receive_loop(const ProbeConfig& c, int fd, const std::atomic<bool>& sender_done, ReceiveResult& r) {
   std::vector<char> buf(65536);
+  r.latency_ns.reserve(static_cast<size_t>(c.count));
   int64_t last_activity = now_ns();
   for (;;) {
     const int64_t t_call = now_ns();
     const ssize_t n = recv(fd, buf.data(), buf.size(), 0);
     if (n >= 0) {
       const int64_t t = now_ns();
+      if (n >= static_cast<ssize_t>(sizeof(int64_t))) {
+        int64_t sent_at = 0;
+        std::memcpy(&sent_at, buf.data(), sizeof sent_at);
+        r.latency_ns.push_back(t - sent_at);
+      }
       r.recv_ns_sum += t - t_call;
       r.recv_ns_max = std::max(r.recv_ns_max, t - t_call);
       if (r.received++ == 0) r.t_first = t;
@@ -307,6 +351,7 @@ nlohmann::ordered_json run(const ProbeConfig& c, const nlohmann::ordered_json& h
 
   const auto snmp_before = udp_snmp();
   const int64_t softnet_before = rxpath::realkernel::softnet_dropped();
+  const HostLoad load_before = host_load();
   std::atomic<bool> receiver_ready{false}, sender_done{false};
   ReceiveResult rr;
   std::string receiver_error;
@@ -315,6 +360,7 @@ nlohmann::ordered_json run(const ProbeConfig& c, const nlohmann::ordered_json& h
   if (c.mode != "fill") {
     receiver = std::thread([&] {
       receiver_cpu = pin(c.receiver_cpu);
+      const rusage start = thread_usage();
       receiver_ready = true;
       try {
         receive_loop(c, s.rx, sender_done, rr);
@@ -322,13 +368,16 @@ nlohmann::ordered_json run(const ProbeConfig& c, const nlohmann::ordered_json& h
         receiver_error = e.what();
       }
       receiver_cpu["ran_on"] = sched_getcpu();
+      receiver_cpu["context_switches"] = rxpath::realkernel::switches(start, thread_usage());
     });
     while (!receiver_ready) std::this_thread::yield();
     std::this_thread::sleep_for(std::chrono::milliseconds(5)); // let it block in recv()
   }
   nlohmann::ordered_json sender_cpu = pin(c.sender_cpu);
+  const rusage sender_start = thread_usage();
   const SendResult sr = send_all(c, s);
   sender_cpu["ran_on"] = sched_getcpu();
+  sender_cpu["context_switches"] = rxpath::realkernel::switches(sender_start, thread_usage());
   sender_done = true;
 
   nlohmann::ordered_json socket;
@@ -382,7 +431,9 @@ nlohmann::ordered_json run(const ProbeConfig& c, const nlohmann::ordered_json& h
     rates["delivered"] = ratio(rr.received * 1'000'000'000, rr.t_last - sr.t_first);
   }
   out["timing_ns"] = t;
+  if (c.mode != "fill") out["latency_ns"] = latency_json(rr.latency_ns);
   out["rates_pps"] = rates;
+  out["host"] = rxpath::realkernel::host_json(load_before, host_load());
   out["stalls"] = {{"sender", sr.stalls.to_json(send_ns)}};
   if (c.mode != "fill") out["stalls"]["receiver"] = rr.stalls.to_json(rr.t_last - rr.t_first);
   return out;
@@ -396,33 +447,43 @@ int main(int argc, char** argv) {
                "one JSON object. Needs root; exits 77 where no network namespace can be made."};
   app.add_option("MODE", c.mode,
                  "fill: nobody reads while the sender sends, then drain; slow: paced sender, receiver "
-                 "with work per datagram; saturate: both as fast as they can")
+                 "with work per datagram; saturate: both as fast as they can; overload: sender paced by "
+                 "spinning (or back to back), receiver with work per datagram, on any CPUs")
       ->required()
-      ->check(CLI::IsMember({"fill", "slow", "saturate"}));
+      ->check(CLI::IsMember({"fill", "slow", "saturate", "overload"}));
   app.add_option("--rcvbuf", c.rcvbuf_bytes, "setsockopt(SO_RCVBUF) on the receiver, bytes (0: not set)")
       ->check(CLI::Range(0, 1 << 30));
   app.add_option("--payload", c.payload_bytes, "UDP payload per datagram, bytes")
       ->check(CLI::Range(0, 65507));
   app.add_option("--count", c.count, "Datagrams to send")
       ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
-  auto* rate = app.add_option("--rate", c.rate_pps, "slow: the sender's rate, datagrams/s")
+  auto* rate = app.add_option("--rate", c.rate_pps,
+                              "slow, overload: the sender's rate, datagrams/s (overload without it: back "
+                              "to back)")
                    ->check(CLI::Range(1.0, 1e8));
-  auto* work = app.add_option("--work-ns", c.work_ns, "slow: the receiver's busy work per datagram, ns")
-                   ->check(CLI::Range(int64_t{0}, int64_t{1'000'000'000}));
+  auto* work =
+      app.add_option("--work-ns", c.work_ns, "slow, overload: the receiver's busy work per datagram, ns")
+          ->check(CLI::Range(int64_t{0}, int64_t{1'000'000'000}));
   app.add_option("--sender-cpu", c.sender_cpu, "CPU the sender thread is pinned to")
       ->check(CLI::Range(0, 1023));
   app.add_option("--receiver-cpu", c.receiver_cpu, "CPU the receiver thread is pinned to")
       ->check(CLI::Range(0, 1023));
   app.add_option("--port", c.port, "Receiver's port on 127.0.0.1")->check(CLI::Range(1, 65535));
+  app.add_option("--nice", c.nice,
+                 "Run at this nice against every other task on the machine (an autogroup of its own); "
+                 "-20 keeps a shared machine's other tenants out of the experiment")
+      ->check(CLI::Range(-20, 19));
   app.add_option("--timeout-ms", c.timeout_ms, "The receiver gives up after this long without a datagram")
       ->check(CLI::Range(int64_t{1}, int64_t{600'000}));
   try {
     app.parse(argc, argv);
     if (c.mode == "slow" && rate->count() == 0)
       throw CLI::ValidationError("--rate", "needed with MODE slow: the sender's rate, datagrams/s");
-    if (c.mode != "slow" && (rate->count() || work->count()))
+    if (c.mode != "slow" && c.mode != "overload" && (rate->count() || work->count()))
       throw CLI::ValidationError(rate->count() ? "--rate" : "--work-ns",
-                                 "only with MODE slow (fill and saturate send back to back)");
+                                 "only with MODE slow or overload (fill and saturate send back to back)");
+    if (c.mode == "overload" && c.payload_bytes < static_cast<int>(sizeof(int64_t)))
+      throw CLI::ValidationError("--payload", "at least 8 with MODE overload: the send time goes in it");
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
     std::cerr << "rxpath-udpprobe: error: " << e.what() << "\n";
@@ -433,8 +494,13 @@ int main(int argc, char** argv) {
     std::cerr << "rxpath-udpprobe: skipped: cannot make a network namespace here: " << why << "\n";
     return kSkipped;
   }
+  std::string nice_error;
+  if (c.nice != 0) nice_error = rxpath::realkernel::set_group_nice(c.nice);
   try {
-    std::cout << run(c, host_sysctls).dump(2) << "\n";
+    auto out = run(c, host_sysctls);
+    out["setup"]["nice"] = {{"asked", c.nice}, {"set", c.nice != 0 && nice_error.empty()}};
+    if (!nice_error.empty()) out["setup"]["nice"]["error"] = nice_error;
+    std::cout << out.dump(2) << "\n";
   } catch (const ProbeError& e) {
     std::cerr << "rxpath-udpprobe: error: " << e.what() << "\n";
     return 1;
