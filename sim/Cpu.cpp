@@ -117,6 +117,7 @@ Run Cpu::execute_user(trace::Ctx ctx, int64_t work_ns) {
 
 int Cpu::add_task(model::Policy policy, int rt_priority) {
   turn_.push_back(simgrid::s4u::Semaphore::create(0));
+  woke_idle_.push_back(false);
   return rq_.add(policy, rt_priority);
 }
 
@@ -137,6 +138,7 @@ void Cpu::switch_to_next() {
 
 void Cpu::wake(int task) {
   if (rq_.runnable(task)) return;
+  woke_idle_[static_cast<size_t>(task)] = rq_.current() < 0;
   const bool preempt = rq_.wake(task, now_ns());
   if (on_runnable) on_runnable();
   if (rq_.current() < 0) {
@@ -149,8 +151,9 @@ void Cpu::wake(int task) {
   }
 }
 
-void Cpu::await_turn(int task) {
+bool Cpu::await_turn(int task) {
   while (rq_.current() != task) turn_[static_cast<size_t>(task)]->acquire();
+  return woke_idle_[static_cast<size_t>(task)];
 }
 
 void Cpu::block() {

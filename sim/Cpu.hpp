@@ -50,8 +50,9 @@ public:
   // try_to_wake_up, from any actor: the task becomes runnable; if it should run now, the running
   // task is asked to reschedule (and `on_resched` tells the kernel: TIF_NEED_RESCHED).
   void wake(int task);
-  // The woken task, in its own actor: waits until it is the one running.
-  void await_turn(int task);
+  // The woken task, in its own actor: waits until it is the one running. True if its wake-up found
+  // the CPU idle.
+  bool await_turn(int task);
   // The running task sleeps (call it just before waiting).
   void block();
   // A preemption point of the running task (return to user mode, cond_resched).
@@ -88,6 +89,7 @@ private:
   std::array<int64_t, 5> busy_{};
   model::RunQueue rq_;
   std::vector<simgrid::s4u::SemaphorePtr> turn_; // released when the task is picked
+  std::vector<bool> woke_idle_;                  // its last wake-up found the CPU idle
   bool resched_ = false;                         // the running task must reschedule
   Entry* user_exec_ = nullptr;                   // the running task's preemptible execution
   int64_t user_left_ = 0;

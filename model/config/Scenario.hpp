@@ -82,6 +82,7 @@ struct TrafficSource {
   // sendto() over the loopback device (udp_sendmsg ... loopback_xmit -> netif_rx).
   std::string device = "nic";
   int64_t sender_cpu = 0;
+  std::string pacing = "sleep"; // lo: "sleep" (clock_nanosleep) or "spin" (busy-wait) until each send
   bool loopback() const { return device == "lo"; }
 };
 
@@ -167,6 +168,7 @@ struct Costs {
   int64_t socket_filter_ns = 100;
   int64_t sk_data_ready_ns = 150;
   int64_t wakeup_latency_ns = 2000;
+  int64_t idle_wakeup_ns = 0; // more when the woken thread's CPU was idle (leaving the idle state)
   int64_t recvmsg_ns = 500;
   double copy_to_user_ns_per_byte = 0.03;
   int64_t skb_free_ns = 200;

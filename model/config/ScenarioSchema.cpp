@@ -153,6 +153,9 @@ void visit_source(Schema& s, TrafficSource& t) {
            "nic: frames arrive at the NIC's RX ring. lo: a thread on sender_cpu sends them over the loopback "
            "device (udp_sendmsg ... loopback_xmit -> netif_rx -> enqueue_to_backlog), paced by the pattern.");
   s.integer("sender_cpu", t.sender_cpu, 0, 1023, "CPU of the sending thread (device lo).");
+  s.choice("pacing", t.pacing, {"sleep", "spin"},
+           "How the sending thread (device lo) waits for each send: sleeps (off the CPU), or spins on the "
+           "clock as a user-space pacer does (CPU-bound, competing with whatever shares its CPU).");
   if (!s.reading()) return;
   t.src = parse_endpoint(s, "src", t.src_text);
   t.dst = parse_endpoint(s, "dst", t.dst_text);
@@ -262,6 +265,9 @@ void visit_costs(Schema& s, Costs& c) {
   ns("sk_data_ready_ns", c.sk_data_ready_ns, "sock_def_readable (wake-up of a waiter).");
   ns("wakeup_latency_ns", c.wakeup_latency_ns,
      "From the wake-up to the woken thread running (scheduler, context switch).");
+  ns("idle_wakeup_ns", c.idle_wakeup_ns,
+     "Added to wakeup_latency_ns when the woken thread's CPU was idle: leaving the idle state (on a VM, the "
+     "vCPU's halt exit).");
   ns("recvmsg_ns", c.recvmsg_ns, "recvfrom syscall through udp_recvmsg and __skb_recv_datagram, per call.");
   per_byte("copy_to_user_ns_per_byte", c.copy_to_user_ns_per_byte,
            "skb_copy_datagram_msg, ns/byte (also the loopback sender's copy from user).");

@@ -55,7 +55,7 @@ void Receiver::operator()() {
             model::timeout_expiry_ns(now_ns(), model::rcvtimeo_jiffies(cfg.rcvtimeo_us, hz), hz);
         const bool timed_out = sys_->receiver_sem[thread_]->acquire_timeout(to_seconds(expiry - now_ns()));
         c.wake(task); // the timer's wake-up, or already runnable if sk_data_ready woke it
-        c.await_turn(task);
+        const bool idle = c.await_turn(task);
         if (timed_out) {
           k.udp().cancel_wait(thread_); // -EAGAIN: the application calls recvfrom again
           k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns(), trace::kUnset, trace::kUnset,
@@ -63,11 +63,11 @@ void Receiver::operator()() {
           in_call = false;
           continue;
         }
+        owed = costs.wakeup_latency_ns + (idle ? costs.idle_wakeup_ns : 0);
       } else {
         sys_->receiver_sem[thread_]->acquire();
-        c.await_turn(task);
+        owed = costs.wakeup_latency_ns + (c.await_turn(task) ? costs.idle_wakeup_ns : 0);
       }
-      owed = costs.wakeup_latency_ns;
       continue;
     }
     const int sock = cfg.socket_index;

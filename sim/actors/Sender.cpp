@@ -12,11 +12,15 @@ void Sender::operator()() {
   const int cpu = static_cast<int>(k.scenario().traffic[static_cast<size_t>(source_)].sender_cpu);
   Cpu& c = *sys_->cpus[static_cast<size_t>(cpu)];
   const int task = sys_->sender_task[static_cast<size_t>(source_)];
+  const bool spin = k.scenario().traffic[static_cast<size_t>(source_)].pacing == "spin";
   c.wake(task);
   c.await_turn(task);
   model::Path path; // its own: the CPU's scratch paths belong to the kernel's contexts
   while (const auto due = k.lo().next_send(source_)) {
-    if (*due > now_ns()) {
+    if (*due > now_ns() && spin) {
+      // A user-space pacer spinning on the clock: user-mode work until the send is due.
+      c.execute_user(trace::Ctx::Process, *due - now_ns());
+    } else if (*due > now_ns()) {
       // The pacing sleep (clock_nanosleep): off the run queue until the timer wakes it.
       c.block();
       simgrid::s4u::this_actor::sleep_until(to_seconds(*due));

@@ -27,6 +27,7 @@ constexpr const char* rate = "traffic.0.rate_pps";
 constexpr const char* sender_cpu = "traffic.0.sender_cpu";
 constexpr const char* receivers = "receivers";
 constexpr const char* receiver_cpu = "receivers.0.cpu";
+constexpr const char* pacing = "traffic.0.pacing";
 constexpr const char* work = "receivers.0.app_work_ns";
 constexpr double back_to_back_pps = 1e9; // the sender's own cost paces it
 // --result-json
@@ -198,6 +199,7 @@ Outcome run_model(const Options& o, const Case& c, const json& kernel_setup, con
   if (c.kind == "overload") {
     set(model_key::sender_cpu, std::to_string(c.sender_cpu));
     set(model_key::receiver_cpu, std::to_string(c.receiver_cpu));
+    if (paced) set(model_key::pacing, "spin"); // the probe's sender spins on CLOCK_MONOTONIC
   }
   const int rc = run_process(argv, dir / "model.out", dir / "model.err");
   if (rc != 0 || !fs::exists(result)) {
