@@ -86,12 +86,16 @@ void Rtl8139::enable_irq(int64_t now) {
 
 // rtl8139_interrupt: if napi_schedule_prep succeeds, mask RX interrupts
 // (RTL_W16_F(IntrMask, rtl8139_norx_intr_mask)) and __napi_schedule.
+bool Rtl8139::receives_in_handler() const {
+  return !cx_.sc.nic.napi;
+}
+
 bool Rtl8139::interrupt(int cpu, int64_t t0, int64_t t1) {
   Event s = make_event(Kind::Span, Fn::Rtl8139Interrupt, cpu, Ctx::Hardirq, t0);
   s.end = t1;
   s.ring = ring_fill();
   cx_.emit(s);
-  if (!cx_.sc.nic.napi) return false;
+  if (receives_in_handler()) return false;
   dev_.napi_schedule(cpu, kNicNapi);
   cx_.emit(make_event(Kind::Instant, Fn::NapiSchedule, cpu, Ctx::Hardirq, t1));
   return true;

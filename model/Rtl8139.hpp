@@ -30,6 +30,10 @@ public:
   // The RX interrupt is unmasked; frames already in the ring make it pending at once.
   void enable_irq(int64_t now);
 
+  // With NAPI the handler schedules the poll; the interrupt-driven driver (pre-NAPI 8139too's
+  // rtl8139_rx_interrupt) takes every frame in the ring up to the socket inside the handler, then
+  // re-enables the interrupt.
+  bool receives_in_handler() const;
   // rtl8139_interrupt on `cpu` from t0 to t1: with NAPI, napi_schedule. Returns true if NET_RX
   // was raised.
   bool interrupt(int cpu, int64_t t0, int64_t t1);

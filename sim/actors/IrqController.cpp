@@ -12,12 +12,10 @@ void IrqController::nic_interrupt() {
   Cpu& cpu = *sys_->cpus[cpu_];
   const int64_t t0 = now_ns();
   cpu.execute(Level::Hardirq, Ctx::Hardirq, k.scenario().costs.hardirq_ns);
-  if (k.scenario().nic.napi) {
+  if (!k.nic().receives_in_handler()) {
     k.nic().interrupt(cpu_, t0, now_ns());
     return;
   }
-  // Interrupt-driven, no NAPI: the handler takes every frame in the ring up to the socket in
-  // hardirq context, then re-enables the interrupt.
   model::Path& path = sys_->path(cpu_, Level::Hardirq);
   while (k.nic().rx(cpu_, Ctx::Hardirq, now_ns(), path)) run_path(*sys_, cpu_, Level::Hardirq, path, 0);
   k.nic().interrupt(cpu_, t0, now_ns());
