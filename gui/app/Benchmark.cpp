@@ -5,6 +5,7 @@
 #include "TraceLoadJob.hpp"
 #include "models/PacketModel.hpp"
 #include "timeline/TimelineWidget.hpp"
+#include "trace/TraceReader.hpp"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -16,6 +17,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 namespace rxpath::view {
@@ -180,6 +182,9 @@ int run_benchmark(const BenchmarkOptions& opt) {
   std::printf("trace            %s\n", qPrintable(opt.trace));
   std::printf("events           %zu (%zu packets, %zu timeline rows)\n", s.events.size(), s.packets.size(),
               s.rows.size());
+  std::printf(
+      "parser           scanner %s, simdjson on-demand %s (haswell: AVX2; portable: its fallback code)\n",
+      trace::parse_scanner() ? "on" : "off", std::string(trace::parse_implementation()).c_str());
   std::printf("load             %.3f s  (read+parse %.3f, sort %.3f, rows %.3f, packets %.3f)\n", load_s,
               phase(0, 0.88), phase(0.88, 0.93), phase(0.93, 0.97), phase(0.97, 1.0));
   std::printf("views            %.3f s  (models, statistics, first paint)\n", views_s);
