@@ -110,11 +110,11 @@ void TimelineWidget::on_store_changed() {
       RowScale& sc = scales_[r];
       const Row& row = s->rows[r];
       if (row.kind == RowKind::Nic) {
-        sc.bins[0].build(*s, row.counter, Field::Ring);
+        sc.bins[0].build(*s, row.counter, field("ring"));
         sc.value_max = ring_size > 0 ? double(ring_size) : std::max(1.0, sc.bins[0].max);
       } else if (row.kind == RowKind::Socket) {
-        sc.bins[0].build(*s, row.counter, Field::Rmem);
-        sc.bins[1].build(*s, row.counter, Field::Qlen);
+        sc.bins[0].build(*s, row.counter, field("rmem"));
+        sc.bins[1].build(*s, row.counter, field("qlen"));
         if (static_cast<size_t>(row.index) < s->sockets.size())
           sc.limit = double(s->sockets[row.index].rcvbuf);
         sc.value_max = std::max({1.0, sc.bins[0].max, sc.limit});
