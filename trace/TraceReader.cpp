@@ -1,20 +1,21 @@
 #include "TraceReader.hpp"
 
-#include <simdjson.h>
+#include "EventParse.hpp"
 
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <cassert>
+#include <cstdlib>
 #include <cstring>
-#include <unordered_map>
 
 namespace rxpath::trace {
+using namespace detail;
 namespace {
 
-namespace od = simdjson::ondemand;
-
 constexpr size_t kBlockBytes = 1u << 20;
-constexpr int64_t kMaxTime = 1'000'000'000'000'000'000; // 31 years in ns: sums stay in int64
 
 // A value quoted in an error, cut so that a 100 MB string is not echoed whole.
 std::string quote(std::string_view s) {
@@ -22,111 +23,67 @@ std::string quote(std::string_view s) {
   return s.size() <= kMax ? std::string(s) : std::string(s.substr(0, kMax)) + "…";
 }
 
-std::string_view type_name(od::value& v) {
-  od::json_type t;
-  if (v.type().get(t)) return "invalid JSON";
-  switch (t) {
-  case od::json_type::array:
-    return "an array";
-  case od::json_type::object:
-    return "an object";
-  case od::json_type::number:
-    return "a number";
-  case od::json_type::string:
-    return "a string";
-  case od::json_type::boolean:
-    return "a boolean";
-  case od::json_type::null:
-    return "null";
-  }
-  return "a value";
-}
+} // namespace
 
-// "found 1e15" for a scalar, "found an object" otherwise.
-std::string found(od::value& v) {
-  od::json_type t;
-  if (!v.type().get(t) && t != od::json_type::array && t != od::json_type::object) {
-    std::string_view raw = v.raw_json_token();
-    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
-    return "found " + quote(raw);
-  }
-  return "found " + std::string(type_name(v));
-}
-
-[[noreturn]] void bad_key(std::string_view key, const std::string& what) {
-  throw TraceError("key \"" + std::string(key) + "\": " + what);
-}
-
-int64_t read_int(od::value& v, std::string_view key, int64_t lo, int64_t hi) {
-  int64_t x = 0;
-  if (v.get_int64().get(x) || x < lo || x > hi)
-    bad_key(key, "expected an integer " + std::to_string(lo) + ".." + std::to_string(hi) + ", " + found(v));
-  return x;
-}
-
-std::string_view read_string(od::value& v, std::string_view key, const char* expected) {
-  std::string_view s;
-  if (v.get_string().get(s)) bad_key(key, std::string("expected ") + expected + ", " + found(v));
-  return s;
-}
-
-// A cheap hash of a short name (length and three letters): std::hash of every key and function
-// name was a tenth of the parse.
-struct NameHash {
-  size_t operator()(std::string_view s) const {
-    if (s.empty()) return 0;
-    return s.size() * 0x9e3779b1u ^ static_cast<unsigned char>(s[0]) << 8 ^
-           static_cast<unsigned char>(s[s.size() / 2]) << 16 ^ static_cast<unsigned char>(s.back()) << 24;
-  }
-};
+namespace detail {
 
 // Function names by any kernel version's spelling.
-const std::unordered_map<std::string_view, Fn, NameHash>& fn_names() {
+const NameTable<Fn, 512>& fn_names() {
   static const auto* names = [] {
-    auto* m = new std::unordered_map<std::string_view, Fn, NameHash>;
+    auto* m = new NameTable<Fn, 512>;
     for (size_t i = 0; i < static_cast<size_t>(Fn::Count_); ++i) {
       const auto f = static_cast<Fn>(i);
-      m->emplace(info(f, Profile::Linux3_19).name, f);
-      m->emplace(info(f, Profile::Linux6_18).name, f);
+      m->add(info(f, Profile::Linux3_19).name, f);
+      m->add(info(f, Profile::Linux6_18).name, f);
     }
     return m;
   }();
   return *names;
 }
 
-// The keys an event may carry; a bit each, to refuse a key given twice. The integer fields of
-// kFields take the bits from kFieldBit0 on, in the table's order.
-enum KeyBit : uint32_t {
-  kT = 1u << 0,
-  kEnd = 1u << 1,
-  kK = 1u << 2,
-  kCpu = 1u << 3,
-  kCtx = 1u << 4,
-  kFn = 1u << 5,
-  kHook = 1u << 6,
-  kReason = 1u << 7,
-  kTrunc = 1u << 8,
-  kFieldBit0 = 9,
-};
-static_assert(kFieldBit0 + kFields.size() <= 32);
-
-struct Key {
-  uint32_t bit = 0;                 // 0: a key a later writer may add
-  const FieldInfo* field = nullptr; // an integer field of the table
-};
-
-Key key_of(std::string_view k) {
-  static const auto keys = [] {
-    std::unordered_map<std::string_view, Key, NameHash> m{
-        {"t", {kT}},   {"end", {kEnd}},   {"k", {kK}},           {"cpu", {kCpu}},    {"ctx", {kCtx}},
-        {"fn", {kFn}}, {"hook", {kHook}}, {"reason", {kReason}}, {"trunc", {kTrunc}}};
+const NameTable<Key, 128>& keys() {
+  static const auto* keys = [] {
+    auto* m = new NameTable<Key, 128>;
+    for (const auto& [name, bit] : {std::pair<std::string_view, uint32_t>{"t", kT},
+                                    {"end", kEnd},
+                                    {"k", kK},
+                                    {"cpu", kCpu},
+                                    {"ctx", kCtx},
+                                    {"fn", kFn},
+                                    {"hook", kHook},
+                                    {"reason", kReason},
+                                    {"trunc", kTrunc}})
+      m->add(name, Key{bit});
     for (size_t i = 0; i < kFields.size(); ++i)
-      m.emplace(kFields[i].key, Key{1u << (kFieldBit0 + i), &kFields[i]});
+      m->add(kFields[i].key, Key{1u << (kFieldBit0 + i), &kFields[i]});
     return m;
   }();
-  auto it = keys.find(k);
-  return it == keys.end() ? Key{} : it->second;
+  return *keys;
 }
+
+template <typename T, size_t kSlots>
+NameTable<T, kSlots> names_of(size_t count) {
+  NameTable<T, kSlots> m;
+  for (size_t i = 0; i < count; ++i) m.add(to_string(static_cast<T>(i)), static_cast<T>(i));
+  return m;
+}
+
+const NameTable<Kind, 16>& kinds() {
+  static const auto m = names_of<Kind, 16>(static_cast<size_t>(Kind::Instant) + 1);
+  return m;
+}
+const NameTable<Ctx, 32>& contexts() {
+  static const auto m = names_of<Ctx, 32>(static_cast<size_t>(Ctx::Process) + 1);
+  return m;
+}
+const NameTable<DropReason, 128>& reasons() {
+  static const auto m = names_of<DropReason, 128>(static_cast<size_t>(DropReason::Count_));
+  return m;
+}
+
+} // namespace detail
+
+namespace {
 
 // Deepest nesting of arrays and objects in a JSON text, without parsing it (strings skipped).
 int json_depth(std::string_view s) {
@@ -150,13 +107,162 @@ int json_depth(std::string_view s) {
   return deepest;
 }
 
+// Which copy of EventParse.cpp the parsers use; read once from the CPU (or RXPATH_PARSE).
+enum class ParseImpl { Unset, Portable, Haswell };
+std::atomic<ParseImpl> chosen_impl{ParseImpl::Unset};
+
+bool cpu_has_haswell() {
+#if defined(RXPATH_PARSE_HASWELL) && (defined(__x86_64__) || defined(__i386__))
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+         __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("lzcnt");
+#else
+  return false;
+#endif
+}
+
+ParseImpl current_impl() {
+  ParseImpl i = chosen_impl.load(std::memory_order_relaxed);
+  if (i != ParseImpl::Unset) return i;
+  const char* env = std::getenv("RXPATH_PARSE");
+  if (!(env && set_parse_implementation(env)))
+    set_parse_implementation(cpu_has_haswell() ? "haswell" : "portable");
+  return chosen_impl.load(std::memory_order_relaxed);
+}
+
 } // namespace
 
+namespace detail {
+
+ParseBackend::~ParseBackend() = default;
+
+Key key_of(std::string_view k) {
+  const Key* key = keys().find(k);
+  return key ? *key : Key{};
+}
+
+const Fn* fn_of(std::string_view name) {
+  return fn_names().find(name);
+}
+
+int64_t min_of(FieldRange r) {
+  return r == FieldRange::Signed ? -kMaxValue : int64_t{0};
+}
+
+int64_t max_of(FieldRange r, const TraceLimits& limits) {
+  switch (r) {
+  case FieldRange::Count:
+  case FieldRange::Signed:
+    return kMaxValue; // a budget left can be negative: charged after the poll
+  case FieldRange::Index:
+    return kMaxIndex;
+  case FieldRange::Time:
+    return kMaxTime;
+  case FieldRange::Socket:
+    return limits.sockets >= 0 ? limits.sockets - 1 : kMaxIndex;
+  case FieldRange::Receiver:
+    return limits.receivers >= 0 ? limits.receivers - 1 : kMaxIndex;
+  }
+  return kMaxValue;
+}
+
+namespace {
+std::string found_text(Found f) {
+  return "found " + (f.scalar ? quote(f.text) : std::string(f.text));
+}
+} // namespace
+
+void bad_key(std::string_view key, std::string_view what) {
+  throw TraceError("key \"" + std::string(key) + "\": " + std::string(what));
+}
+void bad_int(std::string_view key, int64_t lo, int64_t hi, Found found) {
+  bad_key(key,
+          "expected an integer " + std::to_string(lo) + ".." + std::to_string(hi) + ", " + found_text(found));
+}
+void bad_type(std::string_view key, std::string_view expected, Found found) {
+  bad_key(key, "expected " + std::string(expected) + ", " + found_text(found));
+}
+void bad_name(std::string_view key, std::string_view value, std::string_view expected) {
+  bad_key(key, "unknown value \"" + quote(value) + "\" (expected " + std::string(expected) + ")");
+}
+void bad_hook(std::string_view value) {
+  bad_key("hook", "expected PRE_ROUTING or LOCAL_IN, found \"" + quote(value) + "\"");
+}
+void bad_line(const char* what) {
+  throw TraceError(what);
+}
+bool event_complete(uint32_t seen, const Event& e, bool throw_it) {
+  const char* missing = nullptr;
+  if (!(seen & kK))
+    missing = "missing key \"k\" (expected span|stage|drop|deliver|instant)";
+  else if (!(seen & kCtx))
+    missing = "missing key \"ctx\" (expected nic|hardirq|softirq|ksoftirqd|process)";
+  else if (!(seen & kFn))
+    missing = "missing key \"fn\" (expected a kernel function name)";
+  else if (!(seen & kT))
+    missing = "missing key \"t\" (expected an integer)";
+  else if (!(seen & kCpu))
+    missing = "missing key \"cpu\" (expected an integer)";
+  else if (e.kind == Kind::Span && !(seen & kEnd))
+    missing = "missing key \"end\" (expected an integer)";
+  else if (e.kind == Kind::Span && e.end < e.t) {
+    if (!throw_it) return false;
+    throw TraceError("key \"end\": " + std::to_string(e.end) + " is before the span's \"t\" " +
+                     std::to_string(e.t));
+  } else if ((e.kind == Kind::Stage || e.kind == Kind::Drop || e.kind == Kind::Deliver) && e.pkt == kUnset)
+    missing = "missing key \"pkt\" (expected an integer)";
+  else if (e.kind == Kind::Drop && !(seen & kReason))
+    missing = "key \"reason\": expected a drop reason";
+  // An instant may carry a reason too: a fragment dropped after its datagram had its fate.
+  if (missing && throw_it) throw TraceError(missing);
+  return !missing;
+}
+
+} // namespace detail
+
+std::string_view parse_implementation() {
+  return current_impl() == ParseImpl::Haswell ? "haswell" : "portable";
+}
+
+bool set_parse_implementation(std::string_view name) {
+  if (name == "portable") {
+    chosen_impl.store(ParseImpl::Portable);
+    return true;
+  }
+  if (name == "haswell" && cpu_has_haswell()) {
+    chosen_impl.store(ParseImpl::Haswell);
+    return true;
+  }
+  return false;
+}
+
+namespace {
+std::atomic<int> scanner_on{-1}; // -1: not read from RXPATH_PARSE_SCAN yet
+} // namespace
+
+bool parse_scanner() {
+  if (int on = scanner_on.load(std::memory_order_relaxed); on >= 0) return on;
+  const char* env = std::getenv("RXPATH_PARSE_SCAN");
+  set_parse_scanner(!(env && std::string_view(env) == "0"));
+  return scanner_on.load(std::memory_order_relaxed);
+}
+
+void set_parse_scanner(bool on) {
+  scanner_on.store(on ? 1 : 0);
+}
+
 struct EventParser::Impl {
-  od::parser parser;
+  std::unique_ptr<ParseBackend> backend;
+  bool scan = true;
 };
 
-EventParser::EventParser(TraceLimits limits) : impl_(std::make_unique<Impl>()), limits_(limits) {}
+EventParser::EventParser(TraceLimits limits) : impl_(std::make_unique<Impl>()), limits_(limits) {
+#ifdef RXPATH_PARSE_HASWELL
+  if (current_impl() == ParseImpl::Haswell) impl_->backend = detail::haswell::make_backend();
+#endif
+  if (!impl_->backend) impl_->backend = detail::portable::make_backend();
+  impl_->scan = parse_scanner();
+}
 EventParser::~EventParser() = default;
 
 EventParser::Line EventParser::parse(std::string_view line, Event& e) {
@@ -173,126 +279,8 @@ EventParser::Line EventParser::parse_fields(std::string_view line, Event& e) {
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
   if (line.empty()) return Line::Blank;
   if (line.size() > kMaxLineBytes) throw TraceError("a line longer than 64 MiB (expected one event)");
-  od::document doc;
-  od::object obj;
-  if (impl_->parser
-          .iterate(simdjson::padded_string_view(line.data(), line.size(), line.size() + kParsePadding))
-          .get(doc) ||
-      doc.get_object().get(obj))
-    throw TraceError("not a JSON object");
-
-  e = Event{};
-  auto min_of = [](FieldRange r) { return r == FieldRange::Signed ? -kMaxValue : int64_t{0}; };
-  auto max_of = [this](FieldRange r) -> int64_t {
-    switch (r) {
-    case FieldRange::Count:
-    case FieldRange::Signed:
-      return kMaxValue; // a budget left can be negative: charged after the poll
-    case FieldRange::Index:
-      return kMaxIndex;
-    case FieldRange::Time:
-      return kMaxTime;
-    case FieldRange::Socket:
-      return limits_.sockets >= 0 ? limits_.sockets - 1 : kMaxIndex;
-    case FieldRange::Receiver:
-      return limits_.receivers >= 0 ? limits_.receivers - 1 : kMaxIndex;
-    }
-    return kMaxValue;
-  };
-  uint32_t seen = 0;
-  bool have_ctx = false, have_fn = false;
-  std::string_view reason_name, hook_name;
-  for (auto field_result : obj) {
-    od::field field;
-    std::string_view key;
-    if (std::move(field_result).get(field) || field.unescaped_key().get(key))
-      throw TraceError("not a JSON object");
-    od::value v = field.value();
-    const Key kb = key_of(key);
-    const uint32_t bit = kb.bit;
-    if (bit == 0) continue; // a key a later writer may add: skipped
-    if (seen & bit) bad_key(key, "given twice");
-    seen |= bit;
-    if (kb.field) {
-      e.*kb.field->member = read_int(v, key, min_of(kb.field->range), max_of(kb.field->range));
-      continue;
-    }
-    switch (bit) {
-    case kT:
-      e.t = read_int(v, key, 0, kMaxTime);
-      break;
-    case kEnd:
-      e.end = read_int(v, key, 0, kMaxTime);
-      break;
-    case kK: {
-      const auto s = read_string(v, key, "a kind (span|stage|drop|deliver|instant)");
-      if (s == "end") return Line::End;
-      auto k = kind_from_string(s);
-      if (!k) bad_key(key, "unknown value \"" + quote(s) + "\" (expected span|stage|drop|deliver|instant)");
-      e.kind = *k;
-      break;
-    }
-    case kCpu:
-      e.cpu = static_cast<int32_t>(read_int(v, key, -1, limits_.cpus - 1));
-      break;
-    case kCtx: {
-      const auto s = read_string(v, key, "a context");
-      auto c = ctx_from_string(s);
-      if (!c)
-        bad_key(key, "unknown value \"" + quote(s) + "\" (expected nic|hardirq|softirq|ksoftirqd|process)");
-      e.ctx = *c, have_ctx = true;
-      break;
-    }
-    case kFn: {
-      const auto s = read_string(v, key, "a kernel function name");
-      auto it = fn_names().find(s);
-      if (it == fn_names().end())
-        bad_key(key, "unknown value \"" + quote(s) +
-                         "\" (expected a kernel function name from the header's "
-                         "\"functions\")");
-      e.fn = it->second, have_fn = true;
-      break;
-    }
-    case kHook:
-      hook_name = read_string(v, key, "PRE_ROUTING or LOCAL_IN");
-      if (hook_name == "PRE_ROUTING")
-        e.hook = Hook::PreRouting;
-      else if (hook_name == "LOCAL_IN")
-        e.hook = Hook::LocalIn;
-      else
-        bad_key(key, "expected PRE_ROUTING or LOCAL_IN, found \"" + quote(hook_name) + "\"");
-      break;
-    case kReason: {
-      reason_name = read_string(v, key, "a drop reason");
-      auto r = drop_reason_from_string(reason_name);
-      if (!r || *r == DropReason::None)
-        bad_key(key, "unknown value \"" + quote(reason_name) + "\" (expected a drop reason)");
-      e.reason = *r;
-      break;
-    }
-    case kTrunc:
-      if (v.get_bool().get(e.trunc)) bad_key(key, "expected true or false, " + found(v));
-      break;
-    }
-  }
-  if (const char* more = nullptr; !doc.current_location().get(more))
-    throw TraceError("not a JSON object (text after the closing brace)");
-  if (!(seen & kK)) throw TraceError("missing key \"k\" (expected span|stage|drop|deliver|instant)");
-  if (!have_ctx) throw TraceError("missing key \"ctx\" (expected nic|hardirq|softirq|ksoftirqd|process)");
-  if (!have_fn) throw TraceError("missing key \"fn\" (expected a kernel function name)");
-  if (!(seen & kT)) throw TraceError("missing key \"t\" (expected an integer)");
-  if (!(seen & kCpu)) throw TraceError("missing key \"cpu\" (expected an integer)");
-  if (e.kind == Kind::Span) {
-    if (!(seen & kEnd)) throw TraceError("missing key \"end\" (expected an integer)");
-    if (e.end < e.t)
-      throw TraceError("key \"end\": " + std::to_string(e.end) + " is before the span's \"t\" " +
-                       std::to_string(e.t));
-  }
-  if ((e.kind == Kind::Stage || e.kind == Kind::Drop || e.kind == Kind::Deliver) && e.pkt == kUnset)
-    throw TraceError("missing key \"pkt\" (expected an integer)");
-  if (e.kind == Kind::Drop && !(seen & kReason)) throw TraceError("key \"reason\": expected a drop reason");
-  // An instant may carry a reason too: a fragment dropped after its datagram had its fate.
-  return Line::Event;
+  if (Line kind; impl_->scan && scan_event(line, e, limits_, kind)) return kind;
+  return impl_->backend->parse_fields(line, e, limits_);
 }
 
 nlohmann::json parse_bounded_json(std::string_view text) {

@@ -37,6 +37,18 @@ inline constexpr int64_t kMaxValue = INT32_MAX; // pkt and every counter-like fi
 inline constexpr size_t kMaxLineBytes = 64u << 20;
 inline constexpr int kMaxJsonDepth = 64; // header and end objects (the writer nests 4 deep)
 
+// Which build of the event parser the EventParsers made from now on use: "haswell" (simdjson's
+// AVX2 on-demand code, on a CPU with AVX2, BMI1/2, PCLMUL and LZCNT) or "portable" (its fallback
+// code, for any x86-64). Chosen at the first parser from the CPU, or from RXPATH_PARSE when it
+// names one this CPU can run.
+std::string_view parse_implementation();
+// Forces one (tests, benchmarks); false, and nothing changed, if this build or CPU lacks it.
+bool set_parse_implementation(std::string_view name);
+// Whether the parsers made from now on try the scanner for the writer's own lines first (on,
+// unless RXPATH_PARSE_SCAN=0); off, every line goes through simdjson. The same events either way.
+bool parse_scanner();
+void set_parse_scanner(bool on);
+
 // Parses event lines. Not thread-safe: one per thread. The bytes of a line must stay readable for
 // kParsePadding bytes past its end (simdjson reads in 64-byte blocks).
 class EventParser {

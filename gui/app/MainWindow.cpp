@@ -53,6 +53,7 @@ MainWindow::MainWindow(QWidget* parent)
           [this](const QString& path, std::shared_ptr<const TraceStore> store) {
             // The timeline of what has been read so far; the lists and statistics wait for the whole trace.
             if (!job_->running()) return; // finished already (the queued snapshot came late)
+            keep_lane_choices_for(path);
             sel_->set_store(std::move(store));
             info_->setText(
                 tr("Loading %1 … showing the first %2 events").arg(path).arg(sel_->store()->events.size()));
@@ -166,6 +167,8 @@ void MainWindow::build_actions() {
   open->setIcon(style()->standardIcon(QStyle::SP_DialogOpenButton));
   recent_ = file->addMenu(tr("Open &Recent"));
   fill_recent_menu();
+  QAction* reload_action = file->addAction(tr("&Reload"), this, &MainWindow::reload);
+  reload_action->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::Key_R)});
   file->addAction(tr("Open &sweep results…"), this, [this] {
     const QString path =
         QFileDialog::getOpenFileName(this, tr("Open sweep results (rxpath sweep -o OUT: OUT.json)"),
@@ -400,6 +403,17 @@ void MainWindow::open_trace(const QString& path) {
   job_->start(path);
 }
 
+void MainWindow::reload() {
+  if (!path_.isEmpty()) open_trace(path_);
+}
+
+void MainWindow::keep_lane_choices_for(const QString& path) {
+  const QString abs = QFileInfo(path).absoluteFilePath();
+  if (abs == lanes_path_) return;
+  timeline_->forget_lane_choices();
+  lanes_path_ = abs;
+}
+
 bool MainWindow::open_trace_now(const QString& path) {
   LoadResult r = TraceLoadJob::load_now(path);
   on_loaded(path, r);
@@ -423,6 +437,8 @@ void MainWindow::on_loaded(const QString& path, const LoadResult& r) {
   }
   last_error_.clear();
   last_error_title_.clear();
+  keep_lane_choices_for(path);
+  path_ = QFileInfo(path).absoluteFilePath();
   sel_->set_store(r.store);
   packets_->set_store(r.store);
   const TraceStore& s = *r.store;

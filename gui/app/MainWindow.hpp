@@ -39,6 +39,11 @@ public:
   // Loads in this thread (screenshots, tests); false on error (see last_error()).
   bool open_trace_now(const QString& path);
   bool loading() const;
+  // File > Reload (F5): the open trace read again, in the background; the lanes stay hidden or
+  // pinned as they were. Nothing when no trace is open.
+  void reload();
+  // The absolute path of the open trace, empty when none is.
+  QString trace_path() const { return path_; }
   // A sweep's results (OUT.json) in their own window; nullptr (and an error dialog) if not one.
   QWidget* open_sweep(const QString& path);
   // The open trace and `path` side by side; nullptr (and an error dialog) if `path` cannot be read.
@@ -81,6 +86,8 @@ private:
   void update_status();
   void on_packet_changed();
   void go_to_time();
+  // The lanes' hidden / pinned choices belong to one file: a store of another drops them.
+  void keep_lane_choices_for(const QString& path);
 
   Selection* sel_;
   TraceLoadJob* job_;
@@ -101,6 +108,8 @@ private:
   QLineEdit* find_ = nullptr;
   QLabel* find_status_ = nullptr;
   QString last_error_, last_error_title_;
+  QString path_;       // the open trace
+  QString lanes_path_; // the file the timeline's lane choices were made on
 };
 
 } // namespace rxpath::view

@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
                            QStringLiteral("With --packet: keep the whole trace in view."));
   QCommandLineOption bench(QStringLiteral("benchmark"),
                            QStringLiteral("Print the load time, memory and redraw times of TRACE and exit."));
+  QCommandLineOption no_ref(
+      QStringLiteral("no-reference"),
+      QStringLiteral("With --benchmark: skip python3's json.loads reference (profiling)."));
   QCommandLineOption compare(QStringLiteral("compare"),
                              QStringLiteral("Open TRACE2 beside TRACE (same traffic, other settings)."),
                              QStringLiteral("TRACE2"));
@@ -70,7 +73,7 @@ int main(int argc, char** argv) {
       QStringLiteral("tick"),
       QStringLiteral("With --screenshot of sweep results: overlay the CDFs of these points."),
       QStringLiteral("N,M,..."));
-  cli.addOptions({shot, packet, stage, tab, size, whole, bench, compare, whatif, tick});
+  cli.addOptions({shot, packet, stage, tab, size, whole, bench, no_ref, compare, whatif, tick});
   cli.process(app);
   const QStringList args = cli.positionalArguments();
   if (const QString t = cli.value(tab);
@@ -86,6 +89,7 @@ int main(int argc, char** argv) {
     }
     rxpath::view::BenchmarkOptions opt;
     opt.trace = args[0];
+    opt.reference = !cli.isSet(no_ref);
     return rxpath::view::run_benchmark(opt);
   }
 

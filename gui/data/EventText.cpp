@@ -16,25 +16,18 @@ QString function_name(const TraceStore& s, const StoredEvent& e) {
   return n;
 }
 
+QString field_value(Field f, int64_t v) {
+  return info(f).range == trace::FieldRange::Time ? format_ns(static_cast<double>(v)) : QString::number(v);
+}
+
 QString state_fields(const TraceStore& s, const StoredEvent& ev) {
-  const EventFields e = s.fields(ev);
   QStringList out;
-  auto add = [&](const char* name, int64_t v) {
-    if (v >= 0) out << QStringLiteral("%1=%2").arg(QLatin1String(name)).arg(v);
-  };
-  add("ring", e.ring);
-  add("backlog", e.backlog);
-  if (e.rmem >= 0 && e.rcvbuf >= 0)
-    out << QStringLiteral("rmem=%1/%2").arg(e.rmem).arg(e.rcvbuf);
-  else
-    add("rmem", e.rmem), add("rcvbuf", e.rcvbuf);
-  add("qlen", e.qlen);
-  add("budget", e.budget);
-  add("work", e.work);
-  add("bytes", e.bytes);
-  add("sock", e.sock);
-  add("thread", e.thread);
-  add("frag", e.frag);
+  // Every field of the trace's table the event carries but the packet id, shown on its own.
+  for (uint8_t i = 0; i < trace::kFields.size(); ++i) {
+    const Field f{i};
+    if (!ev.has(f) || info(f).member == &trace::Event::pkt) continue;
+    out << QStringLiteral("%1=%2").arg(qstr(info(f).key), field_value(f, s.value(ev, f)));
+  }
   if (ev.trunc) out << QStringLiteral("MSG_TRUNC");
   return out.join(QLatin1Char(' '));
 }
@@ -53,8 +46,6 @@ QString event_tooltip(const TraceStore& s, uint32_t i) {
   if (e.kind == trace::Kind::Drop)
     html += QStringLiteral("<br><span style='color:#c02020'><b>dropped: %1</b></span>")
                 .arg(qstr(trace::to_string(e.reason)));
-  if (const int64_t latency = s.value(e, Field::Latency); latency >= 0)
-    html += QStringLiteral("<br>latency %1").arg(format_ns(static_cast<double>(latency)));
   if (QString st = state_fields(s, e); !st.isEmpty()) html += QStringLiteral("<br>%1").arg(st);
   const auto& fi = s.function(e.fn);
   if (!fi.file.empty()) html += QStringLiteral("<br><tt>%1</tt>").arg(QString::fromStdString(fi.file));

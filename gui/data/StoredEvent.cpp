@@ -15,21 +15,35 @@ StoredEvent StoredEvent::from(const tr::Event& e, int64_t line, std::vector<int3
   s.hook = e.hook;
   s.trunc = e.trunc;
   s.extra = static_cast<uint32_t>(extras.size());
-  // The reader bounds every one of these to int32 except the latency.
-  const int64_t values[] = {e.sock,   e.thread, e.frag,   e.flow, e.ring,  e.backlog, e.rmem,
-                            e.rcvbuf, e.qlen,   e.budget, e.work, e.bytes, e.latency, e.end};
-  for (unsigned f = 0; f < static_cast<unsigned>(Field::Count_); ++f) {
-    const int64_t v = values[f];
-    if (v == tr::kUnset) continue;
+  // The reader bounds every field to int32 except the Time ones (the latency) and the span's end.
+  auto add = [&](unsigned f, int64_t v) {
+    if (v == tr::kUnset) return;
     s.fields |= static_cast<uint16_t>(1u << f);
-    if (f == static_cast<unsigned>(Field::Latency) || f == static_cast<unsigned>(Field::End)) {
-      extras.push_back(static_cast<int32_t>(static_cast<uint32_t>(v & 0xffffffff)));
-      extras.push_back(static_cast<int32_t>(v >> 32));
-    } else {
-      extras.push_back(static_cast<int32_t>(v));
-    }
-  }
+    extras.push_back(static_cast<int32_t>(static_cast<uint32_t>(v & 0xffffffff)));
+    if ((1u << f) & kWideFields) extras.push_back(static_cast<int32_t>(v >> 32));
+  };
+  for (unsigned f = 0; f < tr::kFields.size(); ++f)
+    if (tr::kFields[f].member != &tr::Event::pkt) add(f, e.*tr::kFields[f].member);
+  add(kSpanEnd.index, e.end);
   return s;
+}
+
+tr::Event StoredEvent::to_event(const std::vector<int32_t>& extras) const {
+  tr::Event e;
+  e.t = t;
+  e.pkt = pkt < 0 ? tr::kUnset : pkt;
+  e.cpu = cpu;
+  e.fn = fn;
+  e.kind = kind;
+  e.ctx = ctx;
+  e.reason = reason;
+  e.hook = hook;
+  e.trunc = trunc;
+  for (unsigned f = 0; f < tr::kFields.size(); ++f)
+    if (has(Field{static_cast<uint8_t>(f)}))
+      e.*tr::kFields[f].member = get(Field{static_cast<uint8_t>(f)}, extras);
+  if (has(kSpanEnd)) e.end = get(kSpanEnd, extras);
+  return e;
 }
 
 } // namespace rxpath::view

@@ -299,12 +299,14 @@ std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Pro
     }
     s.extras.insert(s.extras.end(), b->extras.begin(), b->extras.end());
     if (b->end_line >= 0) {
+      const std::string where = path + ":" + std::to_string(line + b->end_line);
+      nlohmann::json end;
       try {
-        s.end = trace::parse_bounded_json(b->end_text);
+        end = trace::parse_bounded_json(b->end_text);
       } catch (const trace::TraceError& err) {
-        throw trace::TraceError(path + ":" + std::to_string(line + b->end_line) +
-                                ": the end object: " + err.what());
+        throw trace::TraceError(where + ": the end object: " + err.what());
       }
+      s.summary = trace::read_run_summary(end, where, s.cpus); // checks its shape, as the CLI does
       ended = true;
     }
     if (b->cut) s.truncated = true;
@@ -349,7 +351,7 @@ void TraceLoader::finish(TraceStore& s, const Progress& progress) {
     s.t_min = std::min<int64_t>(0, s.events.front().t);
     for (const auto& ev : s.events) s.t_max = std::max(s.t_max, s.end_or_t(ev));
   }
-  s.t_max = std::max(s.t_max, int_or(s.end, "t", 0));
+  if (s.summary) s.t_max = std::max(s.t_max, s.summary->t_ns);
   if (progress && !progress(0.93)) throw LoadCancelled();
   build_rows(s);
   if (progress && !progress(0.97)) throw LoadCancelled();
@@ -397,7 +399,7 @@ void TraceLoader::build_rows(TraceStore& s) {
       if (made.size() > UINT16_MAX)
         throw trace::TraceError(s.path +
                                 ": more than 65536 timeline rows (CPU contexts, threads and sockets)");
-      made.push_back(Row{kind, cpu, index, std::move(name), {}, {}, {}, {}});
+      made.push_back(Row{kind, cpu, index, std::move(name), {}, {}, {}, {}, {}, {}});
       key_of_row.push_back(key);
     }
     return it->second;
@@ -432,7 +434,7 @@ void TraceLoader::build_rows(TraceStore& s) {
   s.row_of_event.resize(s.events.size());
   for (uint32_t i = 0; i < s.events.size(); ++i) {
     const StoredEvent& e = s.events[i];
-    const int64_t sock = s.value(e, Field::Sock);
+    const int64_t sock = s.value(e, field("sock"));
     uint32_t r = nic;
     switch (e.ctx) {
     case trace::Ctx::Nic:
@@ -457,7 +459,7 @@ void TraceLoader::build_rows(TraceStore& s) {
       }
       // Each receiver thread has its own row, even when several share a CPU. An event without a
       // `thread` (a trace written before spans carried it) goes to the first receiver on its CPU.
-      const int64_t t = s.value(e, Field::Thread);
+      const int64_t t = s.value(e, field("thread"));
       int thread = t >= 0 && static_cast<size_t>(t) < s.receivers.size() ? static_cast<int>(t) : -1;
       for (size_t k = 0; thread < 0 && k < s.receivers.size(); ++k)
         if (s.receivers[k].cpu == e.cpu) thread = static_cast<int>(k);
@@ -472,9 +474,9 @@ void TraceLoader::build_rows(TraceStore& s) {
     else
       rw.points.push_back(i);
     if (e.kind == trace::Kind::Drop) rw.drops.push_back(i);
-    if (e.has(Field::Ring)) s.ring_series.push_back(i);
-    if (e.has(Field::Backlog)) s.backlog_series.push_back(i);
-    if (sock >= 0 && (e.has(Field::Rmem) || e.has(Field::Qlen) || e.kind == trace::Kind::Drop))
+    if (e.has(field("ring"))) s.ring_series.push_back(i);
+    if (e.has(field("backlog"))) s.backlog_series.push_back(i);
+    if (sock >= 0 && (e.has(field("rmem")) || e.has(field("qlen")) || e.kind == trace::Kind::Drop))
       made[sock_row(sock)].counter.push_back(i);
   }
   made[nic].counter = s.ring_series;
@@ -498,11 +500,14 @@ void TraceLoader::build_rows(TraceStore& s) {
         list.max_end.push_back(m = std::max(m, end));
         list.covered.push_back(covered);
       }
+      list.begins.build(list.events, s.events);
     }
+    rw.point_marks.build(rw.points, s.events);
+    rw.drop_marks.build(rw.drops, s.events);
     if (rw.kind == RowKind::Socket) {
       if (s.socket_series.size() <= static_cast<size_t>(rw.index)) s.socket_series.resize(rw.index + 1);
       for (uint32_t i : rw.counter)
-        if (s.events[i].has(Field::Rmem) || s.events[i].has(Field::Qlen))
+        if (s.events[i].has(field("rmem")) || s.events[i].has(field("qlen")))
           s.socket_series[rw.index].push_back(i);
     }
     s.rows.push_back(std::move(rw));
@@ -541,10 +546,10 @@ void TraceLoader::build_packets(TraceStore& s) {
     for (; k < s.packet_stages.size() && s.events[s.packet_stages[k]].pkt == p.id; ++k) {
       const StoredEvent& e = s.events[s.packet_stages[k]];
       if (p.stage_count++ == 0) p.arrival = e.t;
-      if (p.sock < 0) p.sock = static_cast<int16_t>(s.value(e, Field::Sock));
+      if (p.sock < 0) p.sock = static_cast<int16_t>(s.value(e, field("sock")));
       if (p.fate != Fate::InFlight) continue; // lost fragments after the fate do not change it
       p.finish = e.t;
-      if (e.kind == trace::Kind::Deliver) p.fate = Fate::Delivered, p.latency = s.value(e, Field::Latency);
+      if (e.kind == trace::Kind::Deliver) p.fate = Fate::Delivered, p.latency = s.value(e, field("latency"));
       if (e.kind == trace::Kind::Drop) p.fate = Fate::Dropped, p.reason = e.reason;
     }
     if (p.latency < 0) p.latency = p.finish - p.arrival;

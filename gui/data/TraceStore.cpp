@@ -26,37 +26,21 @@ std::optional<size_t> TraceStore::packet_index(int64_t id) const {
   return static_cast<size_t>(it - packets.begin());
 }
 
-EventFields TraceStore::fields(const StoredEvent& e) const {
-  EventFields f;
-  f.sock = value(e, Field::Sock);
-  f.thread = value(e, Field::Thread);
-  f.frag = value(e, Field::Frag);
-  f.flow = value(e, Field::Flow);
-  f.ring = value(e, Field::Ring);
-  f.backlog = value(e, Field::Backlog);
-  f.rmem = value(e, Field::Rmem);
-  f.rcvbuf = value(e, Field::Rcvbuf);
-  f.qlen = value(e, Field::Qlen);
-  f.budget = value(e, Field::Budget);
-  f.work = value(e, Field::Work);
-  f.bytes = value(e, Field::Bytes);
-  f.latency = value(e, Field::Latency);
-  f.end = value(e, Field::End);
-  return f;
-}
-
 StateAt TraceStore::state_at(uint32_t i) const {
+  constexpr Field ring = field("ring"), backlog = field("backlog"), rmem = field("rmem"),
+                  rcvbuf = field("rcvbuf"), qlen = field("qlen"), budget = field("budget");
   StateAt st;
+  for (Field f : {ring, backlog, rmem, rcvbuf, qlen, budget}) st.looked_up |= 1u << f.index;
   const StoredEvent& e = events[i];
-  const EventFields ef = fields(e);
-  if (auto* r = latest(*this, ring_series, i)) st.ring = value(*r, Field::Ring);
-  if (auto* b = latest(*this, backlog_series, i)) st.backlog = value(*b, Field::Backlog);
-  int64_t sock = ef.sock;
+  if (auto* r = latest(*this, ring_series, i)) st[ring] = value(*r, ring);
+  if (auto* b = latest(*this, backlog_series, i)) st[backlog] = value(*b, backlog);
+  int64_t sock = value(e, field("sock"));
   if (sock < 0 && e.pkt >= 0)
     if (auto p = packet_index(e.pkt)) sock = packets[*p].sock;
   // An event of no packet (a span, an IRQ): the socket its thread reads, or the only socket, so
   // the panel shows the receive buffer as it stood then rather than "—".
-  if (const int64_t th = ef.thread; sock < 0 && th >= 0 && static_cast<size_t>(th) < receivers.size())
+  if (const int64_t th = value(e, field("thread"));
+      sock < 0 && th >= 0 && static_cast<size_t>(th) < receivers.size())
     sock = receivers[static_cast<size_t>(th)].socket;
   if (sock < 0 && sockets.size() == 1) sock = 0;
   if (sock >= 0 && static_cast<size_t>(sock) < socket_series.size()) {
@@ -64,12 +48,11 @@ StateAt TraceStore::state_at(uint32_t i) const {
     auto it = std::upper_bound(ser.begin(), ser.end(), i);
     for (bool have_rmem = false, have_qlen = false; it != ser.begin() && !(have_rmem && have_qlen);) {
       const StoredEvent& s = events[*--it];
-      if (const int64_t rmem = value(s, Field::Rmem); !have_rmem && rmem >= 0)
-        st.rmem = rmem, st.rcvbuf = value(s, Field::Rcvbuf), have_rmem = true;
-      if (const int64_t qlen = value(s, Field::Qlen); !have_qlen && qlen >= 0)
-        st.qlen = qlen, have_qlen = true;
+      if (const int64_t v = value(s, rmem); !have_rmem && v >= 0)
+        st[rmem] = v, st[rcvbuf] = value(s, rcvbuf), have_rmem = true;
+      if (const int64_t v = value(s, qlen); !have_qlen && v >= 0) st[qlen] = v, have_qlen = true;
     }
-    if (st.rcvbuf < 0 && static_cast<size_t>(sock) < sockets.size()) st.rcvbuf = sockets[sock].rcvbuf;
+    if (st[rcvbuf] < 0 && static_cast<size_t>(sock) < sockets.size()) st[rcvbuf] = sockets[sock].rcvbuf;
   }
   // The budget belongs to the net_rx_action running around this event on its CPU.
   if (i < row_of_event.size()) {
@@ -78,26 +61,21 @@ StateAt TraceStore::state_at(uint32_t i) const {
       const StoredEvent& s = events[nra.events[k]];
       if (s.t > e.t) break;
       if (span_end(s) >= e.t) {
-        st.budget = value(s, Field::Budget);
+        st[budget] = value(s, budget);
         break;
       }
     }
   }
-  if (ef.ring >= 0) st.ring = ef.ring;
-  if (ef.backlog >= 0) st.backlog = ef.backlog;
-  if (ef.rmem >= 0) st.rmem = ef.rmem;
-  if (ef.rcvbuf >= 0) st.rcvbuf = ef.rcvbuf;
-  if (ef.qlen >= 0) st.qlen = ef.qlen;
-  if (ef.budget >= 0) st.budget = ef.budget;
+  // The event's own values, of every field it carries.
+  for (uint8_t f = 0; f < tr::kFields.size(); ++f)
+    if (e.has(Field{f}) && tr::kFields[f].member != &tr::Event::pkt) st.values[f] = value(e, Field{f});
   return st;
 }
 
 int64_t TraceStore::busy_between(size_t r, int64_t t0, int64_t t1) const {
   const SpanList& l = rows[r].spans[0];
   auto begun_before = [&](int64_t t) {
-    return static_cast<size_t>(std::lower_bound(l.events.begin(), l.events.end(), t,
-                                                [&](uint32_t i, int64_t v) { return events[i].t < v; }) -
-                               l.events.begin());
+    return l.begins.first_at_or_after(l.events, 0, t, [&](uint32_t i) { return events[i].t; });
   };
   return l.covered_before(t1, begun_before(t1)) - l.covered_before(t0, begun_before(t0));
 }
@@ -122,15 +100,26 @@ std::vector<int64_t> TraceStore::latencies() const {
   return v;
 }
 
+trace::StatsResult TraceStore::stats() const {
+  // A packet at a time: trace::Stats follows each packet on its own, so this gives what the file's
+  // line order gives, and it keeps one packet in flight instead of the run's.
+  trace::Stats st;
+  for (const PacketRecord& p : packets)
+    for (uint32_t k = 0; k < p.stage_count; ++k) st.add(events[stages_begin(p)[k]].to_event(extras));
+  return st.result();
+}
+
 double TraceStore::bytes_per_event() const {
   if (events.empty()) return 0;
   size_t bytes = events.capacity() * sizeof(StoredEvent) + extras.capacity() * 4 +
                  row_of_event.capacity() * 2 + packets.capacity() * sizeof(PacketRecord) +
                  packet_stages.capacity() * 4 + (ring_series.capacity() + backlog_series.capacity()) * 4;
   for (const auto& r : rows) {
-    bytes += (r.points.capacity() + r.counter.capacity()) * 4;
+    bytes += (r.points.capacity() + r.counter.capacity()) * 4 +
+             (r.point_marks.t.capacity() + r.drop_marks.t.capacity()) * 8;
     for (const auto& s : r.spans)
-      bytes += s.events.capacity() * 4 + (s.max_end.capacity() + s.covered.capacity()) * 8;
+      bytes +=
+          s.events.capacity() * 4 + (s.max_end.capacity() + s.covered.capacity() + s.begins.t.capacity()) * 8;
   }
   for (const auto& s : socket_series) bytes += s.capacity() * 4;
   return static_cast<double>(bytes) / static_cast<double>(events.size());

@@ -6,8 +6,12 @@
 #include "Row.hpp"
 #include "StoredEvent.hpp"
 
+#include "trace/RunSummary.hpp"
+#include "trace/Stats.hpp"
+
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,9 +30,16 @@ struct ReceiverInfo {
   int socket = -1, cpu = -1;
 };
 
-// The state of the receive path at one instant, as the latest events before it report it.
+// What the event says and the state of the receive path at its instant: a value per field of
+// trace::kFields, -1 when unknown. The queues and the budget (`looked_up`) are the event's own
+// values or else the latest reported before it; the other fields are the event's own.
 struct StateAt {
-  int64_t ring = -1, backlog = -1, rmem = -1, rcvbuf = -1, qlen = -1, budget = -1;
+  std::array<int64_t, tr::kFields.size()> values;
+  unsigned looked_up = 0; // a bit per field searched for before the event
+  StateAt() { values.fill(-1); }
+  int64_t operator[](Field f) const { return values[f.index]; }
+  int64_t& operator[](Field f) { return values[f.index]; }
+  bool was_looked_up(Field f) const { return looked_up & (1u << f.index); }
 };
 
 class TraceStore {
@@ -36,7 +47,7 @@ public:
   // Filled by TraceLoader.
   std::string path;
   nlohmann::json header;
-  nlohmann::json end; // null when truncated
+  std::optional<trace::RunSummary> summary; // the end object; none when truncated
   bool truncated = false;
   bool partial = false; // a snapshot taken while loading: more events are coming
   int64_t last_line = 0;
@@ -56,11 +67,10 @@ public:
   int64_t t_min = 0, t_max = 0;
 
   const StoredEvent& event(uint32_t i) const { return events[i]; }
-  // An optional field of an event (-1 when it has none), and all of them.
+  // An optional field of an event (-1 when it has none).
   int64_t value(const StoredEvent& e, Field f) const { return e.get(f, extras); }
-  EventFields fields(const StoredEvent& e) const;
   // A span's end (-1 for other kinds), and the end or else t.
-  int64_t span_end(const StoredEvent& e) const { return e.get(Field::End, extras); }
+  int64_t span_end(const StoredEvent& e) const { return e.get(kSpanEnd, extras); }
   int64_t end_or_t(const StoredEvent& e) const { return e.end_or_t(extras); }
   const FunctionInfo& function(trace::Fn f) const { return functions[static_cast<size_t>(f)]; }
   // Index into packets of the packet with this id.
@@ -70,6 +80,8 @@ public:
   StateAt state_at(uint32_t i) const;
   // Events with a latency (deliveries), for the statistics.
   std::vector<int64_t> latencies() const;
+  // The run's statistics as `rxpath summary` computes them (trace::Stats), from the packets' events.
+  trace::StatsResult stats() const;
   // Time in [t0, t1) covered by row r's outermost spans (the context's CPU time there).
   int64_t busy_between(size_t r, int64_t t0, int64_t t1) const;
   // Packets that arrived, and drops, in [t0, t1).

@@ -20,6 +20,25 @@ using tr::Kind;
 
 constexpr int64_t kRcvbuf = 13824, kTruesize = 2304;
 
+// An end object of the shape every reader checks (trace::check_end): the counters given, zeros
+// for the others.
+json end_object(int64_t t, int64_t arrived, int64_t delivered, const json& dropped, int cpus,
+                json softnet = {}, json snmp = json::object()) {
+  json cpu_time = json::array();
+  for (int c = 0; c < cpus; ++c)
+    cpu_time.push_back(
+        {{"cpu", c}, {"hardirq", 0}, {"softirq", 0}, {"ksoftirqd", 0}, {"process", 0}, {"idle", t}});
+  if (softnet.is_null()) softnet = json::array();
+  return {{"t", t},
+          {"packets", {{"arrived", arrived}, {"delivered", delivered}, {"dropped", dropped}}},
+          {"nic", {{"rx_packets", arrived}, {"rx_missed_errors", 0}, {"rx_dropped", 0}, {"interrupts", 1}}},
+          {"netfilter_drops", 0},
+          {"snmp", snmp},
+          {"softnet_stat", softnet},
+          {"cpu_time_ns", cpu_time},
+          {"sockets", json::array({{{"name", "server"}, {"delivered", delivered}, {"drops", 0}}})}};
+}
+
 json header(int cpus, int receivers = 1) {
   json fns = json::array();
   for (int f = 0; f < static_cast<int>(Fn::Count_); ++f) {
@@ -111,8 +130,7 @@ std::vector<std::string> write_one_packet(const std::string& path) {
     w.write(e);
     if (e.pkt == 0) stages.emplace_back(tr::to_string(e.fn));
   }
-  w.write_end(
-      {{"t", t + 3000}, {"packets", {{"arrived", 1}, {"delivered", 1}, {"dropped", json::object()}}}});
+  w.write_end(end_object(t + 3000, 1, 1, json::object(), 2));
   w.commit();
   return stages;
 }
@@ -121,7 +139,12 @@ void write_flow(const std::string& path, const FlowOptions& opt) {
   std::vector<Event> out;
   std::deque<int64_t> queued;                                  // dequeue times of the datagrams on the socket
   std::vector<int64_t> free_at(std::max(1, opt.receivers), 0); // when each receiver is free again
-  int64_t t_burst = 5000, delivered = 0, dropped = 0;
+  int64_t t_burst = 5000, delivered = 0;
+  json dropped = json::object(); // by reason, as the end object counts them
+  auto count_drop = [&](tr::DropReason r) {
+    const std::string name(tr::to_string(r));
+    dropped[name] = dropped.value(name, 0) + 1;
+  };
   for (int first = 0; first < opt.packets; first += opt.burst, t_burst += opt.idle_ns) {
     const int n = std::min(opt.burst, opt.packets - first);
     out.push_back(ev(Kind::Instant, t_burst, 0, Ctx::Nic, Fn::IrqRaise));
@@ -135,7 +158,8 @@ void write_flow(const std::string& path, const FlowOptions& opt) {
       Event dma = ev(Kind::Stage, arrival, -1, Ctx::Nic, Fn::RxRingDma, pkt);
       dma.bytes = 554, dma.ring = ++ring;
       if (pkt % 29 == 28) { // the ring was full: the frame never became an skb
-        dma.kind = Kind::Drop, dma.reason = tr::DropReason::NicRingFull, --ring, ++dropped;
+        dma.kind = Kind::Drop, dma.reason = tr::DropReason::NicRingFull, --ring;
+        count_drop(dma.reason);
         out.push_back(dma);
         continue;
       }
@@ -151,7 +175,7 @@ void write_flow(const std::string& path, const FlowOptions& opt) {
       const int64_t qlen = static_cast<int64_t>(queued.size()) + (drop_at == Fn::Count_ ? 1 : 0);
       const int64_t end = softirq_path(out, t, pkt, --ring, drop_at, reason, qlen * kTruesize, qlen);
       if (drop_at != Fn::Count_) {
-        ++dropped;
+        count_drop(reason);
         t = end;
         continue;
       }
@@ -185,10 +209,10 @@ void write_flow(const std::string& path, const FlowOptions& opt) {
   tr::TraceWriter w(path);
   w.write_header(header(2, static_cast<int>(free_at.size())));
   for (const Event& e : out) w.write(e);
-  const json end = {{"t", std::max(t_burst, *std::max_element(free_at.begin(), free_at.end()))},
-                    {"packets", {{"arrived", opt.packets}, {"delivered", delivered}, {"dropped", dropped}}},
-                    {"softnet_stat", json::array({{{"cpu", 0}, {"processed", opt.packets}, {"dropped", 0}}})},
-                    {"snmp", {{"Udp", {{"InDatagrams", delivered}}}}}};
+  const json end =
+      end_object(std::max(t_burst, *std::max_element(free_at.begin(), free_at.end())), opt.packets, delivered,
+                 dropped, 2, json::array({{{"cpu", 0}, {"processed", opt.packets}, {"dropped", 0}}}),
+                 {{"Udp", {{"InDatagrams", delivered}}}});
   if (opt.with_end) w.write_end(end);
   w.commit();
   if (!opt.with_end) { // cut the last line in the middle, as an interrupted run leaves it

@@ -80,7 +80,8 @@ private slots:
     QCOMPARE(seen.last(), QStringLiteral("skb_copy_datagram_msg"));
     // The summary comes from the header's function catalogue; the state from the events.
     QVERIFY(w.details()->summary_text().contains(QLatin1String("Copies the datagram")));
-    QVERIFY(w.details()->state_text().contains(QLatin1String("2304 / 13824")));
+    QVERIFY(w.details()->state_text().contains(QLatin1String("rmem     2304")));
+    QVERIFY(w.details()->state_text().contains(QLatin1String("rcvbuf   13824")));
     QTest::keyClick(&w, Qt::Key_P);
     QCOMPARE(w.details()->function_text(), QStringLiteral("__skb_recv_datagram"));
   }

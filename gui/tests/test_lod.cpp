@@ -52,7 +52,7 @@ private slots:
     w.resize(1600, std::max(800, w.minimumHeight()));
     w.fit_all();
     const auto& geo = w.geometry_model();
-    const int64_t run_ns = store_->end.at("t").get<int64_t>();
+    const int64_t run_ns = store_->summary->t_ns;
     // Thousands of __do_softirq spans per pixel column: this is the level-of-detail path.
     QVERIFY(geo.ns_per_pixel() > 20 * 1000);
     QImage img(w.size(), QImage::Format_RGB32);
@@ -70,8 +70,8 @@ private slots:
         painted_share(img, w.row_layout().band_of_row(softirq_row), w.span_height(), x0, x1);
 
     double softirq_ns = -1;
-    for (const auto& c : store_->end.at("cpu_time_ns"))
-      if (c.at("cpu") == 0) softirq_ns = c.at("softirq").get<double>();
+    for (const auto& c : store_->summary->cpu_time)
+      if (c.cpu == 0) softirq_ns = static_cast<double>(c.softirq);
     const double busy = softirq_ns / static_cast<double>(run_ns);
     qInfo("softirq row of CPU 0: %.4f painted, %.4f busy by cpu_time_ns", painted, busy);
     QVERIFY2(busy > 0.2 && busy < 0.8, qPrintable(QString::number(busy))); // neither empty nor solid

@@ -3,6 +3,7 @@
 #include "app/Selection.hpp"
 #include "views/StatsView.hpp"
 
+#include <QFile>
 #include <QHeaderView>
 #include <QTreeWidget>
 #include <QtTest>
@@ -23,7 +24,12 @@ private slots:
     w.show_tab(MainWindow::Tab::Statistics);
     QApplication::processEvents();
     QTreeWidget* tree = w.stats()->counters();
-    const nlohmann::json& end = w.selection()->store()->end;
+    // The end object as the file has it (its last line), against the tree read through RunSummary.
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    const nlohmann::json end = nlohmann::json::parse(lines.last().toStdString());
+    QCOMPARE(end.value("k", ""), std::string("end"));
     QFontMetrics fm(tree->font());
     int leaves = 0;
     // Walk the tree and the end object together: each leaf's text is the end object's value and

@@ -234,6 +234,63 @@ private slots:
                 sock.points.end());
   }
 
+  void hidden_and_pinned_lanes_survive_a_reload() {
+    MainWindow w;
+    w.resize(1200, 700);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.open_trace_now(path_));
+    TimelineWidget* tl = w.timeline();
+    auto row_of = [&](RowKind kind) {
+      const TraceStore& s = *w.selection()->store();
+      for (size_t r = 0; r < s.rows.size(); ++r)
+        if (s.rows[r].kind == kind) return static_cast<int>(r);
+      return -1;
+    };
+    const QPoint on_softirq(TimelineWidget::kLabelWidth + 50,
+                            tl->row_layout().band_of_row(row_of(RowKind::Softirq)).top + 3);
+    std::unique_ptr<QMenu> m1(tl->context_menu(on_softirq));
+    QAction* hide = nullptr;
+    for (QAction* a : m1->actions())
+      if (a->text().startsWith(QStringLiteral("Hide lane softirq"))) hide = a;
+    QVERIFY(hide);
+    hide->trigger();
+    tl->set_lane(row_of(RowKind::Socket), LaneState::Pinned);
+    auto check = [&](const char* when) {
+      const int softirq = row_of(RowKind::Softirq), socket = row_of(RowKind::Socket);
+      QVERIFY2(tl->lane(softirq) == LaneState::Hidden, when);
+      QVERIFY2(!tl->row_layout().find_band_of_row(softirq), when);
+      QVERIFY2(tl->lane(socket) == LaneState::Pinned, when);
+      QVERIFY2(tl->row_layout().band_of_row(socket).pinned, when);
+      QCOMPARE(tl->row_layout().band_of_row(socket).top, RowLayout::kAxisHeight);
+      QCOMPARE(tl->hidden_lanes().size(), size_t{1});
+      QCOMPARE(tl->lane(row_of(RowKind::Nic)), LaneState::Shown);
+    };
+    check("before the reload");
+    // The same file opened again: a new store, the same lanes.
+    const TraceStore* first = w.selection()->store();
+    QVERIFY(w.open_trace_now(path_));
+    QVERIFY(w.selection()->store() != first);
+    check("after opening the same file again");
+    // File > Reload (F5), which loads in the background like File > Open.
+    QAction* reload = action_with_shortcut(w, QKeySequence(Qt::Key_F5));
+    QVERIFY(reload);
+    QVERIFY(reload->text().contains(QStringLiteral("Reload")));
+    QSignalSpy done(&w, &MainWindow::load_finished);
+    const TraceStore* second = w.selection()->store();
+    reload->trigger();
+    QVERIFY(done.wait(10000));
+    QCOMPARE(done.front().front().toBool(), true);
+    QVERIFY(w.selection()->store() != second);
+    check("after File > Reload");
+    // Another file starts with every lane shown.
+    const QString other = dir_.filePath(QStringLiteral("other.jsonl"));
+    QVERIFY(QFile::copy(path_, other));
+    QVERIFY(w.open_trace_now(other));
+    QVERIFY(tl->hidden_lanes().empty());
+    QCOMPARE(tl->lane(row_of(RowKind::Socket)), LaneState::Shown);
+  }
+
   void filter_events_by_this_from_the_menu() {
     MainWindow w;
     w.resize(1200, 800);

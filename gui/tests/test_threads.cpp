@@ -61,9 +61,11 @@ private slots:
       size_t spans = 0;
       for (const auto& l : row.spans) {
         spans += l.events.size();
-        for (uint32_t i : l.events) QCOMPARE(int(store_->value(store_->events[i], Field::Thread)), row.index);
+        for (uint32_t i : l.events)
+          QCOMPARE(int(store_->value(store_->events[i], field("thread"))), row.index);
       }
-      for (uint32_t i : row.points) QCOMPARE(int(store_->value(store_->events[i], Field::Thread)), row.index);
+      for (uint32_t i : row.points)
+        QCOMPARE(int(store_->value(store_->events[i], field("thread"))), row.index);
       // Both threads worked: udp_recvmsg and app_work spans, and their datagrams' stages.
       QVERIFY2(spans > 40, qPrintable(QString::number(spans)));
       QVERIFY(row.points.size() > 40);
@@ -95,7 +97,7 @@ private slots:
         const int64_t e = w.event_at(QPoint(x, b.top + 2 + w.span_height() / 2));
         if (e < 0) continue;
         ++hits;
-        QCOMPARE(int(store_->value(store_->events[e], Field::Thread)), store_->rows[r].index);
+        QCOMPARE(int(store_->value(store_->events[e], field("thread"))), store_->rows[r].index);
         QVERIFY(store_->events[e].is_span());
       }
       QVERIFY(hits > 10);

@@ -7,6 +7,8 @@
 
 #include <QString>
 
+#include <compare>
+#include <string>
 #include <vector>
 
 namespace rxpath::view {
@@ -14,6 +16,16 @@ namespace rxpath::view {
 // What the user chose for a row (right-click on the timeline): hidden rows take no room; pinned
 // rows are laid out first, under the axis, and the widget keeps them at the top while scrolling.
 enum class LaneState : uint8_t { Shown, Hidden, Pinned };
+
+// What a lane is, whatever its position among the rows: the same file opened again, or another
+// run of the scenario, has the same lanes under the same keys, so a choice outlives the store.
+struct LaneKey {
+  RowKind kind = RowKind::Nic;
+  int cpu = -1, index = -1;
+  std::string name;
+  auto operator<=>(const LaneKey&) const = default;
+  static LaneKey of(const Row& r) { return {r.kind, r.cpu, r.index, r.name}; }
+};
 
 class RowLayout {
 public:

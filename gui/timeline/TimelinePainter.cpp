@@ -7,6 +7,7 @@
 #include <QPainterPath>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace rxpath::view {
@@ -31,8 +32,15 @@ QColor point_color(const StoredEvent& e) {
     return drop_color();
   case trace::Kind::Deliver:
     return deliver_color();
-  case trace::Kind::Stage:
-    return context_color(e.ctx).darker(130);
+  case trace::Kind::Stage: {
+    // darker() converts to HSV and back: once per context, not once per tick.
+    static const auto stage_colors = [] {
+      std::array<QColor, 8> c;
+      for (size_t i = 0; i < c.size(); ++i) c[i] = context_color(static_cast<trace::Ctx>(i)).darker(130);
+      return c;
+    }();
+    return stage_colors[static_cast<size_t>(e.ctx) % stage_colors.size()];
+  }
   default:
     return QColor(0x99, 0x99, 0x99);
   }
@@ -64,8 +72,8 @@ void TimelinePainter::paint_rows(const std::vector<RowScale>& scales, int width,
       const int sh = layout_.span_height();
       for (int d = 0; d < kSpanDepths; ++d) paint_spans(row.spans[d], b.top + 2 + d * sh, sh);
       const int ty = b.top + b.height - RowLayout::kTickBand - 1;
-      paint_points(row.points, ty, RowLayout::kTickBand, false);
-      paint_drops(row.drops, ty, RowLayout::kTickBand);
+      paint_points(row.points, row.point_marks, ty, RowLayout::kTickBand, false);
+      paint_drops(row.drops, row.drop_marks, ty, RowLayout::kTickBand);
     }
   }
   p_.restore();
@@ -75,16 +83,9 @@ void TimelinePainter::paint_spans(const SpanList& list, int y, int h) {
   const int w = static_cast<int>(geo_.width());
   if (list.events.empty() || w <= 0) return;
   auto time_at = [&](int col) { return static_cast<int64_t>(std::floor(geo_.map_x_to_time(col))); };
-  // Spans beginning before t: a gallop from the previous column's answer.
+  // Spans beginning before t: a gallop from the previous column's answer, over the list's marks.
   auto begun_before = [&](size_t from, int64_t t) {
-    auto before = [&](uint32_t i, int64_t v) { return s_.events[i].t < v; };
-    size_t lo = from, step = 1;
-    while (lo + step < list.events.size() && before(list.events[lo + step], t)) lo += step, step *= 2;
-    const size_t hi = std::min(list.events.size(), lo + step + 1);
-    return static_cast<size_t>(std::lower_bound(list.events.begin() + static_cast<std::ptrdiff_t>(lo),
-                                                list.events.begin() + static_cast<std::ptrdiff_t>(hi), t,
-                                                before) -
-                               list.events.begin());
+    return list.begins.first_at_or_after(list.events, from, t, [&](uint32_t i) { return s_.events[i].t; });
   };
   QFontMetricsF fm(p_.font());
   auto paint_wide = [&](const StoredEvent& e, double xa, double xb) {
@@ -153,7 +154,7 @@ void TimelinePainter::paint_spans(const SpanList& list, int y, int h) {
   for (const auto& [i, x] : wide) paint_wide(s_.events[i], x.first, x.second);
 }
 
-void TimelinePainter::paint_drops(const std::vector<uint32_t>& drops, int y, int h) {
+void TimelinePainter::paint_drops(const std::vector<uint32_t>& drops, const TimeMarks& marks, int y, int h) {
   // Drops as a density: a red bar per pixel column, its height the share of the busiest column's
   // count (at least 2 px, so a single drop shows), drawn in a strip that hides no lane.
   const int w = static_cast<int>(geo_.width());
@@ -163,9 +164,10 @@ void TimelinePainter::paint_drops(const std::vector<uint32_t>& drops, int y, int
   // 160 MB of events.
   std::vector<uint32_t> count(static_cast<size_t>(w), 0);
   uint32_t most = 0;
-  size_t k = first_at_or_after(s_, drops, 0, geo_.map_x_to_time(0));
+  auto time_of = [&](uint32_t i) { return s_.events[i].t; };
+  size_t k = marks.first_at_or_after(drops, 0, geo_.map_x_to_time(0), time_of);
   for (int c = 0; c < w && k < drops.size(); ++c) {
-    const size_t next = first_at_or_after(s_, drops, k, geo_.map_x_to_time(c + 1));
+    const size_t next = marks.first_at_or_after(drops, k, geo_.map_x_to_time(c + 1), time_of);
     count[static_cast<size_t>(c)] = static_cast<uint32_t>(next - k);
     most = std::max(most, count[static_cast<size_t>(c)]);
     k = next;
@@ -177,16 +179,27 @@ void TimelinePainter::paint_drops(const std::vector<uint32_t>& drops, int y, int
   }
 }
 
-void TimelinePainter::paint_points(const std::vector<uint32_t>& points, int y, int h, bool drops) {
+void TimelinePainter::paint_points(const std::vector<uint32_t>& points, const TimeMarks& marks, int y, int h,
+                                   bool drops) {
+  // One tick per pixel column at most, gathered by colour and drawn with one drawLines per colour:
+  // a setPen and a drawLine per column of every row were most of a fitted redraw.
+  std::vector<std::pair<QRgb, std::vector<QLineF>>> by_color;
   const double t1 = geo_.end();
-  size_t k = first_at_or_after(s_, points, 0, geo_.start());
+  auto time_of = [&](uint32_t i) { return s_.events[i].t; };
+  size_t k = marks.first_at_or_after(points, 0, geo_.start(), time_of);
   while (k < points.size()) {
     const StoredEvent& e = s_.events[points[k]];
     if (static_cast<double>(e.t) > t1) break;
     const double px = std::floor(x_of(static_cast<double>(e.t)));
-    p_.setPen(QPen(point_color(e), drops ? 2 : 1));
-    p_.drawLine(QPointF(px + 0.5, y), QPointF(px + 0.5, y + h - 1));
-    k = first_at_or_after(s_, points, k + 1, geo_.map_x_to_time(px + 1 - x0_));
+    const QRgb c = point_color(e).rgb();
+    auto it = std::find_if(by_color.begin(), by_color.end(), [c](const auto& b) { return b.first == c; });
+    if (it == by_color.end()) it = by_color.insert(by_color.end(), {c, {}});
+    it->second.emplace_back(QPointF(px + 0.5, y), QPointF(px + 0.5, y + h - 1));
+    k = marks.first_at_or_after(points, k + 1, geo_.map_x_to_time(px + 1 - x0_), time_of);
+  }
+  for (const auto& [c, lines] : by_color) {
+    p_.setPen(QPen(QColor::fromRgb(c), drops ? 2 : 1));
+    p_.drawLines(lines.data(), static_cast<int>(lines.size()));
   }
 }
 
@@ -290,10 +303,10 @@ void TimelinePainter::paint_counter(const std::vector<uint32_t>& series, const C
 void TimelinePainter::paint_nic(const Row& row, const RowLayout::Band& b, const RowScale& sc) {
   paint_counter(row.counter, sc.bins[0], b.top + 10, b.height - 12, sc.value_max, QColor(0xcf, 0xd8, 0xe6),
                 QColor(0x4a, 0x5f, 0x80),
-                [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Ring)); });
+                [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, field("ring"))); });
   // IRQ ticks (irq_raise) along the top, ring-full drops as a density in the same strip.
-  paint_points(row.points, b.top + 1, 8, false);
-  paint_drops(row.drops, b.top + 1, 8);
+  paint_points(row.points, row.point_marks, b.top + 1, 8, false);
+  paint_drops(row.drops, row.drop_marks, b.top + 1, 8);
   corner_note(b,
               QStringLiteral("ring descriptors in use, scale 0–%1 · ticks: IRQ raised · red: drops (density)")
                   .arg(static_cast<qint64>(sc.value_max)));
@@ -316,16 +329,16 @@ void TimelinePainter::paint_socket(const Row& row, const RowLayout::Band& b, con
   const int y = b.top + 4, h = b.height - 6;
   paint_counter(row.counter, sc.bins[0], y, h, sc.value_max * 1.08, QColor(0xd5, 0xe8, 0xd0),
                 QColor(0x3a, 0x80, 0x3a),
-                [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Rmem)); });
+                [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, field("rmem"))); });
   paint_counter(row.counter, sc.bins[1], y, h, sc.qlen_max * 1.08, QColor(0, 0, 0, 0),
                 QColor(0x8e, 0x44, 0xad),
-                [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, Field::Qlen)); });
+                [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, field("qlen"))); });
   // rcvbuf: the limit rmem runs into.
   const double limit = sc.limit > 0 ? sc.limit : sc.value_max;
   const double ry = y + h - std::min(1.0, limit / (sc.value_max * 1.08)) * (h - 2);
   p_.setPen(QPen(drop_color(), 1, Qt::DashLine));
   p_.drawLine(QPointF(x0_, ry), QPointF(x0_ + geo_.width(), ry));
-  paint_drops(row.drops, b.top + 1, 8);
+  paint_drops(row.drops, row.drop_marks, b.top + 1, 8);
   corner_note(b, QStringLiteral("green: rmem of rcvbuf %1 (dashed) · purple: qlen, scale 0–%2 · red: drops")
                      .arg(static_cast<qint64>(sc.limit > 0 ? sc.limit : sc.value_max))
                      .arg(static_cast<qint64>(sc.qlen_max)));

@@ -51,8 +51,8 @@ public:
 private:
   double x_of(double t) const { return x0_ + geo_.map_time_to_x(t); }
   void paint_spans(const SpanList& list, int y, int h);
-  void paint_points(const std::vector<uint32_t>& points, int y, int h, bool drops);
-  void paint_drops(const std::vector<uint32_t>& drops, int y, int h);
+  void paint_points(const std::vector<uint32_t>& points, const TimeMarks& marks, int y, int h, bool drops);
+  void paint_drops(const std::vector<uint32_t>& drops, const TimeMarks& marks, int y, int h);
   // Step plot of value(e) (>= 0 where the event carries it) over the row's counter events.
   template <typename F>
   void paint_counter(const std::vector<uint32_t>& series, const CounterBins& bins, int y, int h, double vmax,

@@ -41,8 +41,20 @@ void TimelineWidget::relayout() {
 }
 
 void TimelineWidget::set_lane(int row, LaneState state) {
-  if (row < 0 || static_cast<size_t>(row) >= lanes_.size() || lanes_[row] == state) return;
+  const TraceStore* s = sel_->store();
+  if (!s || row < 0 || static_cast<size_t>(row) >= lanes_.size() || lanes_[row] == state) return;
   lanes_[row] = state;
+  const LaneKey key = LaneKey::of(s->rows[row]);
+  if (state == LaneState::Shown)
+    lane_choices_.erase(key);
+  else
+    lane_choices_[key] = state;
+  relayout();
+}
+
+void TimelineWidget::forget_lane_choices() {
+  lane_choices_.clear();
+  lanes_.assign(lanes_.size(), LaneState::Shown);
   relayout();
 }
 
@@ -53,6 +65,7 @@ LaneState TimelineWidget::lane(int row) const {
 void TimelineWidget::show_all_lanes() {
   for (LaneState& l : lanes_)
     if (l == LaneState::Hidden) l = LaneState::Shown;
+  std::erase_if(lane_choices_, [](const auto& c) { return c.second == LaneState::Hidden; });
   relayout();
 }
 
@@ -80,7 +93,9 @@ void TimelineWidget::on_store_changed() {
   const TraceStore* s = sel_->store();
   layout_ = RowLayout();
   scales_.clear();
-  if (!s || s->rows.size() != lanes_.size()) lanes_.assign(s ? s->rows.size() : 0, LaneState::Shown);
+  lanes_.assign(s ? s->rows.size() : 0, LaneState::Shown);
+  for (size_t r = 0; r < lanes_.size(); ++r)
+    if (auto c = lane_choices_.find(LaneKey::of(s->rows[r])); c != lane_choices_.end()) lanes_[r] = c->second;
   if (s) {
     layout_.build(*s, span_height_, lanes_);
     scales_.resize(s->rows.size());
@@ -95,11 +110,11 @@ void TimelineWidget::on_store_changed() {
       RowScale& sc = scales_[r];
       const Row& row = s->rows[r];
       if (row.kind == RowKind::Nic) {
-        sc.bins[0].build(*s, row.counter, Field::Ring);
+        sc.bins[0].build(*s, row.counter, field("ring"));
         sc.value_max = ring_size > 0 ? double(ring_size) : std::max(1.0, sc.bins[0].max);
       } else if (row.kind == RowKind::Socket) {
-        sc.bins[0].build(*s, row.counter, Field::Rmem);
-        sc.bins[1].build(*s, row.counter, Field::Qlen);
+        sc.bins[0].build(*s, row.counter, field("rmem"));
+        sc.bins[1].build(*s, row.counter, field("qlen"));
         if (static_cast<size_t>(row.index) < s->sockets.size())
           sc.limit = double(s->sockets[row.index].rcvbuf);
         sc.value_max = std::max({1.0, sc.bins[0].max, sc.limit});

@@ -10,6 +10,7 @@
 
 #include <QWidget>
 
+#include <map>
 #include <optional>
 
 class QMenu;
@@ -37,8 +38,11 @@ public:
   void set_span_height(int px);
   int span_height() const { return layout_.span_height(); }
   // Hide, show or pin a row (index into the store's rows); pinned rows stay at the top while the
-  // timeline scrolls. The right-click menu offers the same.
+  // timeline scrolls. The right-click menu offers the same. The choice is kept by the lane's
+  // identity (LaneKey), so a store with the same lanes (the trace reloaded) gets it again.
   void set_lane(int row, LaneState state);
+  // Every lane shown, and no choice kept for the next store (another file is opened).
+  void forget_lane_choices();
   LaneState lane(int row) const;
   void show_all_lanes();
   std::vector<int> hidden_lanes() const;
@@ -90,7 +94,8 @@ private:
   TimelineGeometry geo_;
   RowLayout layout_;
   int span_height_ = RowLayout::kSpanHeight;
-  std::vector<LaneState> lanes_;
+  std::vector<LaneState> lanes_;              // per row of the store, from lane_choices_
+  std::map<LaneKey, LaneState> lane_choices_; // the hidden and pinned lanes, by identity
   std::vector<RowScale> scales_;
   enum class Drag { None, Pan, Band } drag_ = Drag::None;
   QPoint press_pos_, last_pos_;

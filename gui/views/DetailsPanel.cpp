@@ -86,21 +86,17 @@ void DetailsPanel::refresh() {
       tr("%1 on %2").arg(qstr(trace::to_string(e.ctx)), e.cpu < 0 ? tr("the NIC") : tr("CPU %1").arg(e.cpu)));
   time_->setText(e.is_span() ? tr("%1 … %2").arg(format_precise(e.t), format_precise(s->span_end(e)))
                              : format_precise(e.t));
+  // The kernel-state fields of the trace's table: those looked up before the event (the queues
+  // and the budget: "—" if none was reported) and those the event itself carries.
   const StateAt st = s->state_at(static_cast<uint32_t>(ev));
   QStringList lines;
-  auto add = [&](const QString& name, int64_t v) {
-    lines << QStringLiteral("%1 %2").arg(name, -8).arg(v >= 0 ? QString::number(v) : QStringLiteral("—"));
-  };
-  add(QStringLiteral("ring"), st.ring);
-  add(QStringLiteral("backlog"), st.backlog);
-  lines << QStringLiteral("%1 %2 / %3")
-               .arg(QStringLiteral("rmem"), -8)
-               .arg(st.rmem >= 0 ? QString::number(st.rmem) : QStringLiteral("—"),
-                    st.rcvbuf >= 0 ? QString::number(st.rcvbuf) : QStringLiteral("—"));
-  add(QStringLiteral("qlen"), st.qlen);
-  add(QStringLiteral("budget"), st.budget);
-  if (const int64_t work = s->value(e, Field::Work); work >= 0) add(QStringLiteral("work"), work);
-  if (const int64_t bytes = s->value(e, Field::Bytes); bytes >= 0) add(QStringLiteral("bytes"), bytes);
+  for (uint8_t i = 0; i < trace::kFields.size(); ++i) {
+    const Field f{i};
+    if (!info(f).state || (st[f] < 0 && !st.was_looked_up(f))) continue;
+    lines << QStringLiteral("%1 %2")
+                 .arg(qstr(info(f).key), -8)
+                 .arg(st[f] >= 0 ? field_value(f, st[f]) : QStringLiteral("—"));
+  }
   state_->setText(lines.join(QLatin1Char('\n')));
   summary_->setText(QString::fromStdString(fi.summary));
 }

@@ -2,7 +2,6 @@
 
 #include "app/Selection.hpp"
 #include "data/EventText.hpp"
-#include "data/LatencySplit.hpp"
 #include "data/TimeFormat.hpp"
 #include "timeline/Palette.hpp"
 
@@ -71,8 +70,11 @@ LatencyUnit latency_unit(double max_ns) {
 
 namespace {
 
+// Nearest rank, as `rxpath summary` computes it (trace::Distribution, exact up to 2^20 values).
 int64_t percentile(const std::vector<int64_t>& sorted, double q) {
-  return nearest_rank(sorted, q);
+  trace::Distribution d;
+  for (int64_t v : sorted) d.add(v);
+  return d.quantile(q);
 }
 
 } // namespace
@@ -237,10 +239,19 @@ QWidget* StatsView::drops_chart() {
 }
 
 void StatsView::fill_split() {
-  // The latency split `rxpath summary` prints, in the unit its largest value reads best in.
-  const std::vector<SplitRow> rows = latency_split(*sel_->store());
+  // The latency split `rxpath summary` prints, computed as it does (trace::Stats), in the unit
+  // its largest value reads best in.
+  const trace::StatsResult st = sel_->store()->stats();
+  struct Line {
+    const char* name;
+    const char* help;
+    const trace::Percentiles& p;
+  };
+  std::vector<Line> rows{{"total", "rx_ring_dma of the first frame -> copied to user", st.latency}};
+  for (size_t i = 0; i < st.parts.size(); ++i)
+    rows.push_back({trace::part_name(trace::Part(i)), trace::part_help(trace::Part(i)), st.parts[i]});
   double most = 0;
-  for (const SplitRow& r : rows) most = std::max(most, double(r.max));
+  for (const Line& r : rows) most = std::max(most, double(r.p.max));
   const LatencyUnit u = latency_unit(most);
   split_->horizontalHeaderItem(0)->setText(tr("latency, %1").arg(u.name));
   auto cell = [&](int row, int col, const QString& text, bool number) {
@@ -249,15 +260,15 @@ void StatsView::fill_split() {
     split_->setItem(row, col, item);
   };
   auto value = [&](double ns) { return QString::number(ns / u.ns, 'f', u.ns >= 1e6 ? 3 : 2); };
-  for (const SplitRow& r : rows) {
-    if (r.count == 0) continue;
+  for (const Line& r : rows) {
+    if (r.p.count == 0) continue;
     const int row = split_->rowCount();
     split_->insertRow(row);
     cell(row, 0, QString::fromLatin1(r.name), false);
-    cell(row, 1, QString::number(r.count), true);
-    cell(row, 2, value(r.mean), true);
+    cell(row, 1, QString::number(r.p.count), true);
+    cell(row, 2, value(r.p.mean), true);
     int col = 3;
-    for (int64_t v : {r.p50, r.p90, r.p99, r.p999, r.max}) cell(row, col++, value(double(v)), true);
+    for (int64_t v : {r.p.p50, r.p.p90, r.p.p99, r.p.p999, r.p.max}) cell(row, col++, value(double(v)), true);
     cell(row, 8, QString::fromLatin1(r.help), false);
   }
   split_->resizeColumnsToContents();
@@ -267,35 +278,68 @@ void StatsView::fill_split() {
 }
 
 void StatsView::fill_counters() {
-  const nlohmann::json& end = sel_->store()->end;
-  if (!end.is_object()) {
+  const std::optional<trace::RunSummary>& end = sel_->store()->summary;
+  if (!end) {
     new QTreeWidgetItem(counters_, {tr("(no end object: the trace is truncated)")});
     return;
   }
-  // The end object as a tree; arrays of per-CPU/per-socket objects are labelled by their cpu/name.
-  std::function<void(QTreeWidgetItem*, const QString&, const nlohmann::json&)> add =
-      [&](QTreeWidgetItem* parent, const QString& key, const nlohmann::json& j) {
-        QTreeWidgetItem* item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(counters_);
-        item->setText(0, key);
-        if (j.is_object()) {
-          for (auto it = j.begin(); it != j.end(); ++it)
-            add(item, QString::fromStdString(it.key()), it.value());
-        } else if (j.is_array()) {
-          for (size_t i = 0; i < j.size(); ++i) {
-            QString label = QStringLiteral("[%1]").arg(i);
-            if (j[i].is_object() && j[i].contains("cpu"))
-              label = QStringLiteral("cpu %1").arg(QString::fromStdString(j[i]["cpu"].dump()));
-            else if (j[i].is_object() && j[i].contains("name") && j[i]["name"].is_string())
-              label = QString::fromStdString(j[i]["name"].get<std::string>());
-            add(item, label, j[i]);
-          }
-        } else {
-          item->setText(1, QString::fromStdString(j.is_string() ? j.get<std::string>() : j.dump()));
-          item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
-        }
-      };
-  for (auto it = end.begin(); it != end.end(); ++it)
-    if (it.key() != "k") add(nullptr, QString::fromStdString(it.key()), it.value());
+  // The end object as a tree, read through trace::RunSummary, in the end object's order (its
+  // keys sorted); the per-CPU and per-socket rows are labelled by their cpu / name.
+  auto node = [&](QTreeWidgetItem* parent, const QString& key) {
+    auto* item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(counters_);
+    item->setText(0, key);
+    return item;
+  };
+  auto leaf = [&](QTreeWidgetItem* parent, const QString& key, const QString& value) {
+    QTreeWidgetItem* item = node(parent, key);
+    item->setText(1, value);
+    item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+  };
+  using Counts = std::vector<std::pair<const char*, int64_t>>;
+  auto leaves = [&](QTreeWidgetItem* parent, const Counts& counts) {
+    for (const auto& [k, v] : counts) leaf(parent, QLatin1String(k), QString::number(v));
+  };
+  auto map = [&](QTreeWidgetItem* parent, const std::map<std::string, int64_t>& m) {
+    for (const auto& [k, v] : m) leaf(parent, QString::fromStdString(k), QString::number(v));
+  };
+  auto mibs = [&](const char* key, const std::map<std::string, trace::Mib>& tables) {
+    QTreeWidgetItem* item = node(nullptr, QLatin1String(key));
+    for (const auto& [name, mib] : tables) map(node(item, QString::fromStdString(name)), mib);
+  };
+  QTreeWidgetItem* cpu_time = node(nullptr, QStringLiteral("cpu_time_ns"));
+  for (const trace::CpuTime& c : end->cpu_time)
+    leaves(node(cpu_time, QStringLiteral("cpu %1").arg(c.cpu)), {{"cpu", c.cpu},
+                                                                 {"hardirq", c.hardirq},
+                                                                 {"idle", c.idle},
+                                                                 {"ksoftirqd", c.ksoftirqd},
+                                                                 {"process", c.process},
+                                                                 {"softirq", c.softirq}});
+  leaf(nullptr, QStringLiteral("netfilter_drops"), QString::number(end->netfilter_drops));
+  if (!end->netstat.empty()) mibs("netstat", end->netstat); // since schema 2
+  leaves(node(nullptr, QStringLiteral("nic")), {{"interrupts", end->nic.interrupts},
+                                                {"rx_dropped", end->nic.rx_dropped},
+                                                {"rx_missed_errors", end->nic.rx_missed_errors},
+                                                {"rx_packets", end->nic.rx_packets}});
+  QTreeWidgetItem* packets = node(nullptr, QStringLiteral("packets"));
+  leaves(packets, {{"arrived", end->arrived}, {"delivered", end->delivered}});
+  map(node(packets, QStringLiteral("dropped")), end->dropped);
+  mibs("snmp", end->snmp);
+  QTreeWidgetItem* sockets = node(nullptr, QStringLiteral("sockets"));
+  for (const trace::SocketCounters& so : end->sockets) {
+    QTreeWidgetItem* item = node(sockets, QString::fromStdString(so.name));
+    leaves(item, {{"backlog", so.backlog}, {"delivered", so.delivered}, {"drops", so.drops}});
+    leaf(item, QStringLiteral("name"), QString::fromStdString(so.name));
+    leaves(item, {{"queued", so.queued}, {"truncated", so.truncated}});
+  }
+  QTreeWidgetItem* softnet = node(nullptr, QStringLiteral("softnet_stat"));
+  for (const trace::SoftnetRow& r : end->softnet)
+    leaves(node(softnet, QStringLiteral("cpu %1").arg(r.cpu)), {{"cpu", r.cpu},
+                                                                {"dropped", r.dropped},
+                                                                {"flow_limit_count", r.flow_limit_count},
+                                                                {"processed", r.processed},
+                                                                {"received_rps", r.received_rps},
+                                                                {"time_squeeze", r.time_squeeze}});
+  leaf(nullptr, QStringLiteral("t"), QString::number(end->t_ns));
   counters_->expandAll();
   counters_->resizeColumnToContents(0);
   counters_->resizeColumnToContents(1);

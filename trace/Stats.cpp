@@ -4,10 +4,7 @@
 #include <cmath>
 #include <limits>
 
-namespace rxpath::model {
-
-using trace::Fn;
-using trace::Kind;
+namespace rxpath::trace {
 
 const std::vector<double>& cdf_probabilities() {
   static const std::vector<double> p = [] {
@@ -188,7 +185,7 @@ std::optional<Stats::Times> Stats::take(int64_t pkt) {
   return t;
 }
 
-void Stats::emit(const trace::Event& e) {
+void Stats::add(const Event& e) {
   if (e.pkt < 0) return;
   switch (e.kind) {
   case Kind::Stage: {
@@ -266,4 +263,4 @@ StatsResult Stats::result() const {
   return r;
 }
 
-} // namespace rxpath::model
+} // namespace rxpath::trace
