@@ -102,7 +102,7 @@ private:
 // The names a line may hold (built once; the scanner looks them up inline).
 const NameTable<Key, 128>& keys();
 const NameTable<Fn, 512>& fn_names(); // by any kernel version's spelling
-const NameTable<Kind, 16>& kinds();
+const NameTable<Kind, 32>& kinds();
 const NameTable<Ctx, 32>& contexts();
 const NameTable<DropReason, 128>& reasons();
 inline constexpr int64_t kMaxTime = 1'000'000'000'000'000'000; // 31 years in ns: sums stay in int64

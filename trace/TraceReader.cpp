@@ -7,6 +7,10 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <cassert>
 #include <cstdlib>
 #include <cstring>
@@ -68,8 +72,8 @@ NameTable<T, kSlots> names_of(size_t count) {
   return m;
 }
 
-const NameTable<Kind, 16>& kinds() {
-  static const auto m = names_of<Kind, 16>(static_cast<size_t>(Kind::Instant) + 1);
+const NameTable<Kind, 32>& kinds() {
+  static const auto m = names_of<Kind, 32>(static_cast<size_t>(Kind::Instant) + 1);
   return m;
 }
 const NameTable<Ctx, 32>& contexts() {
@@ -114,8 +118,11 @@ std::atomic<ParseImpl> chosen_impl{ParseImpl::Unset};
 bool cpu_has_haswell() {
 #if defined(RXPATH_PARSE_HASWELL) && (defined(__x86_64__) || defined(__i386__))
   __builtin_cpu_init();
+  // LZCNT (ABM) is CPUID 0x80000001 ECX bit 5; clang's __builtin_cpu_supports has no name for it.
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  const bool lzcnt = __get_cpuid(0x80000001, &a, &b, &c, &d) && (c & (1u << 5)) != 0;
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
-         __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("lzcnt");
+         __builtin_cpu_supports("pclmul") && lzcnt;
 #else
   return false;
 #endif

@@ -43,9 +43,9 @@ void Receiver::operator()() {
     c.execute(Level::Process, Ctx::Process, owed);
     owed = 0;
     model::RecvResult r = k.udp().recv_dequeue(thread_, now_ns());
-    // 4.10+: __skb_recv_udp takes the queue lock with spin_lock_bh; its unlock re-enables bottom
-    // halves and runs what is pending (local_bh_enable).
-    if (k.version().udp_own_accounting) sys_->softirq_point(cpu);
+    // 4.13+: __skb_recv_udp takes the reader queue's lock with spin_lock_bh; its unlock re-enables
+    // bottom halves and runs what is pending (local_bh_enable).
+    if (k.version().udp_batched_uncharge) sys_->softirq_point(cpu);
     if (!r.got) {
       c.block();
       // wait_for_more_packets: sleep until sk_data_ready wakes us, or SO_RCVTIMEO expires.
@@ -81,8 +81,8 @@ void Receiver::operator()() {
       sys_->wake_receiver(wake);
       c.execute(Level::Process, Ctx::Process, cost);
     }
-    // 3.19: skb_free_datagram_locked's unlock_sock_fast re-enables bottom halves.
-    if (!k.version().udp_own_accounting) sys_->softirq_point(cpu);
+    // Before: skb_free_datagram_locked's unlock_sock_fast re-enables bottom halves.
+    if (!k.version().udp_batched_uncharge) sys_->softirq_point(cpu);
     // A bad checksum found while copying: udp_recvmsg discards it and tries again in the same call
     // (csum_copy_err -> goto try_again, net/ipv4/udp.c).
     if (!delivered) continue;
