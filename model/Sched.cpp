@@ -2,6 +2,8 @@
 // queue. See Sched.hpp for what is and is not followed.
 #include "Sched.hpp"
 
+#include "Jiffies.hpp"
+
 #include <algorithm>
 #include <bit>
 
@@ -16,7 +18,7 @@ SchedTunables SchedTunables::of(const KernelVersion& v, int cpus, int64_t hz) {
   t.min_granularity_ns *= factor;
   t.wakeup_granularity_ns *= factor;
   t.base_slice_ns *= factor;
-  t.tick_ns = 1'000'000'000 / hz;
+  t.tick_ns = model::tick_ns(hz);
   return t;
 }
 
@@ -29,12 +31,14 @@ int RunQueue::nr_running() const {
   return static_cast<int>(std::count_if(tasks_.begin(), tasks_.end(), [](const Task& t) { return t.on_rq; }));
 }
 
+int64_t RunQueue::nr_fair() const {
+  return std::count_if(tasks_.begin(), tasks_.end(), [&](const Task& t) { return t.on_rq && fair(t); });
+}
+
 int64_t RunQueue::cfs_slice(int64_t joining) const {
   // sched_slice -> __sched_period: sched_latency for up to sched_nr_latency tasks, then
   // min_granularity each; every nice-0 task gets an equal part of it.
-  const int64_t nr =
-      std::max<int64_t>(1, joining + std::count_if(tasks_.begin(), tasks_.end(),
-                                                   [&](const Task& t) { return t.on_rq && fair(t); }));
+  const int64_t nr = std::max<int64_t>(1, joining + nr_fair());
   const int64_t nr_latency = t_.latency_ns / t_.min_granularity_ns;
   const int64_t period = nr > nr_latency ? nr * t_.min_granularity_ns : t_.latency_ns;
   return period / nr;
@@ -133,9 +137,7 @@ bool RunQueue::wake(int task, int64_t now) {
       // place_entity (PLACE_LAG): back at avg_vruntime minus the lag it slept with, scaled so
       // that adding it does not move the average; a new task gets half a slice to its deadline
       // (PLACE_DEADLINE_INITIAL).
-      int64_t n = 0;
-      for (const auto& o : tasks_)
-        if (o.on_rq && fair(o)) ++n;
+      const int64_t n = nr_fair();
       int64_t lag = t.started ? t.vlag : 0;
       if (n > 0) lag = lag * (n + 1) / n;
       t.vruntime = avg_vruntime() - lag;

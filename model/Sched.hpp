@@ -81,6 +81,7 @@ private:
   int64_t min_vruntime() const;             // CFS: cfs_rq->min_vruntime
   int pick_fair() const;                    // CFS: leftmost; EEVDF: pick_eevdf
   int pick_rt() const;                      // the highest-priority runnable SCHED_FIFO task, or -1
+  int64_t nr_fair() const;                  // queued SCHED_OTHER tasks, the running one included
   int64_t cfs_slice(int64_t joining) const; // sched_slice of a nice-0 task, `joining` more queued
 
   SchedTunables t_;

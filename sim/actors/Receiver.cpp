@@ -49,25 +49,25 @@ void Receiver::operator()() {
     if (!r.got) {
       c.block();
       // wait_for_more_packets: sleep until sk_data_ready wakes us, or SO_RCVTIMEO expires.
+      bool timed_out = false;
       if (cfg.rcvtimeo_us > 0) {
         const int64_t hz = k.scenario().hz;
         const int64_t expiry =
             model::timeout_expiry_ns(now_ns(), model::rcvtimeo_jiffies(cfg.rcvtimeo_us, hz), hz);
-        const bool timed_out = sys_->receiver_sem[thread_]->acquire_timeout(to_seconds(expiry - now_ns()));
+        timed_out = sys_->receiver_sem[thread_]->acquire_timeout(to_seconds(expiry - now_ns()));
         c.wake(task); // the timer's wake-up, or already runnable if sk_data_ready woke it
-        const bool idle = c.await_turn(task);
-        if (timed_out) {
-          k.udp().cancel_wait(thread_); // -EAGAIN: the application calls recvfrom again
-          k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns(), trace::kUnset, trace::kUnset,
-                 thread_);
-          in_call = false;
-          continue;
-        }
-        owed = costs.wakeup_latency_ns + (idle ? costs.idle_wakeup_ns : 0);
       } else {
         sys_->receiver_sem[thread_]->acquire();
-        owed = costs.wakeup_latency_ns + (c.await_turn(task) ? costs.idle_wakeup_ns : 0);
       }
+      const bool idle = c.await_turn(task);
+      if (timed_out) {
+        k.udp().cancel_wait(thread_); // -EAGAIN: the application calls recvfrom again
+        k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns(), trace::kUnset, trace::kUnset,
+               thread_);
+        in_call = false;
+        continue;
+      }
+      owed = costs.wakeup_latency_ns + (idle ? costs.idle_wakeup_ns : 0);
       continue;
     }
     const int sock = cfg.socket_index;
