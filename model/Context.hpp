@@ -7,6 +7,8 @@
 #include "Path.hpp"
 #include "config/Scenario.hpp"
 
+#include <cmath>
+#include <random>
 #include <vector>
 
 namespace rxpath::model {
@@ -44,7 +46,8 @@ struct Context {
   Context(const Scenario& scenario, EventSink& s, bool full_trace)
       : sc(scenario), kv(*scenario.version), costs(scenario.costs),
         c(static_cast<int>(scenario.cpus), static_cast<int>(scenario.sockets.size())), sink(s),
-        traced(full_trace), fates(c, s), need_resched(static_cast<size_t>(scenario.cpus), false) {}
+        traced(full_trace), fates(c, s), need_resched(static_cast<size_t>(scenario.cpus), false),
+        cost_rng(static_cast<uint64_t>(scenario.seed) * 0xD1B54A32D192ED03ull + 11) {}
   Context(const Context&) = delete;
 
   const Scenario& sc;
@@ -57,6 +60,17 @@ struct Context {
   // TIF_NEED_RESCHED of the task running on each CPU: set when a wake-up (or the tick) asks it to
   // give the CPU up, or wakes a thread on an idle CPU.
   std::vector<bool> need_resched;
+
+  // A stage's cost this time: its median, or a lognormal draw around it (its own random stream, in
+  // the order the simulation asks, so the same seed gives the same costs).
+  int64_t draw(const Cost& cost) {
+    if (cost.sigma == 0) return cost.ns;
+    // Box-Muller from two uniforms in (0, 1].
+    auto u = [&] { return (static_cast<double>(cost_rng() >> 11) + 1.0) * (1.0 / 9007199254740992.0); };
+    const double z = std::sqrt(-2.0 * std::log(u())) * std::cos(6.283185307179586 * u());
+    return std::llround(static_cast<double>(cost.ns) * std::exp(cost.sigma * z));
+  }
+  std::mt19937_64 cost_rng;
 
   void emit(const trace::Event& e) { sink.emit(e); }
   // Emits a settled path's events; a drop among them (the last) is the datagram's fate.

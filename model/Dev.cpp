@@ -58,8 +58,8 @@ int Dev::rps_cpu(const Skb& skb) const {
 }
 
 void Dev::to_backlog(Path& p, int cpu) {
-  if (!cx_.sc.nic.rps_cpus.empty()) p.traced_stage(Fn::GetRpsCpu, cx_.costs.get_rps_cpu_ns);
-  p.stage(Fn::EnqueueToBacklog, cx_.costs.enqueue_to_backlog_ns);
+  if (!cx_.sc.nic.rps_cpus.empty()) p.traced_stage(Fn::GetRpsCpu, cx_.draw(cx_.costs.get_rps_cpu_ns));
+  p.stage(Fn::EnqueueToBacklog, cx_.draw(cx_.costs.enqueue_to_backlog_ns));
   p.target = cpu;
   p.outcome = Outcome::Backlog;
 }
@@ -109,7 +109,7 @@ bool Dev::process_backlog(int cpu, Ctx ctx, Path& p) {
   p.begin(s.process_queue.front(), cpu, ctx, cx_.traced);
   s.process_queue.pop_front();
   cx_.fates.take();
-  Event& e = p.stage(Fn::ProcessBacklog, cx_.costs.process_backlog_ns);
+  Event& e = p.stage(Fn::ProcessBacklog, cx_.draw(cx_.costs.process_backlog_ns));
   e.backlog = static_cast<int64_t>(s.input_pkt_queue.size() + s.process_queue.size());
   netif_receive_skb_core(p);
   return true;
@@ -119,8 +119,8 @@ bool Dev::process_backlog(int cpu, Ctx ctx, Path& p) {
 // the ethertype; none: dev->rx_dropped, kfree_skb.
 void Dev::netif_receive_skb_core(Path& p) {
   ++cx_.c.softnet[static_cast<size_t>(p.cpu)].processed;
-  p.traced_stage(Fn::NetifReceiveSkbCore, cx_.costs.netif_receive_skb_core_ns);
-  if (cx_.sc.ptype_all_tap) p.traced_stage(Fn::DeliverSkbTap, cx_.costs.ptype_all_tap_ns);
+  p.traced_stage(Fn::NetifReceiveSkbCore, cx_.draw(cx_.costs.netif_receive_skb_core_ns));
+  if (cx_.sc.ptype_all_tap) p.traced_stage(Fn::DeliverSkbTap, cx_.draw(cx_.costs.ptype_all_tap_ns));
   if (p.skb.ethertype != 0x0800) {
     ++cx_.c.nic.rx_dropped;
     p.drop(Fn::NetifReceiveSkbCore, DropReason::UnhandledProto);

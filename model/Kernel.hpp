@@ -30,6 +30,8 @@ public:
   Counters& counters() { return cx_.c; }
   const Counters& counters() const { return cx_.c; }
   int cpus() const { return static_cast<int>(cx_.sc.cpus); }
+  // A stage's cost this time (Context::draw).
+  int64_t draw(const Cost& cost) { return cx_.draw(cost); }
   bool need_resched(int cpu) const { return cx_.need_resched[static_cast<size_t>(cpu)]; }
   void clear_need_resched(int cpu) { cx_.need_resched[static_cast<size_t>(cpu)] = false; }
   void set_need_resched(int cpu) { cx_.need_resched[static_cast<size_t>(cpu)] = true; }

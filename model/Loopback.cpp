@@ -37,11 +37,11 @@ void Loopback::xmit(int source, int64_t now, Path& p) {
   ++cx_.c[UdpMib::OutDatagrams]; // udp_send_skb
   ++cx_.c[IpMib::OutRequests];   // ip_local_out
   const Costs& k = cx_.costs;
-  auto& send = p.stage(Fn::UdpSendmsg,
-                       k.udp_sendmsg_ns + std::llround(k.copy_to_user_ns_per_byte * cfg.payload_bytes));
+  auto& send = p.stage(Fn::UdpSendmsg, cx_.draw(k.udp_sendmsg_ns) +
+                                           std::llround(k.copy_to_user_ns_per_byte * cfg.payload_bytes));
   send.bytes = p.skb.frame_bytes;
   send.flow = source;
-  p.traced_stage(Fn::LoopbackXmit, k.loopback_xmit_ns);
+  p.traced_stage(Fn::LoopbackXmit, cx_.draw(k.loopback_xmit_ns));
   p.traced_stage(Fn::NetifRx, 0);
   const int rps = dev_.rps_cpu(p.skb);
   dev_.to_backlog(p, rps >= 0 ? rps : p.cpu);

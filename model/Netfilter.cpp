@@ -26,7 +26,7 @@ NfResult nf_iterate(const std::vector<NfRule>& rules, const Skb& skb) {
 bool nf_hook(Context& cx, Path& p, trace::Hook hook, const std::vector<NfRule>& rules) {
   if (rules.empty()) return true;
   const NfResult nf = nf_iterate(rules, p.skb);
-  if (trace::Event* e = p.traced_stage(trace::Fn::NfHookSlow, cx.costs.nf_hook_ns + nf.cost_ns))
+  if (trace::Event* e = p.traced_stage(trace::Fn::NfHookSlow, cx.draw(cx.costs.nf_hook_ns) + nf.cost_ns))
     e->hook = hook;
   if (nf.verdict != Verdict::Drop) return true;
   ++cx.c.netfilter_drops;

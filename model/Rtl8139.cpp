@@ -112,8 +112,9 @@ bool Rtl8139::rx(int cpu, Ctx ctx, int64_t now, Path& p) {
   cx_.fates.take();
   const Costs& k = cx_.costs;
   const Skb& skb = p.skb;
-  Event& rx = p.stage(Fn::Rtl8139Rx, k.driver_rx_ns + k.skb_alloc_ns +
-                                         std::llround(k.driver_copy_ns_per_byte * skb.frame_bytes));
+  int64_t rx_cost = cx_.draw(k.driver_rx_ns);
+  rx_cost += cx_.draw(k.skb_alloc_ns);
+  Event& rx = p.stage(Fn::Rtl8139Rx, rx_cost + std::llround(k.driver_copy_ns_per_byte * skb.frame_bytes));
   rx.ring = ring_fill();
   if (skb.alloc_fails) {
     ++cx_.c.nic.rx_dropped;
@@ -121,7 +122,7 @@ bool Rtl8139::rx(int cpu, Ctx ctx, int64_t now, Path& p) {
     return true;
   }
   ++cx_.c.nic.rx_packets;
-  p.traced_stage(Fn::NetifReceiveSkb, k.netif_receive_skb_ns);
+  p.traced_stage(Fn::NetifReceiveSkb, cx_.draw(k.netif_receive_skb_ns));
   if (const int target = dev_.rps_cpu(skb); target >= 0) {
     dev_.to_backlog(p, target);
     return true;

@@ -103,12 +103,12 @@ int Sock::sk_data_ready(Socket& s, int cpu, Ctx ctx, int64_t t) {
 int64_t Sock::release_sock(int sock, int thread, int64_t now, int* wake) {
   Socket& s = socket(sock);
   const int cpu = cpu_of(thread);
-  int64_t cost = cx_.costs.release_sock_ns;
+  int64_t cost = cx_.draw(cx_.costs.release_sock_ns);
   *wake = -1;
   while (!s.backlog.empty()) {
     Skb skb = s.backlog.front();
     s.backlog.pop_front();
-    cost += cx_.costs.sock_queue_rcv_skb_ns;
+    cost += cx_.draw(cx_.costs.sock_queue_rcv_skb_ns);
     if (backlog_rcv(s, skb, cpu, now) && *wake < 0) *wake = sk_data_ready(s, cpu, Ctx::Process, now);
   }
   s.backlog_len = 0;

@@ -34,7 +34,7 @@ void Udp::count_drop(std::optional<UdpMib> cause, int sock) {
 
 EarlyDemux Udp::early_demux(Path& p) {
   const Skb& skb = p.skb;
-  p.traced_stage(Fn::UdpV4EarlyDemux, cx_.costs.early_demux_ns);
+  p.traced_stage(Fn::UdpV4EarlyDemux, cx_.draw(cx_.costs.early_demux_ns));
   for (const auto& s : sock_.sockets()) {
     const auto& c = *s.cfg;
     if (c.connect && c.connect->addr == skb.saddr && c.connect->port == skb.sport &&
@@ -47,7 +47,8 @@ EarlyDemux Udp::early_demux(Path& p) {
 void Udp::rcv(Path& p, int early_sock) {
   const Costs& k = cx_.costs;
   const Skb& skb = p.skb;
-  p.traced_stage(Fn::UdpRcv, k.udp_rcv_ns + std::llround(k.udp_csum_ns_per_byte * (skb.udp_payload + 8)));
+  p.traced_stage(Fn::UdpRcv,
+                 cx_.draw(k.udp_rcv_ns) + std::llround(k.udp_csum_ns_per_byte * (skb.udp_payload + 8)));
   if (skb.bad_udp_len) {
     // __udp4_lib_rcv: ulen > skb->len -> short_packet (UDP_MIB_INERRORS).
     count_drop(std::nullopt, -1);
@@ -67,7 +68,7 @@ void Udp::rcv(Path& p, int early_sock) {
   if (sock >= 0) {
     sock_.socket(sock).rx_dst_cached = true; // udp_sk_rx_dst_set
   } else {
-    p.traced_stage(Fn::Udp4LibLookup, k.udp_lookup_ns);
+    p.traced_stage(Fn::Udp4LibLookup, cx_.draw(k.udp_lookup_ns));
     sock = lookup(skb);
   }
   if (sock < 0) {
@@ -81,7 +82,7 @@ void Udp::rcv(Path& p, int early_sock) {
     p.drop(Fn::UdpRcv, DropReason::NoSocket);
     return;
   }
-  if (Event* q = p.traced_stage(Fn::UdpQueueRcvSkb, k.udp_queue_rcv_skb_ns)) q->sock = sock;
+  if (Event* q = p.traced_stage(Fn::UdpQueueRcvSkb, cx_.draw(k.udp_queue_rcv_skb_ns))) q->sock = sock;
   const Socket& s = sock_.socket(sock);
   // udp_queue_rcv_skb: with a socket filter the checksum is verified here, before sk_filter.
   if (s.cfg->has_filter && skb.bad_udp_csum) {
@@ -90,7 +91,10 @@ void Udp::rcv(Path& p, int early_sock) {
     return;
   }
   // The queueing itself (queue_rcv_skb, sk_data_ready) is decided when the execution ends.
-  p.cost += k.sock_queue_rcv_skb_ns + (s.cfg->has_filter ? k.socket_filter_ns : 0) + k.sk_data_ready_ns;
+  // (One draw per statement: the order of the cost draws is the seed's, not the compiler's.)
+  p.cost += cx_.draw(k.sock_queue_rcv_skb_ns);
+  if (s.cfg->has_filter) p.cost += cx_.draw(k.socket_filter_ns);
+  p.cost += cx_.draw(k.sk_data_ready_ns);
   p.outcome = Outcome::Socket;
   p.target = sock;
 }

@@ -27,7 +27,7 @@ int64_t nic_poll(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t weig
   auto& k = sys.kernel;
   auto& nic = k.nic();
   const int64_t t0 = now_ns();
-  prefix += k.scenario().costs.napi_poll_ns;
+  prefix += k.draw(k.scenario().costs.napi_poll_ns);
   int64_t work = 0;
   model::Path& path = sys.path(cpu, level);
   while (nic.poll_more(work, weight) && nic.rx(cpu, ctx, now_ns(), path)) {
@@ -36,7 +36,7 @@ int64_t nic_poll(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t weig
     ++work;
   }
   if (nic.poll_more(work, weight)) {
-    sys.cpus[cpu]->execute(level, ctx, prefix + k.scenario().costs.napi_complete_ns);
+    sys.cpus[cpu]->execute(level, ctx, prefix + k.draw(k.scenario().costs.napi_complete_ns));
     prefix = 0;
     nic.napi_complete(cpu, ctx, now_ns());
     sys.nic_irq_enabled();
@@ -51,7 +51,7 @@ int64_t backlog_poll(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t 
   auto& k = sys.kernel;
   const int64_t t0 = now_ns();
   send_rps_ipis(sys, cpu);
-  prefix += k.scenario().costs.napi_poll_ns;
+  prefix += k.draw(k.scenario().costs.napi_poll_ns);
   int64_t work = 0;
   model::Path& path = sys.path(cpu, level);
   while (work < quota && k.dev().process_backlog(cpu, ctx, path)) {
@@ -68,7 +68,7 @@ int64_t backlog_poll(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t 
 void net_rx_action(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t prefix_ns) {
   auto& k = sys.kernel;
   const int64_t t0 = now_ns();
-  int64_t prefix = prefix_ns + k.scenario().costs.net_rx_action_ns;
+  int64_t prefix = prefix_ns + k.draw(k.scenario().costs.net_rx_action_ns);
   model::NetRxAction action(k, cpu, t0);
   while (const auto poll = action.next()) {
     const int64_t work = poll->napi == kNicNapi ? nic_poll(sys, cpu, ctx, level, poll->weight, prefix)

@@ -160,6 +160,15 @@ json random_scenario(std::mt19937_64& rng) {
       r["nice"] = p.in(-20, 19);
     recv.push_back(r);
   }
+  // Some costs spread as lognormals.
+  if (p.chance(0.3)) {
+    json& costs = sc["costs"] = json::object();
+    for (const char* key : {"ip_rcv_ns", "wakeup_latency_ns", "recvmsg_ns", "hardirq_ns", "udp_rcv_ns"})
+      if (p.chance(0.5)) {
+        const int64_t median = p.in(1, 3000);
+        costs[key] = {{"median", median}, {"p99", median + p.in(0, 20000)}};
+      }
+  }
   // CPU-bound processes beside them.
   json& bg = sc["background"] = json::array();
   for (int64_t n = p.chance(0.3) ? p.in(1, 2) : 0; n > 0; --n)

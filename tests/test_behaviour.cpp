@@ -285,3 +285,29 @@ TEST_CASE("a busy process on the receiver's CPU takes the share its nice level g
     CHECK(delivered[-10] < 0.3);
   }
 }
+
+TEST_CASE("a cost given as a lognormal spreads the latency around the median's", "[behaviour]") {
+  // At light load (one CPU each, nothing queues) the latency is the sum of the path's costs: with
+  // constant costs every datagram takes the same time; a spread wake-up cost gives the
+  // distribution a body and a tail, its median where the constant cost put every datagram.
+  const std::string seed = std::to_string(std::random_device{}() % 100000);
+  const std::string args =
+      "--set traffic.0.rate_pps=10000 --set traffic.0.count=4000 --set traffic.0.pacing=spin "
+      "--no-trace --result-json r.json --seed " +
+      seed;
+  auto flat =
+      test::run_rxpath("run " + test::scenario("loopback") + " " + args + " --set costs.idle_wakeup_ns=8000");
+  auto spread = test::run_rxpath("run " + test::scenario("loopback") + " " + args +
+                                 " --set 'costs.idle_wakeup_ns={\"median\":8000,\"p99\":40000}'");
+  REQUIRE(flat.exit_code == 0);
+  REQUIRE(spread.exit_code == 0);
+  auto a = nlohmann::json::parse(test::read_file(flat.dir + "/r.json"));
+  auto b = nlohmann::json::parse(test::read_file(spread.dir + "/r.json"));
+  INFO("--seed " << seed << ": constant " << a.dump() << "\nspread " << b.dump());
+  CHECK(a["latency_p99_ns"].get<double>() - a["latency_p50_ns"].get<double>() < 100);
+  CHECK(std::abs(b["latency_p50_ns"].get<double>() - a["latency_p50_ns"].get<double>()) < 1000);
+  // 32 µs more at p99 for the wake-up (40 - 8), less what the rest of the path's constant part
+  // changes nothing about.
+  CHECK(b["latency_p99_ns"].get<double>() - b["latency_p50_ns"].get<double>() > 25000);
+  CHECK(b["latency_p99_ns"].get<double>() - b["latency_p50_ns"].get<double>() < 40000);
+}

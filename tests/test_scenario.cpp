@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 using namespace rxpath::model;
 
 namespace {
@@ -120,4 +122,29 @@ TEST_CASE("the scenario reference documents every key with a description", "[sce
     INFO(d.path);
     CHECK_FALSE(d.description.empty());
   }
+}
+
+TEST_CASE("a cost is a number or a lognormal given by its median and p99", "[scenario]") {
+  const auto sc = load_scenario_text(
+      R"({"traffic": [{}], "costs": {"ip_rcv_ns": 90, "wakeup_latency_ns": {"median": 4000, "p99": 20000}}})",
+      "x.json", {});
+  CHECK(sc.scenario.costs.ip_rcv_ns.ns == 90);
+  CHECK(sc.scenario.costs.ip_rcv_ns.sigma == 0);
+  CHECK(sc.scenario.costs.wakeup_latency_ns.ns == 4000);
+  CHECK(sc.scenario.costs.wakeup_latency_ns.sigma == Approx(std::log(5.0) / 2.3263478740408408));
+  // The resolved scenario (the trace header's) keeps the form it was given.
+  CHECK(sc.resolved["costs"]["wakeup_latency_ns"] == nlohmann::json({{"median", 4000}, {"p99", 20000}}));
+  CHECK(sc.resolved["costs"]["ip_rcv_ns"] == 90);
+
+  CHECK_THAT(error_of(R"({"traffic": [{}], "costs": {"ip_rcv_ns": {"median": 100, "p99": 50}}})"),
+             Catch::Contains("x.json: costs.ip_rcv_ns.p99: expected at least the median 100, found 50"));
+  CHECK_THAT(error_of(R"({"traffic": [{}], "costs": {"ip_rcv_ns": {"median": 100, "p90": 150}}})"),
+             Catch::Contains("costs.ip_rcv_ns.p90: unknown key"));
+  CHECK_THAT(
+      error_of(R"({"traffic": [{}], "costs": {"ip_rcv_ns": "fast"}})"),
+      Catch::Contains("costs.ip_rcv_ns: expected an integer or {\"median\": integer, \"p99\": integer}"));
+  CHECK_THAT(error_of(R"({"traffic": [{}], "costs": {"ip_rcv_ns": {"median": 0, "p99": 5}}})"),
+             Catch::Contains("costs.ip_rcv_ns.median: expected more than 0"));
+  CHECK_THAT(error_of(kMinimal, {{"costs.ip_rcv_ns", R"({"median": -1, "p99": 5})"}}),
+             Catch::Contains("costs.ip_rcv_ns.median: value -1 is out of range"));
 }

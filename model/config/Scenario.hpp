@@ -145,46 +145,55 @@ struct BackgroundTask {
   int64_t nice = 0;
 };
 
+// A stage's CPU cost: its median in ns and the spread of a lognormal around it (the sigma of its
+// logarithm; 0: always the median). A scenario gives a number, or {"median": ns, "p99": ns}.
+struct Cost {
+  int64_t ns = 0;                          // the median
+  int64_t p99 = 0;                         // the 99th percentile; 0: a constant cost
+  double sigma = 0;                        // ln(p99 / median) / z(0.99), set by the loader
+  Cost(int64_t median = 0) : ns(median) {} // NOLINT: a plain number is a constant cost
+};
+
 // CPU cost of each stage, in ns. Defaults and their sources: docs/calibration.md.
 struct Costs {
-  int64_t hardirq_ns = 1000;
-  int64_t ipi_ns = 600;
-  int64_t softirq_entry_ns = 100;
-  int64_t net_rx_action_ns = 100;
-  int64_t napi_poll_ns = 80;
-  int64_t napi_complete_ns = 300;
-  int64_t driver_rx_ns = 150;
-  int64_t skb_alloc_ns = 70;
+  Cost hardirq_ns = 1000;
+  Cost ipi_ns = 600;
+  Cost softirq_entry_ns = 100;
+  Cost net_rx_action_ns = 100;
+  Cost napi_poll_ns = 80;
+  Cost napi_complete_ns = 300;
+  Cost driver_rx_ns = 150;
+  Cost skb_alloc_ns = 70;
   double driver_copy_ns_per_byte = 0.03;
-  int64_t netif_receive_skb_ns = 40;
-  int64_t get_rps_cpu_ns = 60;
-  int64_t enqueue_to_backlog_ns = 60;
-  int64_t process_backlog_ns = 60;
-  int64_t netif_receive_skb_core_ns = 80;
-  int64_t ptype_all_tap_ns = 300;
-  int64_t ip_rcv_ns = 120;
-  int64_t nf_hook_ns = 40;
-  int64_t ip_rcv_finish_ns = 50;
-  int64_t early_demux_ns = 60;
-  int64_t route_lookup_ns = 150;
-  int64_t ip_local_deliver_ns = 40;
-  int64_t ip_defrag_ns = 300;
-  int64_t ip_local_deliver_finish_ns = 50;
-  int64_t udp_rcv_ns = 100;
+  Cost netif_receive_skb_ns = 40;
+  Cost get_rps_cpu_ns = 60;
+  Cost enqueue_to_backlog_ns = 60;
+  Cost process_backlog_ns = 60;
+  Cost netif_receive_skb_core_ns = 80;
+  Cost ptype_all_tap_ns = 300;
+  Cost ip_rcv_ns = 120;
+  Cost nf_hook_ns = 40;
+  Cost ip_rcv_finish_ns = 50;
+  Cost early_demux_ns = 60;
+  Cost route_lookup_ns = 150;
+  Cost ip_local_deliver_ns = 40;
+  Cost ip_defrag_ns = 300;
+  Cost ip_local_deliver_finish_ns = 50;
+  Cost udp_rcv_ns = 100;
   double udp_csum_ns_per_byte = 0;
-  int64_t udp_lookup_ns = 60;
-  int64_t udp_queue_rcv_skb_ns = 60;
-  int64_t sock_queue_rcv_skb_ns = 100;
-  int64_t socket_filter_ns = 100;
-  int64_t sk_data_ready_ns = 150;
-  int64_t wakeup_latency_ns = 2000;
-  int64_t idle_wakeup_ns = 0; // more when the woken thread's CPU was idle (leaving the idle state)
-  int64_t recvmsg_ns = 500;
+  Cost udp_lookup_ns = 60;
+  Cost udp_queue_rcv_skb_ns = 60;
+  Cost sock_queue_rcv_skb_ns = 100;
+  Cost socket_filter_ns = 100;
+  Cost sk_data_ready_ns = 150;
+  Cost wakeup_latency_ns = 2000;
+  Cost idle_wakeup_ns = 0; // more when the woken thread's CPU was idle (leaving the idle state)
+  Cost recvmsg_ns = 500;
   double copy_to_user_ns_per_byte = 0.03;
-  int64_t skb_free_ns = 200;
-  int64_t release_sock_ns = 50;
-  int64_t udp_sendmsg_ns = 1500;  // loopback sender: sendto() through ip_output to dev_queue_xmit
-  int64_t loopback_xmit_ns = 200; // loopback_xmit: skb_orphan, eth_type_trans, netif_rx
+  Cost skb_free_ns = 200;
+  Cost release_sock_ns = 50;
+  Cost udp_sendmsg_ns = 1500;  // loopback sender: sendto() through ip_output to dev_queue_xmit
+  Cost loopback_xmit_ns = 200; // loopback_xmit: skb_orphan, eth_type_trans, netif_rx
 };
 
 struct Scenario {

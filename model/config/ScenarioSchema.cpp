@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -236,7 +237,12 @@ void visit_background(Schema& s, BackgroundTask& b) {
 }
 
 void visit_costs(Schema& s, Costs& c) {
-  auto ns = [&](const char* key, int64_t& v, const char* desc) { s.integer(key, v, 0, kMaxNs, desc); };
+  // A cost is a number (constant) or a lognormal given by its median and 99th percentile.
+  auto ns = [&](const char* key, Cost& v, const char* desc) {
+    s.spread(key, v.ns, v.p99, 0, kMaxNs, desc);
+    constexpr double kZ99 = 2.3263478740408408; // the standard normal's 99th percentile
+    v.sigma = v.p99 > v.ns ? std::log(static_cast<double>(v.p99) / static_cast<double>(v.ns)) / kZ99 : 0.0;
+  };
   auto per_byte = [&](const char* key, double& v, const char* desc) { s.number(key, v, 0, 1000, desc); };
   ns("hardirq_ns", c.hardirq_ns, "Interrupt entry, rtl8139_interrupt, irq_exit.");
   ns("ipi_ns", c.ipi_ns, "RPS IPI on the target CPU (entry, rps_trigger_softirq, exit).");

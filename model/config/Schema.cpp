@@ -114,6 +114,31 @@ void Schema::integer(const char* key, int64_t& v, int64_t lo, int64_t hi, const 
   resolved_[key] = v;
 }
 
+void Schema::spread(const char* key, int64_t& median, int64_t& p99, int64_t lo, int64_t hi,
+                    const char* desc) {
+  if (!reading())
+    return doc(key, "integer or {median, p99}", std::to_string(median),
+               std::to_string(lo) + " … " + std::to_string(hi), desc);
+  const auto it = src_ ? src_->find(key) : nlohmann::json::const_iterator{};
+  if (!src_ || it == src_->end() || !it->is_object()) {
+    p99 = 0;
+    if (src_ && it != src_->end() && !it->is_number())
+      fail(key, "expected an integer or {\"median\": integer, \"p99\": integer}, found " + type_name(*it));
+    return integer(key, median, lo, hi, desc);
+  }
+  known_.emplace_back(key);
+  Schema sub(&*it, path_of(key), file_);
+  sub.integer("median", median, lo, hi, "");
+  p99 = median;
+  sub.integer("p99", p99, lo, hi, "");
+  sub.finish();
+  if (p99 < median)
+    sub.fail("p99",
+             "expected at least the median " + std::to_string(median) + ", found " + std::to_string(p99));
+  if (median == 0 && p99 > 0) sub.fail("median", "expected more than 0 when p99 is more than 0");
+  resolved_[key] = {{"median", median}, {"p99", p99}};
+}
+
 void Schema::number(const char* key, double& v, double lo, double hi, const char* desc) {
   if (!reading()) return doc(key, "number", fmt_double(v), fmt_double(lo) + " … " + fmt_double(hi), desc);
   if (const auto* j = find(key, "number", desc)) {

@@ -47,6 +47,9 @@ public:
 
   void integer(const char* key, int64_t& v, int64_t lo, int64_t hi, const char* desc);
   void number(const char* key, double& v, double lo, double hi, const char* desc);
+  // An integer, or an object {"median": integer, "p99": integer no less than it} (a spread
+  // value; `p99` is 0 for a plain integer).
+  void spread(const char* key, int64_t& median, int64_t& p99, int64_t lo, int64_t hi, const char* desc);
   void boolean(const char* key, bool& v, const char* desc);
   void string(const char* key, std::string& v, const char* desc);
   void choice(const char* key, std::string& v, const std::vector<std::string>& options, const char* desc);

@@ -11,7 +11,7 @@ void IrqController::nic_interrupt() {
   auto& k = sys_->kernel;
   Cpu& cpu = *sys_->cpus[cpu_];
   const int64_t t0 = now_ns();
-  cpu.execute(Level::Hardirq, Ctx::Hardirq, k.scenario().costs.hardirq_ns);
+  cpu.execute(Level::Hardirq, Ctx::Hardirq, k.draw(k.scenario().costs.hardirq_ns));
   if (!k.nic().receives_in_handler()) {
     k.nic().interrupt(cpu_, t0, now_ns());
     return;
@@ -33,7 +33,7 @@ void IrqController::operator()() {
       nic_interrupt();
     } else {
       const int64_t t0 = now_ns();
-      sys_->cpus[cpu_]->execute(Level::Hardirq, Ctx::Hardirq, k.scenario().costs.ipi_ns);
+      sys_->cpus[cpu_]->execute(Level::Hardirq, Ctx::Hardirq, k.draw(k.scenario().costs.ipi_ns));
       k.dev().rps_ipi(cpu_, t0, now_ns());
     }
     sys_->softirq_point(cpu_); // irq_exit -> invoke_softirq

@@ -24,7 +24,7 @@ void Ksoftirqd::operator()() {
     // then cond_resched, while softirqs are pending.
     while (model::ksoftirqd_should_run(sd)) {
       sd.in_softirq = true;
-      net_rx_action(*sys_, cpu_, Ctx::Ksoftirqd, Level::Process, k.scenario().costs.softirq_entry_ns);
+      net_rx_action(*sys_, cpu_, Ctx::Ksoftirqd, Level::Process, k.draw(k.scenario().costs.softirq_entry_ns));
       sd.in_softirq = false;
       c.preempt_point();
     }

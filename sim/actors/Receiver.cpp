@@ -36,7 +36,7 @@ void Receiver::operator()() {
   int64_t call_start = 0;
   for (;;) {
     if (!in_call) {
-      owed += costs.recvmsg_ns;
+      owed += k.draw(costs.recvmsg_ns);
       call_start = now_ns();
       in_call = true;
     }
@@ -67,13 +67,14 @@ void Receiver::operator()() {
         in_call = false;
         continue;
       }
-      owed = costs.wakeup_latency_ns + (idle ? costs.idle_wakeup_ns : 0);
+      owed = k.draw(costs.wakeup_latency_ns);
+      if (idle) owed += k.draw(costs.idle_wakeup_ns);
       continue;
     }
     const int sock = cfg.socket_index;
     if (cfg.lock_hold_ns > 0) k.sock().lock_sock(sock);
     const Run copy =
-        c.execute(Level::Process, Ctx::Process, r.copy_cost + cfg.lock_hold_ns + costs.skb_free_ns);
+        c.execute(Level::Process, Ctx::Process, r.copy_cost + cfg.lock_hold_ns + k.draw(costs.skb_free_ns));
     const bool delivered = k.udp().recv_complete(thread_, r.skb, copy.time_at(r.copy_cost), copy.end);
     if (cfg.lock_hold_ns > 0) {
       int wake = -1;

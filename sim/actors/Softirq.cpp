@@ -17,7 +17,7 @@ void Softirq::operator()() {
     if (!k.sd(cpu_).net_rx_pending) continue; // run by an earlier trigger already
     const int64_t t0 = now_ns();
     model::DoSoftirq run(k, cpu_, t0);
-    int64_t prefix = k.scenario().costs.softirq_entry_ns;
+    int64_t prefix = k.draw(k.scenario().costs.softirq_entry_ns);
     model::DoSoftirq::Next next;
     do {
       net_rx_action(*sys_, cpu_, Ctx::Softirq, Level::Softirq, prefix);
