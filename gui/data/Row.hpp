@@ -1,6 +1,8 @@
 // One horizontal row of the timeline and the events that belong to it, sorted by time.
 #pragma once
 
+#include "TimeBins.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -60,6 +62,7 @@ struct SpanList {
   std::vector<int64_t> covered; // time covered by the union of spans 0..k: a column's busy time
                                 // is a difference of two look-ups, however many spans it holds
   TimeMarks begins;             // of `events`
+  SpanBins bins;                // empty for a short list
 
   // First position whose span may still be running at t.
   size_t first_ending_after(int64_t t) const;
@@ -79,7 +82,8 @@ struct Row {
   std::vector<uint32_t> points; // stages, instants, drops, deliveries; sorted by t
   std::vector<uint32_t> drops;  // the drops among the points, drawn on top so none hides
   TimeMarks point_marks, drop_marks;
-  std::vector<uint32_t> counter; // Nic: events with `ring`; Socket: events with rmem/qlen
+  PointBins point_bins, drop_bins; // the first point of each bin; the drops before each edge
+  std::vector<uint32_t> counter;   // Nic: events with `ring`; Socket: events with rmem/qlen
 };
 
 } // namespace rxpath::view

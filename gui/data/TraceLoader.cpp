@@ -388,6 +388,7 @@ void TraceLoader::read_header(TraceStore& s) {
 }
 
 void TraceLoader::build_rows(TraceStore& s) {
+  s.bins = BinGrid(s.t_min, s.t_max);
   // Rows are made as they are met, then put in display order (by RowKey) and the events'
   // row indices renumbered: no per-event key array, and no map look-up for the common rows.
   std::map<RowKey, uint32_t> ids;
@@ -399,7 +400,8 @@ void TraceLoader::build_rows(TraceStore& s) {
       if (made.size() > UINT16_MAX)
         throw trace::TraceError(s.path +
                                 ": more than 65536 timeline rows (CPU contexts, threads and sockets)");
-      made.push_back(Row{kind, cpu, index, std::move(name), {}, {}, {}, {}, {}, {}});
+      Row& r = made.emplace_back();
+      r.kind = kind, r.cpu = cpu, r.index = index, r.name = std::move(name);
       key_of_row.push_back(key);
     }
     return it->second;
@@ -487,23 +489,29 @@ void TraceLoader::build_rows(TraceStore& s) {
             [&](uint32_t a, uint32_t b) { return key_of_row[a] < key_of_row[b]; });
   std::vector<uint32_t> position(made.size());
   for (uint32_t k = 0; k < order.size(); ++k) position[order[k]] = k;
+  std::vector<int64_t> ends;
   for (uint32_t k : order) {
     Row& rw = made[k];
     for (auto& list : rw.spans) {
       int64_t m = INT64_MIN, covered = 0;
       list.max_end.reserve(list.events.size());
       list.covered.reserve(list.events.size());
+      ends.clear();
       for (uint32_t i : list.events) {
         const StoredEvent& e = s.events[i];
         const int64_t end = s.end_or_t(e);
         covered += std::max<int64_t>(0, end - std::max(e.t, m));
         list.max_end.push_back(m = std::max(m, end));
         list.covered.push_back(covered);
+        ends.push_back(end);
       }
       list.begins.build(list.events, s.events);
+      if (list.events.size() >= kMinEventsForBins) list.bins.build(s.bins, list, s.events, ends);
     }
     rw.point_marks.build(rw.points, s.events);
     rw.drop_marks.build(rw.drops, s.events);
+    if (rw.points.size() >= kMinEventsForBins) rw.point_bins.build_first(s.bins, rw.points, s.events);
+    if (rw.drops.size() >= kMinEventsForBins) rw.drop_bins.build_before(s.bins, rw.drops, s.events);
     if (rw.kind == RowKind::Socket) {
       if (s.socket_series.size() <= static_cast<size_t>(rw.index)) s.socket_series.resize(rw.index + 1);
       for (uint32_t i : rw.counter)

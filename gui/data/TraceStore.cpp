@@ -116,10 +116,13 @@ double TraceStore::bytes_per_event() const {
                  packet_stages.capacity() * 4 + (ring_series.capacity() + backlog_series.capacity()) * 4;
   for (const auto& r : rows) {
     bytes += (r.points.capacity() + r.counter.capacity()) * 4 +
-             (r.point_marks.t.capacity() + r.drop_marks.t.capacity()) * 8;
+             (r.point_marks.t.capacity() + r.drop_marks.t.capacity()) * 8 +
+             (r.point_bins.first.capacity() + r.drop_bins.before.capacity()) * 4;
     for (const auto& s : r.spans)
-      bytes +=
-          s.events.capacity() * 4 + (s.max_end.capacity() + s.covered.capacity() + s.begins.t.capacity()) * 8;
+      bytes += s.events.capacity() * 4 +
+               (s.max_end.capacity() + s.covered.capacity() + s.begins.t.capacity()) * 8 +
+               s.bins.covered.capacity() * 8 + s.bins.last_fn.capacity() * sizeof(trace::Fn) +
+               s.bins.long_spans.capacity() * 4;
   }
   for (const auto& s : socket_series) bytes += s.capacity() * 4;
   return static_cast<double>(bytes) / static_cast<double>(events.size());

@@ -65,6 +65,7 @@ public:
   std::vector<uint32_t> backlog_series;             // events with `backlog`
   std::vector<std::vector<uint32_t>> socket_series; // per socket: events with rmem/qlen
   int64_t t_min = 0, t_max = 0;
+  BinGrid bins; // of the rows' SpanBins and PointBins, over [t_min, t_max]
 
   const StoredEvent& event(uint32_t i) const { return events[i]; }
   // An optional field of an event (-1 when it has none).
