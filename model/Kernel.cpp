@@ -24,6 +24,22 @@ void Kernel::instant(trace::Fn fn, int cpu, trace::Ctx ctx, int64_t t) {
   if (cx_.traced) cx_.emit(make_event(Kind::Instant, fn, cpu, ctx, t));
 }
 
+void Kernel::sched_wakeup(int cpu, int64_t t, int task) {
+  if (!cx_.traced) return;
+  Event e = make_event(Kind::Instant, trace::Fn::TryToWakeUp, cpu, trace::Ctx::Process, t);
+  e.task = task;
+  cx_.emit(e);
+}
+
+void Kernel::sched_switch(int cpu, int64_t t, int prev, int next, trace::SwitchWhy why) {
+  if (!cx_.traced) return;
+  Event e = make_event(Kind::Instant, trace::Fn::Schedule, cpu, trace::Ctx::Process, t);
+  e.prev = prev;
+  e.next = next;
+  e.why = why;
+  cx_.emit(e);
+}
+
 int Kernel::settle(Path& p, int64_t now) {
   cx_.fates.put_down();
   switch (p.outcome) {

@@ -46,6 +46,11 @@ public:
   void span(trace::Fn fn, int cpu, trace::Ctx ctx, int64_t t0, int64_t t1, int64_t work = trace::kUnset,
             int64_t budget = trace::kUnset, int64_t thread = trace::kUnset);
   void instant(trace::Fn fn, int cpu, trace::Ctx ctx, int64_t t);
+  // The scheduler's events (full trace only), with the header's task ids: try_to_wake_up of
+  // `task` onto `cpu`'s run queue, and a context switch there (__schedule, the sched_switch
+  // tracepoint). Both are process-context events of that CPU, whoever caused them.
+  void sched_wakeup(int cpu, int64_t t, int task);
+  void sched_switch(int cpu, int64_t t, int prev, int next, trace::SwitchWhy why);
 
   // The sockets' socket() and bind(), at t = 0.
   void setup_sockets() { sock_.create_and_bind(); }

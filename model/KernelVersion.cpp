@@ -14,17 +14,17 @@ constexpr FairSched Eevdf = FairSched::Eevdf;
 
 // clang-format off
 constexpr std::array kVersions{
-  //           name    names               own_acct batched before_charge small_head defers budget_usecs in_net_rx fair
-  KernelVersion{"3.19", Profile::Linux3_19, false,   false,  false,        false,     false, false,       false,    Cfs},
-  KernelVersion{"4.9",  Profile::Linux3_19, false,   false,  false,        false,     true,  false,       false,    Cfs},
-  KernelVersion{"4.19", Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs},
-  KernelVersion{"5.4",  Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs},
-  KernelVersion{"5.10", Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs},
-  KernelVersion{"5.15", Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs},
-  KernelVersion{"6.1",  Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs},
-  KernelVersion{"6.6",  Profile::Linux6_18, true,    true,   false,        true,      false, true,        true,     Eevdf},
-  KernelVersion{"6.12", Profile::Linux6_18, true,    true,   false,        true,      false, true,        true,     Eevdf},
-  KernelVersion{"6.18", Profile::Linux6_18, true,    true,   true,         true,      false, true,        true,     Eevdf},
+  //           name    names               own_acct batched before_charge small_head defers budget_usecs in_net_rx fair   delay_dq base_slice
+  KernelVersion{"3.19", Profile::Linux3_19, false,   false,  false,        false,     false, false,       false,    Cfs,   false, 750000},
+  KernelVersion{"4.9",  Profile::Linux3_19, false,   false,  false,        false,     true,  false,       false,    Cfs,   false, 750000},
+  KernelVersion{"4.19", Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs,   false, 750000},
+  KernelVersion{"5.4",  Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs,   false, 750000},
+  KernelVersion{"5.10", Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs,   false, 750000},
+  KernelVersion{"5.15", Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs,   false, 750000},
+  KernelVersion{"6.1",  Profile::Linux6_18, true,    true,   false,        false,     true,  true,        false,    Cfs,   false, 750000},
+  KernelVersion{"6.6",  Profile::Linux6_18, true,    true,   false,        true,      false, true,        true,     Eevdf, false, 750000},
+  KernelVersion{"6.12", Profile::Linux6_18, true,    true,   false,        true,      false, true,        true,     Eevdf, true,  750000},
+  KernelVersion{"6.18", Profile::Linux6_18, true,    true,   true,         true,      false, true,        true,     Eevdf, true,  700000},
 };
 // clang-format on
 

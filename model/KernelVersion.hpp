@@ -51,6 +51,14 @@ struct KernelVersion {
   // c59647c0dc67 "net: add softnet_data.in_net_rx_action").
   bool in_net_rx_action;
   FairSched fair;
+  // EEVDF's DELAY_DEQUEUE and DELAY_ZERO (6.12, 152e11f6df29 "sched/fair: Implement delayed
+  // dequeue", 54a58a787791 "sched/fair: Implement DELAY_ZERO"): a task that sleeps while not
+  // eligible stays queued until it is picked (then leaves with its lag clipped to 0) or woken.
+  bool delay_dequeue;
+  // sysctl_sched_base_slice before scaling (EEVDF): 0.75 ms; 0.70 ms since 6.15 (2ae891b82695
+  // "sched: Reduce the default slice to avoid tasks getting an extra tick"; backported to late
+  // 6.6.y and 6.12.y, not to the 6.6.87 and 6.12.0 this table follows).
+  int64_t base_slice_ns;
 };
 
 // Every version the model knows, oldest first.

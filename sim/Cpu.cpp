@@ -30,6 +30,20 @@ int64_t Run::time_at(int64_t offset) const {
   return end;
 }
 
+double Run::work_between(int64_t from, int64_t to) const {
+  double done = 0;
+  for (size_t i = 0; i < rates.size(); ++i) {
+    const int64_t a = std::max(from, rates[i].first);
+    const int64_t b = std::min(to, i + 1 < rates.size() ? rates[i + 1].first : to);
+    if (b > a) done += rates[i].second * static_cast<double>(b - a);
+  }
+  return done;
+}
+
+double Cpu::Entry::left_now() const {
+  return static_cast<double>(work) - run->work_between(start, now_ns());
+}
+
 Cpu::Cpu(int index, simgrid::s4u::Host* host, const model::SchedTunables& sched)
     : index_(index), host_(host), rq_(sched) {}
 
@@ -67,7 +81,8 @@ bool Cpu::run_exec(Level level, Run& run, int64_t work, bool preemptible, int64_
   // than a nanosecond per second. (Exec::suspend/resume cannot be used: in SimGrid 3.32
   // Activity::resume leaves the activity flagged as suspended, so a second suspend is ignored.
   // A preempted user-mode execution is cancelled and its remainder started again.)
-  Entry entry{simgrid::s4u::this_actor::exec_init(static_cast<double>(work)), level, &run};
+  Entry entry{
+      simgrid::s4u::this_actor::exec_init(static_cast<double>(work)), level, &run, -1, now_ns(), work};
   entry.exec->set_priority(kPriority[static_cast<size_t>(level)]);
   entry.exec->start();
   active_.push_back(&entry);
@@ -105,34 +120,54 @@ Run Cpu::execute_user(trace::Ctx ctx, int64_t work_ns) {
   run.start = now_ns();
   run.work = work_ns;
   int64_t left = work_ns;
+  user_ctx_ = ctx;
   while (left > 0) {
     preempt_point();
-    if (run_exec(Level::Process, run, left, true, left)) break;
+    const int64_t before = left;
+    const bool done = run_exec(Level::Process, run, left, true, left);
+    busy_[static_cast<size_t>(ctx)] += done ? before : before - left; // as it runs: a task may never end
+    if (done) break;
     yield();
   }
-  if (work_ns > 0) busy_[static_cast<size_t>(ctx)] += work_ns;
   run.end = std::max(now_ns(), run.start);
   return run;
 }
 
-int Cpu::add_task(model::Policy policy, int rt_priority) {
+void Cpu::account_running() {
+  if (user_exec_)
+    busy_[static_cast<size_t>(user_ctx_)] +=
+        user_exec_->work - std::llround(std::max(0.0, user_exec_->left_now()));
+}
+
+int Cpu::add_task(const model::TaskParams& params, int id) {
   turn_.push_back(simgrid::s4u::Semaphore::create(0));
   woke_idle_.push_back(false);
-  return rq_.add(policy, rt_priority);
+  ids_.push_back(id);
+  return rq_.add(params);
 }
 
-void Cpu::request_resched() {
+void Cpu::request_resched(trace::SwitchWhy why) {
   resched_ = true;
+  resched_why_ = why;
   if (on_resched) on_resched();
-  if (user_exec_ && user_exec_->exec->get_state() == simgrid::s4u::Activity::State::STARTED) {
-    user_left_ = std::max<int64_t>(1, std::llround(user_exec_->exec->get_remaining()));
-    user_exec_->exec->cancel();
-  }
+  if (!user_exec_) return;
+  // It ends now (within the share SimGrid gives a starved execution, 1e-9, that the rate history
+  // counts as 0): its task reaches a preemption point next.
+  const double left = user_exec_->left_now();
+  if (left < 2 + 1e-8 * static_cast<double>(now_ns() - user_exec_->start)) return;
+  user_left_ = std::llround(left);
+  // A reference of our own: cancel is a simcall, during which the task's actor may run and drop
+  // its reference.
+  const simgrid::s4u::ExecPtr exec = user_exec_->exec;
+  exec->cancel();
 }
 
-void Cpu::switch_to_next() {
+// `prev` (the running task, or -1 for idle) has left the CPU; __schedule picks who runs next.
+void Cpu::switch_to(int prev, trace::SwitchWhy why) {
   resched_ = false;
   const int next = rq_.pick_next(now_ns());
+  // Recorded before the next task's actor can run (and record what it does next).
+  if (on_switch && next != prev) on_switch(id_of(prev), id_of(next), why);
   if (next >= 0) turn_[static_cast<size_t>(next)]->release();
 }
 
@@ -140,14 +175,15 @@ void Cpu::wake(int task) {
   if (rq_.runnable(task)) return;
   woke_idle_[static_cast<size_t>(task)] = rq_.current() < 0;
   const bool preempt = rq_.wake(task, now_ns());
+  if (on_wakeup) on_wakeup(id_of(task));
   if (on_runnable) on_runnable();
   if (rq_.current() < 0) {
     // An idle CPU: the woken task runs once the interrupt or softirq returns (need_resched is
     // set on the idle task).
-    switch_to_next();
+    switch_to(-1, trace::SwitchWhy::Wakeup);
     if (on_resched) on_resched();
   } else if (preempt) {
-    request_resched();
+    request_resched(trace::SwitchWhy::Wakeup);
   }
 }
 
@@ -157,14 +193,21 @@ bool Cpu::await_turn(int task) {
 }
 
 void Cpu::block() {
+  const int self = rq_.current();
   rq_.put_prev(now_ns(), false);
-  switch_to_next();
+  switch_to(self, trace::SwitchWhy::Sleep);
+}
+
+void Cpu::exit() {
+  const int self = rq_.current();
+  rq_.put_prev(now_ns(), false);
+  switch_to(self, trace::SwitchWhy::Exit);
 }
 
 void Cpu::yield() {
   const int self = rq_.current();
   rq_.put_prev(now_ns(), true);
-  switch_to_next();
+  switch_to(self, resched_why_);
   await_turn(self);
 }
 
@@ -173,7 +216,7 @@ void Cpu::preempt_point() {
 }
 
 void Cpu::tick() {
-  if (rq_.tick(now_ns())) request_resched();
+  if (rq_.tick(now_ns())) request_resched(trace::SwitchWhy::Tick);
 }
 
 } // namespace rxpath::sim

@@ -30,6 +30,8 @@ struct Run {
   std::vector<std::pair<int64_t, double>> rates; // (time, share of the CPU from then on)
   // Simulated time at which `offset` ns of this execution's work had been done.
   int64_t time_at(int64_t offset) const;
+  // Work done between `from` and `to` (ns of CPU work), from the rate history.
+  double work_between(int64_t from, int64_t to) const;
 };
 
 class Cpu {
@@ -45,8 +47,9 @@ public:
   // task runs again.
   Run execute_user(trace::Ctx ctx, int64_t work_ns);
 
-  // The scheduler. A task is added before the run, asleep.
-  int add_task(model::Policy policy, int rt_priority);
+  // The scheduler. A task is added before the run, asleep; `id` is its index in the trace's task
+  // table (this CPU's idle task is `index`).
+  int add_task(const model::TaskParams& params, int id);
   // try_to_wake_up, from any actor: the task becomes runnable; if it should run now, the running
   // task is asked to reschedule (and `on_resched` tells the kernel: TIF_NEED_RESCHED).
   void wake(int task);
@@ -57,6 +60,8 @@ public:
   void block();
   // A preemption point of the running task (return to user mode, cond_resched).
   void preempt_point();
+  // The running task ends (do_exit): it never runs again.
+  void exit();
   // The timer tick's scheduler part (scheduler_tick).
   void tick();
   // Whether a tick can change who runs.
@@ -64,6 +69,12 @@ public:
   bool runnable(int task) const { return rq_.runnable(task); }
   std::function<void()> on_resched;  // a wake-up or the tick set need_resched
   std::function<void()> on_runnable; // a task became runnable (the tick may matter again)
+  // The scheduler's trace events, with the tasks' trace ids: try_to_wake_up, and a switch.
+  std::function<void(int task)> on_wakeup;
+  std::function<void(int prev, int next, trace::SwitchWhy why)> on_switch;
+
+  // The CPU time of the user-mode work running now, up to now (for the end of the run).
+  void account_running();
 
   // CPU time consumed, by context (index = trace::Ctx).
   const std::array<int64_t, 5>& busy_ns() const { return busy_; }
@@ -74,13 +85,19 @@ private:
     Level level;
     Run* run;
     double rate = -1;
+    int64_t start = 0; // when this execution started
+    int64_t work = 0;  // its work
+    // What is left of it now, from the rate history (asking SimGrid from another actor races with
+    // the execution's own end at the same instant).
+    double left_now() const;
   };
   void reschedule();
   // Starts an execution of `work` flops for `run` and waits for it; false if it was preempted
   // (then `left` is what remains).
   bool run_exec(Level level, Run& run, int64_t work, bool preemptible, int64_t& left);
-  void request_resched();
-  void switch_to_next();
+  void request_resched(trace::SwitchWhy why);
+  void switch_to(int prev, trace::SwitchWhy why);
+  int id_of(int task) const { return task < 0 ? index_ : ids_[static_cast<size_t>(task)]; }
   void yield(); // the running task is preempted: back to the queue, someone else runs
 
   int index_;
@@ -88,11 +105,14 @@ private:
   std::vector<Entry*> active_;
   std::array<int64_t, 5> busy_{};
   model::RunQueue rq_;
-  std::vector<simgrid::s4u::SemaphorePtr> turn_; // released when the task is picked
-  std::vector<bool> woke_idle_;                  // its last wake-up found the CPU idle
-  bool resched_ = false;                         // the running task must reschedule
-  Entry* user_exec_ = nullptr;                   // the running task's preemptible execution
+  std::vector<simgrid::s4u::SemaphorePtr> turn_;            // released when the task is picked
+  std::vector<bool> woke_idle_;                             // its last wake-up found the CPU idle
+  bool resched_ = false;                                    // the running task must reschedule
+  trace::SwitchWhy resched_why_ = trace::SwitchWhy::Wakeup; // what asked for it
+  std::vector<int> ids_;                                    // each task's index in the trace's task table
+  Entry* user_exec_ = nullptr;                              // the running task's preemptible execution
   int64_t user_left_ = 0;
+  trace::Ctx user_ctx_ = trace::Ctx::Process;
 };
 
 } // namespace rxpath::sim

@@ -11,6 +11,7 @@
 
 #include "Clock.hpp"
 #include "System.hpp"
+#include "actors/Background.hpp"
 #include "actors/EndOfRun.hpp"
 #include "actors/IrqController.hpp"
 #include "actors/Ksoftirqd.hpp"
@@ -107,6 +108,15 @@ nlohmann::json trace_header(const model::LoadedScenario& ls) {
   auto& recv = h["receivers"] = nlohmann::json::array();
   for (const auto& r : sc.receivers)
     recv.push_back({{"name", r.name}, {"socket", r.socket_index}, {"cpu", r.cpu}});
+  auto& tasks = h["tasks"] = nlohmann::json::array();
+  for (const auto& t : tasks_of(sc)) {
+    nlohmann::json j = {
+        {"name", t.name},        {"cpu", t.cpu},
+        {"kind", t.kind},        {"policy", t.params.policy == model::Policy::Fifo ? "fifo" : "other"},
+        {"nice", t.params.nice}, {"rt_priority", t.params.rt_priority}};
+    if (t.kind == "receiver") j["thread"] = t.index;
+    tasks.push_back(std::move(j));
+  }
   return h;
 }
 
@@ -174,6 +184,10 @@ RunOutput simulate(const model::LoadedScenario& ls, const RunOptions& opt) {
     sg4::Actor::create("sender/" + t.name, hosts[t.sender_cpu], Sender(sys, static_cast<int>(i)))
         ->daemonize();
   }
+  for (size_t i = 0; i < sc.background.size(); ++i)
+    sg4::Actor::create(sc.background[i].name, hosts[sc.background[i].cpu],
+                       Background(sys, static_cast<int>(i)))
+        ->daemonize();
   sg4::Actor::create("end-of-run", nic_host, EndOfRun(sys));
   engine.run();
 

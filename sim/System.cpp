@@ -1,10 +1,46 @@
 #include "System.hpp"
 
+#include "Clock.hpp"
+
 #include "model/Softirq.hpp"
 
 namespace rxpath::sim {
 
 using simgrid::s4u::Semaphore;
+
+std::vector<TaskSpec> tasks_of(const model::Scenario& sc) {
+  std::vector<TaskSpec> tasks;
+  for (int i = 0; i < sc.cpus; ++i) tasks.push_back({"swapper/" + std::to_string(i), i, "idle", {}, i});
+  // ksoftirqd is SCHED_OTHER at nice 0 (kernel/softirq.c softirq_threads, smpboot).
+  for (int i = 0; i < sc.cpus; ++i)
+    tasks.push_back({"ksoftirqd/" + std::to_string(i), i, "ksoftirqd", {}, i});
+  for (size_t i = 0; i < sc.receivers.size(); ++i) {
+    const auto& r = sc.receivers[i];
+    const model::TaskParams p =
+        r.sched_fifo_priority > 0
+            ? model::TaskParams{model::Policy::Fifo, static_cast<int>(r.sched_fifo_priority)}
+            : model::TaskParams{model::Policy::Other, 0, static_cast<int>(r.nice)};
+    tasks.push_back({r.name, static_cast<int>(r.cpu), "receiver", p, static_cast<int>(i)});
+  }
+  for (size_t i = 0; i < sc.traffic.size(); ++i) {
+    const auto& t = sc.traffic[i];
+    if (t.loopback())
+      tasks.push_back({"sender/" + t.name,
+                       static_cast<int>(t.sender_cpu),
+                       "sender",
+                       {model::Policy::Other, 0, static_cast<int>(t.nice)},
+                       static_cast<int>(i)});
+  }
+  for (size_t i = 0; i < sc.background.size(); ++i) {
+    const auto& b = sc.background[i];
+    tasks.push_back({b.name,
+                     static_cast<int>(b.cpu),
+                     "background",
+                     {model::Policy::Other, 0, static_cast<int>(b.nice)},
+                     static_cast<int>(i)});
+  }
+  return tasks;
+}
 
 System::System(model::Kernel& k, std::vector<simgrid::s4u::Host*> cpu_hosts) : kernel(k) {
   const size_t n = cpu_hosts.size();
@@ -16,20 +52,30 @@ System::System(model::Kernel& k, std::vector<simgrid::s4u::Host*> cpu_hosts) : k
     softirq_sem.push_back(Semaphore::create(0));
     ksoftirqd_sem.push_back(Semaphore::create(0));
     tick_sem.push_back(Semaphore::create(0));
-    // ksoftirqd is SCHED_OTHER at nice 0 (kernel/softirq.c softirq_threads, smpboot).
-    ksoftirqd_task.push_back(cpu.add_task(model::Policy::Other, 0));
     cpu.on_resched = [&k, i] { k.set_need_resched(static_cast<int>(i)); };
     cpu.on_runnable = [this, i] {
       if (cpus[i]->tick_matters()) tick_sem[i]->release();
     };
+    cpu.on_wakeup = [&k, i](int task) { k.sched_wakeup(static_cast<int>(i), now_ns(), task); };
+    cpu.on_switch = [&k, i](int prev, int next, trace::SwitchWhy why) {
+      k.sched_switch(static_cast<int>(i), now_ns(), prev, next, why);
+    };
   }
-  for (const auto& r : sc.receivers)
-    receiver_task.push_back(cpus[static_cast<size_t>(r.cpu)]->add_task(
-        r.sched_fifo_priority > 0 ? model::Policy::Fifo : model::Policy::Other,
-        static_cast<int>(r.sched_fifo_priority)));
-  for (const auto& t : sc.traffic)
-    sender_task.push_back(
-        t.loopback() ? cpus[static_cast<size_t>(t.sender_cpu)]->add_task(model::Policy::Other, 0) : -1);
+  ksoftirqd_task.resize(n);
+  sender_task.assign(sc.traffic.size(), -1);
+  receiver_task.resize(sc.receivers.size());
+  background_task.resize(sc.background.size());
+  const auto tasks = tasks_of(sc);
+  for (size_t id = 0; id < tasks.size(); ++id) {
+    const auto& t = tasks[id];
+    if (t.kind == "idle") continue;
+    const int local = cpus[static_cast<size_t>(t.cpu)]->add_task(t.params, static_cast<int>(id));
+    auto& table = t.kind == "ksoftirqd"  ? ksoftirqd_task
+                  : t.kind == "receiver" ? receiver_task
+                  : t.kind == "sender"   ? sender_task
+                                         : background_task;
+    table[static_cast<size_t>(t.index)] = local;
+  }
   irq_queue.resize(n);
   paths.resize(n * 3);
   for (size_t i = 0; i < k.scenario().receivers.size(); ++i) receiver_sem.push_back(Semaphore::create(0));

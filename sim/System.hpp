@@ -16,6 +16,18 @@ namespace rxpath::sim {
 
 enum class Irq { Nic, RpsIpi };
 
+// A task of the scheduler as the trace's header lists it ("tasks"; a task's index there is its id
+// in the trace's __schedule and try_to_wake_up events). The first `cpus` are the CPUs' idle tasks
+// (swapper/N), then ksoftirqd/N, the receivers, the loopback senders and the background tasks.
+struct TaskSpec {
+  std::string name;
+  int cpu = 0;
+  std::string kind; // idle, ksoftirqd, receiver, sender, background
+  model::TaskParams params;
+  int index = -1; // of its receiver, traffic source or background task
+};
+std::vector<TaskSpec> tasks_of(const model::Scenario& sc);
+
 struct System {
   System(model::Kernel& k, std::vector<simgrid::s4u::Host*> cpu_hosts);
 
@@ -38,10 +50,11 @@ struct System {
   void softirq_point(int cpu);
   // The timer tick of each CPU, woken when it may matter again (see Tick).
   std::vector<simgrid::s4u::SemaphorePtr> tick_sem;
-  // The scheduler's task of each ksoftirqd, receiver and loopback sender on its CPU.
+  // The scheduler's task of each ksoftirqd, receiver, loopback sender and background task on its CPU.
   std::vector<int> ksoftirqd_task;
   std::vector<int> receiver_task;
   std::vector<int> sender_task; // by traffic source; -1 for the NIC's
+  std::vector<int> background_task;
   // wakeup_softirqd.
   void wake_ksoftirqd(int cpu);
   std::vector<simgrid::s4u::SemaphorePtr> ksoftirqd_sem;

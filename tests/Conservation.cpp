@@ -71,4 +71,35 @@ void check_conservation(const Trace& t) {
   CHECK(e["netstat"]["IpExt"]["InCsumErrors"].get<int64_t>() == frames_by_reason["IP_CSUM"]);
 }
 
+void check_schedule(const Trace& t) {
+  const auto& tasks = t.header.at("tasks");
+  const int64_t cpus = t.header.at("cpus").get<int64_t>();
+  REQUIRE(static_cast<int64_t>(tasks.size()) >= cpus);
+  std::map<int64_t, int64_t> running; // CPU -> task switched in last
+  std::map<int64_t, int64_t> last_t;
+  std::map<int64_t, bool> asleep, exited;
+  int64_t wrong = 0;
+  auto cpu_of = [&](int64_t task) { return tasks.at(static_cast<size_t>(task)).at("cpu").get<int64_t>(); };
+  for (const auto& e : t.events) {
+    if (e.fn == Fn::TryToWakeUp) {
+      CHECK(cpu_of(e.task) == e.cpu);
+      asleep[e.task] = false;
+      continue;
+    }
+    if (e.fn != Fn::Schedule) continue;
+    const int64_t prev = running.count(e.cpu) ? running[e.cpu] : e.cpu; // swapper/N is task N
+    if ((e.prev != prev || e.prev == e.next || cpu_of(e.next) != e.cpu || asleep[e.next] || exited[e.next] ||
+         e.t < last_t[e.cpu]) &&
+        ++wrong <= 5)
+      FAIL_CHECK("CPU " << e.cpu << " at " << e.t << ": switch " << e.prev << " -> " << e.next << " (why "
+                        << trace::to_string(e.why) << ") after task " << prev << " ran; asleep "
+                        << asleep[e.next] << ", exited " << exited[e.next]);
+    if (e.why == trace::SwitchWhy::Sleep) asleep[e.prev] = e.prev >= cpus;
+    if (e.why == trace::SwitchWhy::Exit) exited[e.prev] = true;
+    running[e.cpu] = e.next;
+    last_t[e.cpu] = e.t;
+  }
+  CHECK(wrong == 0);
+}
+
 } // namespace rxpath::test

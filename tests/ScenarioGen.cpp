@@ -37,10 +37,12 @@ json random_scenario(std::mt19937_64& rng) {
   Pick p{rng};
   json sc;
   const bool lo = p.chance(0.25);
-  const bool linux6 = p.chance(0.5);
+  const std::string kernel =
+      p.one<std::string>({"3.19", "4.9", "4.19", "5.4", "5.10", "5.15", "6.1", "6.6", "6.12", "6.18"});
+  const bool linux6 = kernel != "3.19" && kernel != "4.9"; // UDP's own accounting: no lock_sock
   const int64_t cpus = p.in(1, 4);
   sc["name"] = "random";
-  sc["kernel"] = linux6 ? "6.18" : "3.19";
+  sc["kernel"] = kernel;
   sc["seed"] = p.in(0, int64_t{1} << 62);
   sc["cpus"] = cpus;
   sc["ptype_all_tap"] = p.chance(0.1);
@@ -114,6 +116,8 @@ json random_scenario(std::mt19937_64& rng) {
     if (lo) {
       t["device"] = "lo";
       t["sender_cpu"] = p.in(0, cpus - 1);
+      if (p.chance(0.3)) t["pacing"] = "spin";
+      if (p.chance(0.2)) t["nice"] = p.in(-20, 19);
       t["src"] = "127.0.0.1:" + std::to_string(40000 + i);
       t["dst"] = "127.0.0.1:" + std::to_string(dport);
     } else {
@@ -150,8 +154,16 @@ json random_scenario(std::mt19937_64& rng) {
     if (p.chance(0.2)) r["rcvtimeo_us"] = p.in(1, 5000);
     if (p.chance(0.15)) r["user_buffer_bytes"] = p.in(0, 2000);
     if (!linux6 && p.chance(0.15)) r["lock_hold_ns"] = p.in(1, 5000);
+    if (p.chance(0.1))
+      r["sched_fifo_priority"] = p.in(1, 99);
+    else if (p.chance(0.25))
+      r["nice"] = p.in(-20, 19);
     recv.push_back(r);
   }
+  // CPU-bound processes beside them.
+  json& bg = sc["background"] = json::array();
+  for (int64_t n = p.chance(0.3) ? p.in(1, 2) : 0; n > 0; --n)
+    bg.push_back({{"cpu", p.in(0, cpus - 1)}, {"nice", p.chance(0.5) ? 0 : p.in(-20, 19)}});
   return sc;
 }
 

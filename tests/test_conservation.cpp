@@ -17,6 +17,7 @@ void check_conservation(const std::string& name, const std::string& extra = "") 
   auto t = test::load_trace(r.dir + "/t.jsonl");
   REQUIRE_FALSE(t.truncated);
   test::check_conservation(t);
+  test::check_schedule(t);
 }
 
 } // namespace
@@ -60,4 +61,21 @@ TEST_CASE("conservation: a datagram being copied when the run looks for its end"
                             "--no-trace");
   INFO(r.err);
   CHECK(r.exit_code == 0);
+}
+
+// Two CPU hogs on one CPU whose executions end exactly at timer ticks, on every kernel: a
+// preemption at the instant an execution ends once crashed SimGrid (use after free).
+TEST_CASE("conservation: CPU hogs preempted at the instant their work ends", "[conservation]") {
+  for (auto v : {"3.19", "5.15", "6.6", "6.18"}) {
+    INFO("kernel " << v);
+    auto r = test::run_rxpath("run " + std::string(RXPATH_SOURCE_DIR) + "/tests/scenarios/hogs-on-tick.json" +
+                              " -o t.jsonl -q --set kernel=" + v);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto t = test::load_trace(r.dir + "/t.jsonl");
+    test::check_conservation(t);
+    test::check_schedule(t);
+    // Both hogs ran: CPU 0 is never idle once they start.
+    CHECK(t.end["cpu_time_ns"][0]["idle"].get<int64_t>() < t.end["t"].get<int64_t>() / 1000);
+  }
 }

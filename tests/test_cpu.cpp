@@ -50,7 +50,7 @@ std::map<std::string, Run> run_jobs(const std::vector<Job>& jobs, bool user = fa
   Machine m;
   std::map<std::string, Run> out;
   for (const auto& j : jobs) {
-    const int task = j.level == Level::Process ? m.cpu->add_task(rxpath::model::Policy::Other, 0) : -1;
+    const int task = j.level == Level::Process ? m.cpu->add_task({}, 0) : -1;
     sg4::Actor::create(j.name, m.host, [&m, &out, j, task, user] {
       sg4::this_actor::sleep_until(to_seconds(j.start_ns));
       if (task < 0) {

@@ -37,6 +37,7 @@ void check_case(const nlohmann::json& sc, const std::string& label) {
   auto t = test::load_trace(a.dir + "/a.jsonl");
   REQUIRE_FALSE(t.truncated);
   test::check_conservation(t);
+  test::check_schedule(t);
 
   // `rxpath summary` of the trace prints what the run printed (less the line naming the trace).
   auto s = test::run_rxpath("summary " + a.dir + "/a.jsonl");

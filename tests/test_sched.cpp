@@ -23,8 +23,10 @@ struct Hogs {
   std::vector<int64_t> cpu;
   std::vector<int64_t> runs;
   int64_t tick;
-  Hogs(const SchedTunables& t, int n) : rq(t), cpu(static_cast<size_t>(n)), tick(t.tick_ns) {
-    for (int i = 0; i < n; ++i) rq.add(Policy::Other);
+  Hogs(const SchedTunables& t, int n, const std::vector<int>& nice = {})
+      : rq(t), cpu(static_cast<size_t>(n)), tick(t.tick_ns) {
+    for (size_t i = 0; i < static_cast<size_t>(n); ++i)
+      rq.add({Policy::Other, 0, i < nice.size() ? nice[i] : 0});
     for (int i = 0; i < n; ++i) rq.wake(i, 0);
   }
   void run(int64_t until) {
@@ -75,6 +77,32 @@ TEST_CASE("CFS: two CPU hogs share the CPU equally in slices of sched_latency / 
   }
 }
 
+TEST_CASE("nice levels: CPU hogs share the CPU in the ratio of their load weights", "[sched]") {
+  CHECK(nice_weight(0) == 1024);
+  CHECK(nice_weight(-20) == 88761);
+  CHECK(nice_weight(19) == 15);
+  for (int n = -19; n <= 19; ++n) { // ~1.25x the share per level
+    const double r = static_cast<double>(nice_weight(n - 1)) / static_cast<double>(nice_weight(n));
+    CHECK(r >= 1.2);
+    CHECK(r < 1.3);
+  }
+  std::mt19937_64 rng(std::random_device{}());
+  for (const char* k : {"5.10", "6.1", "6.6", "6.18"})
+    for (int trial = 0; trial < 4; ++trial) {
+      const int a = std::uniform_int_distribution<int>(-10, 10)(rng);
+      const int b = std::uniform_int_distribution<int>(-10, 10)(rng);
+      INFO("kernel " << k << ", nice " << a << " and " << b);
+      const auto t = SchedTunables::of(kernel(k), 2, 1000);
+      Hogs h(t, 2, {a, b});
+      h.run(20'000 * kMs);
+      const double share = static_cast<double>(h.cpu[0]) / static_cast<double>(h.cpu[0] + h.cpu[1]);
+      const double want =
+          static_cast<double>(nice_weight(a)) / static_cast<double>(nice_weight(a) + nice_weight(b));
+      // Whole ticks: the lighter task runs at least one tick at a time.
+      CHECK(std::abs(share - want) <= 0.03 + std::min(want, 1 - want) * 0.1);
+    }
+}
+
 TEST_CASE("EEVDF: two CPU hogs alternate when their slice's deadline passes, at the next tick", "[sched]") {
   const auto t = SchedTunables::of(kernel("6.6"), 2, 250);
   Hogs h(t, 2);
@@ -88,7 +116,7 @@ TEST_CASE("EEVDF: two CPU hogs alternate when their slice's deadline passes, at 
 TEST_CASE("CFS: a long sleeper preempts on wake-up, with at most half a sched_latency of credit", "[sched]") {
   const auto t = SchedTunables::of(kernel("4.19"), 2, 250);
   RunQueue rq(t);
-  const int hog = rq.add(Policy::Other), sleeper = rq.add(Policy::Other);
+  const int hog = rq.add(), sleeper = rq.add();
   rq.wake(sleeper, 0);
   REQUIRE(rq.pick_next(0) == sleeper);
   rq.put_prev(0, false); // the sleeper blocks at once
@@ -116,7 +144,7 @@ TEST_CASE("EEVDF: a woken task with no lag waits for the running slice and one o
           "[sched]") {
   const auto t = SchedTunables::of(kernel("6.18"), 2, 250);
   RunQueue rq(t);
-  const int hog = rq.add(Policy::Other), other = rq.add(Policy::Other);
+  const int hog = rq.add(), other = rq.add();
   rq.wake(hog, 0);
   REQUIRE(rq.pick_next(0) == hog);
   // A new task: zero lag, half a slice to its deadline; the hog is eligible and runs to parity.
@@ -134,10 +162,42 @@ TEST_CASE("EEVDF: a woken task with no lag waits for the running slice and one o
   CHECK(rq.vruntime(other) < rq.vruntime(hog));
 }
 
+TEST_CASE("EEVDF 6.12+: a task that sleeps while not eligible stays queued until picked (DELAY_DEQUEUE)",
+          "[sched]") {
+  for (auto v : {"6.6", "6.12", "6.18"}) {
+    INFO("kernel " << v);
+    const bool delays = kernel(v).delay_dequeue;
+    RunQueue rq(SchedTunables::of(kernel(v), 2, 250));
+    const int sleeper = rq.add(), hog = rq.add();
+    rq.wake(sleeper, 0);
+    REQUIRE(rq.pick_next(0) == sleeper);
+    CHECK_FALSE(rq.wake(hog, 0)); // run to parity
+    CHECK(rq.tick(4 * kMs));      // the sleeper's slice is long over: it is 2 ms past the average
+    rq.put_prev(4 * kMs, false);  // ... and blocks there, not eligible
+    CHECK(rq.delayed(sleeper) == delays);
+    CHECK_FALSE(rq.runnable(sleeper));
+    CHECK(rq.tick_matters() == delays); // a delayed sleeper still competes
+    REQUIRE(rq.pick_next(4 * kMs) == hog);
+    for (int64_t now = 8 * kMs; now <= 100 * kMs; now += 4 * kMs) {
+      if (rq.tick(now)) rq.put_prev(now, true);
+      REQUIRE(rq.pick_next(now) == hog); // a delayed sleeper picked leaves the queue instead
+    }
+    CHECK_FALSE(rq.delayed(sleeper));
+    CHECK_FALSE(rq.tick_matters());
+    // Woken later: 6.12+ left the queue with its lag clipped to 0 (DELAY_ZERO) and comes back at the
+    // average; 6.6 kept its negative lag through the sleep and comes back behind.
+    rq.wake(sleeper, 101 * kMs);
+    if (delays)
+      CHECK(rq.vruntime(sleeper) == rq.vruntime(hog));
+    else
+      CHECK(rq.vruntime(sleeper) - rq.vruntime(hog) >= 3 * kMs);
+  }
+}
+
 TEST_CASE("SCHED_FIFO: preempts a fair task on wake-up, is never sliced, and fair wake-ups wait", "[sched]") {
   for (auto v : {"3.19", "6.18"}) {
     RunQueue rq(SchedTunables::of(kernel(v), 2, 250));
-    const int fair = rq.add(Policy::Other), rt = rq.add(Policy::Fifo, 50), fair2 = rq.add(Policy::Other);
+    const int fair = rq.add(), rt = rq.add({Policy::Fifo, 50}), fair2 = rq.add();
     rq.wake(fair, 0);
     REQUIRE(rq.pick_next(0) == fair);
     CHECK(rq.wake(rt, kMs));
@@ -154,13 +214,14 @@ TEST_CASE("every runnable task runs within a bounded wait, for random wake-ups a
   // Property: with random tasks waking and blocking at random times, the scheduler never picks a
   // task that is not runnable, never leaves the CPU idle while one is, and no runnable task waits
   // longer than (tasks + 1) slices plus a tick.
-  for (auto v : {"4.9", "5.15", "6.6", "6.18"}) {
-    for (uint64_t seed = 1; seed <= 20; ++seed) {
+  const uint64_t base = std::random_device{}();
+  for (auto v : {"4.9", "5.15", "6.6", "6.12", "6.18"}) {
+    for (uint64_t seed = base; seed < base + 20; ++seed) {
       std::mt19937_64 rng(seed);
       const auto t = SchedTunables::of(kernel(v), 2, 250);
       RunQueue rq(t);
       const int n = 2 + static_cast<int>(rng() % 4);
-      for (int i = 0; i < n; ++i) rq.add(Policy::Other);
+      for (int i = 0; i < n; ++i) rq.add();
       std::vector<int64_t> waiting_since(static_cast<size_t>(n), -1);
       int64_t now = 0, next_tick = t.tick_ns;
       const int64_t bound = (n + 1) * std::max(t.latency_ns, t.base_slice_ns) + 2 * t.tick_ns;

@@ -115,6 +115,12 @@ constexpr std::array<FnInfo, static_cast<size_t>(Fn::Count_)> kFunctions{{
     {"netif_rx", "net/core/dev.c",
      "Queues a received skb on this CPU's backlog (enqueue_to_backlog), or the RPS CPU's; NET_RX runs "
      "when bottom halves are re-enabled."},
+    {"__schedule", "kernel/sched/core.c",
+     "A context switch: the running task blocks, or is preempted at a preemption point once need_resched "
+     "is set, and pick_next_task chooses who runs (the sched_switch tracepoint)."},
+    {"try_to_wake_up", "kernel/sched/core.c",
+     "Makes a sleeping task runnable on its CPU's run queue and checks whether it should preempt the "
+     "running one (check_preempt_curr)."},
 }};
 
 // Linux 6.18 (net/ipv4/udp.c): since 4.10 UDP queues through __udp_enqueue_schedule_skb and frees
@@ -142,6 +148,8 @@ constexpr std::array<std::string_view, static_cast<size_t>(DropReason::Count_)> 
     "IP_CSUM",  "NETFILTER_DROP", "IP_NOROUTE",     "FRAG_REASM_TIMEOUT", "IP_NOPROTO",      "PKT_TOO_SMALL",
     "UDP_CSUM", "NO_SOCKET",      "SOCKET_RCVBUFF", "SOCKET_BACKLOG",     "SOCKET_FILTER",   "SOCKET_CLOSE"};
 
+constexpr std::array<std::string_view, static_cast<size_t>(SwitchWhy::Exit) + 1> kWhy{"", "sleep", "wakeup",
+                                                                                      "tick", "exit"};
 constexpr std::array<std::string_view, 5> kCtx{"nic", "hardirq", "softirq", "ksoftirqd", "process"};
 constexpr std::array<std::string_view, 5> kKinds{"span", "stage", "drop", "deliver", "instant"};
 
@@ -186,6 +194,14 @@ std::string_view to_string(DropReason r) {
 }
 std::optional<DropReason> drop_reason_from_string(std::string_view s) {
   return lookup<DropReason>(kReasons, s);
+}
+std::string_view to_string(SwitchWhy w) {
+  return kWhy[static_cast<size_t>(w)];
+}
+std::optional<SwitchWhy> switch_why_from_string(std::string_view s) {
+  auto w = lookup<SwitchWhy>(kWhy, s);
+  if (w == SwitchWhy::None) return std::nullopt;
+  return w;
 }
 std::string_view to_string(Ctx c) {
   return kCtx[static_cast<size_t>(c)];

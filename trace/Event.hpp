@@ -13,7 +13,7 @@
 namespace rxpath::trace {
 
 inline constexpr std::string_view kFormatName = "rxpath-trace";
-inline constexpr int kSchemaVersion = 2;       // what TraceWriter writes
+inline constexpr int kSchemaVersion = 3;       // what TraceWriter writes
 inline constexpr int kOldestSchemaVersion = 1; // the oldest TraceReader reads (see docs/trace-format.md)
 
 // Where the CPU (or the NIC) was when the event happened.
@@ -69,6 +69,8 @@ enum class Fn : uint16_t {
   UdpSendmsg,         // loopback sender: sendto() -> udp_sendmsg ... dev_queue_xmit
   LoopbackXmit,       // loopback_xmit: the sent skb becomes a received one
   NetifRx,            // netif_rx -> netif_rx_internal: to enqueue_to_backlog of this CPU (or RPS)
+  Schedule,           // __schedule: a context switch in process context (prev -> next, why)
+  TryToWakeUp,        // try_to_wake_up: a task became runnable
   Count_
 };
 
@@ -126,6 +128,12 @@ enum class Kind : uint8_t {
 std::string_view to_string(Kind k);
 std::optional<Kind> kind_from_string(std::string_view s);
 
+// Why a context switch happened (a Schedule event): prev blocked, was preempted by a woken task
+// (or the CPU was idle), used its slice up at the tick, or ended.
+enum class SwitchWhy : uint8_t { None, Sleep, Wakeup, Tick, Exit };
+std::string_view to_string(SwitchWhy w);
+std::optional<SwitchWhy> switch_why_from_string(std::string_view s);
+
 // Netfilter hook of an NfHookSlow event.
 enum class Hook : int8_t { None = -1, PreRouting = 0, LocalIn = 1 };
 std::string_view to_string(Hook h);
@@ -139,24 +147,28 @@ struct Event {
   Fn fn = Fn::RxRingDma;
   DropReason reason = DropReason::None;
   Hook hook = Hook::None;
-  bool trunc = false;       // Deliver: the user buffer was shorter than the datagram (MSG_TRUNC)
-  int32_t cpu = -1;         // -1 for the NIC
-  int64_t t = 0;            // ns since the start of the run
-  int64_t end = kUnset;     // Span: end time in ns
-  int64_t pkt = kUnset;     // packet (datagram) id
-  int64_t frag = kUnset;    // fragment index, for fragmented datagrams
-  int64_t flow = kUnset;    // RxRingDma: index of the traffic source that sent the frame
-  int64_t ring = kUnset;    // RX descriptors in use after this step
-  int64_t backlog = kUnset; // input_pkt_queue length of the target CPU after this step
-  int64_t rmem = kUnset;    // sk_rmem_alloc after this step (bytes)
-  int64_t rcvbuf = kUnset;  // sk_rcvbuf (bytes)
-  int64_t qlen = kUnset;    // sk_receive_queue length after this step
-  int64_t budget = kUnset;  // net_rx_action budget left
-  int64_t work = kUnset;    // packets handled by a poll / a net_rx_action
-  int64_t sock = kUnset;    // socket index (as in the scenario's "sockets")
-  int64_t thread = kUnset;  // receiver index (as in the scenario's "receivers")
-  int64_t bytes = kUnset;   // frame length (RxRingDma) or bytes copied (Deliver)
-  int64_t latency = kUnset; // Deliver: ns from RxRingDma to the end of the copy
+  SwitchWhy why = SwitchWhy::None; // Schedule: why the switch happened
+  bool trunc = false;              // Deliver: the user buffer was shorter than the datagram (MSG_TRUNC)
+  int32_t cpu = -1;                // -1 for the NIC
+  int64_t t = 0;                   // ns since the start of the run
+  int64_t end = kUnset;            // Span: end time in ns
+  int64_t pkt = kUnset;            // packet (datagram) id
+  int64_t frag = kUnset;           // fragment index, for fragmented datagrams
+  int64_t flow = kUnset;           // RxRingDma: index of the traffic source that sent the frame
+  int64_t ring = kUnset;           // RX descriptors in use after this step
+  int64_t backlog = kUnset;        // input_pkt_queue length of the target CPU after this step
+  int64_t rmem = kUnset;           // sk_rmem_alloc after this step (bytes)
+  int64_t rcvbuf = kUnset;         // sk_rcvbuf (bytes)
+  int64_t qlen = kUnset;           // sk_receive_queue length after this step
+  int64_t budget = kUnset;         // net_rx_action budget left
+  int64_t work = kUnset;           // packets handled by a poll / a net_rx_action
+  int64_t sock = kUnset;           // socket index (as in the scenario's "sockets")
+  int64_t thread = kUnset;         // receiver index (as in the scenario's "receivers")
+  int64_t bytes = kUnset;          // frame length (RxRingDma) or bytes copied (Deliver)
+  int64_t latency = kUnset;        // Deliver: ns from RxRingDma to the end of the copy
+  int64_t task = kUnset;           // TryToWakeUp: the woken task (index into the header's "tasks")
+  int64_t prev = kUnset;           // Schedule: the task that gave the CPU up (a CPU's idle task: swapper/N)
+  int64_t next = kUnset;           // Schedule: the task that runs from now on
 };
 
 // The integer fields of an event beyond t, end and cpu: the one table of the format. The writer
@@ -170,6 +182,7 @@ enum class FieldRange : uint8_t {
   Signed,   // -kMaxValue … kMaxValue
   Socket,   // a socket of the header's scenario
   Receiver, // a receiver of the header's scenario
+  Task,     // a task of the header's "tasks" (the first `cpus` are the idle tasks, swapper/N)
 };
 struct FieldInfo {
   std::string_view key;
@@ -178,7 +191,7 @@ struct FieldInfo {
   FieldRange range;
   std::string_view meaning;
 };
-inline constexpr std::array<FieldInfo, 14> kFields{{
+inline constexpr std::array<FieldInfo, 17> kFields{{
     {"pkt", &Event::pkt, false, FieldRange::Count, "packet (datagram) id"},
     {"frag", &Event::frag, false, FieldRange::Index, "fragment index"},
     {"flow", &Event::flow, false, FieldRange::Count, "traffic source of the frame"},
@@ -193,6 +206,9 @@ inline constexpr std::array<FieldInfo, 14> kFields{{
     {"thread", &Event::thread, true, FieldRange::Receiver, "receiver index"},
     {"bytes", &Event::bytes, true, FieldRange::Count, "frame length, or bytes copied"},
     {"latency", &Event::latency, true, FieldRange::Time, "ns from the first frame's DMA to the copy"},
+    {"task", &Event::task, false, FieldRange::Task, "the woken task"},
+    {"prev", &Event::prev, false, FieldRange::Task, "the task switched out"},
+    {"next", &Event::next, false, FieldRange::Task, "the task switched in"},
 }};
 // The table's entry for a key, or nullptr.
 const FieldInfo* find_field(std::string_view key);

@@ -148,6 +148,13 @@ EventParser::Line Backend::parse_fields(std::string_view line, Event& e, const T
       e.reason = *r;
       break;
     }
+    case kWhy: {
+      const auto s = read_string(v, key, "sleep|wakeup|tick|exit");
+      auto w = switch_why_from_string(s);
+      if (!w) bad_name(key, s, "sleep|wakeup|tick|exit");
+      e.why = *w;
+      break;
+    }
     case kTrunc:
       if (v.get_bool().get(e.trunc)) bad_type(key, "true or false", found(v));
       break;

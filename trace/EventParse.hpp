@@ -52,7 +52,8 @@ enum KeyBit : uint32_t {
   kHook = 1u << 6,
   kReason = 1u << 7,
   kTrunc = 1u << 8,
-  kFieldBit0 = 9,
+  kWhy = 1u << 9,
+  kFieldBit0 = 10,
 };
 static_assert(kFieldBit0 + kFields.size() <= 32);
 

@@ -152,6 +152,13 @@ bool scan_event(std::string_view line, Event& e, const TraceLimits& limits, Even
       e.reason = *r;
       break;
     }
+    case kWhy: {
+      if (!in.string(s)) return false;
+      const auto w = switch_why_from_string(s);
+      if (!w) return false;
+      e.why = *w;
+      break;
+    }
     case kTrunc:
       if (in.literal("true"))
         e.trunc = true;

@@ -56,7 +56,8 @@ const NameTable<Key, 128>& keys() {
                                     {"fn", kFn},
                                     {"hook", kHook},
                                     {"reason", kReason},
-                                    {"trunc", kTrunc}})
+                                    {"trunc", kTrunc},
+                                    {"why", kWhy}})
       m->add(name, Key{bit});
     for (size_t i = 0; i < kFields.size(); ++i)
       m->add(kFields[i].key, Key{1u << (kFieldBit0 + i), &kFields[i]});
@@ -169,6 +170,8 @@ int64_t max_of(FieldRange r, const TraceLimits& limits) {
     return limits.sockets >= 0 ? limits.sockets - 1 : kMaxIndex;
   case FieldRange::Receiver:
     return limits.receivers >= 0 ? limits.receivers - 1 : kMaxIndex;
+  case FieldRange::Task:
+    return limits.tasks >= 0 ? limits.tasks - 1 : kMaxIndex;
   }
   return kMaxValue;
 }
@@ -220,6 +223,10 @@ bool event_complete(uint32_t seen, const Event& e, bool throw_it) {
     missing = "missing key \"pkt\" (expected an integer)";
   else if (e.kind == Kind::Drop && !(seen & kReason))
     missing = "key \"reason\": expected a drop reason";
+  else if (e.fn == Fn::Schedule && (e.prev == kUnset || e.next == kUnset || !(seen & kWhy)))
+    missing = "a __schedule event needs \"prev\", \"next\" and \"why\" (sleep|wakeup|tick|exit)";
+  else if (e.fn == Fn::TryToWakeUp && e.task == kUnset)
+    missing = "missing key \"task\" (expected the woken task's index)";
   // An instant may carry a reason too: a fragment dropped after its datagram had its fate.
   if (missing && throw_it) throw TraceError(missing);
   return !missing;
@@ -324,7 +331,7 @@ nlohmann::json TraceReader::parse_header(std::string_view line, const std::strin
   if (c == h.end() || !c->is_number_integer() || c->get<int64_t>() < 1 || c->get<int64_t>() > kMaxCpus)
     throw TraceError(where + ": key \"cpus\": expected an integer 1.." + std::to_string(kMaxCpus) +
                      (c == h.end() ? std::string(", found nothing") : ", found " + quote(c->dump())));
-  for (const char* key : {"sockets", "receivers", "functions"})
+  for (const char* key : {"sockets", "receivers", "tasks", "functions"})
     if (auto a = h.find(key); a != h.end() && !a->is_array())
       throw TraceError(where + ": key \"" + key + "\": expected an array, found " + quote(a->dump()));
   return h;
@@ -335,6 +342,7 @@ TraceLimits TraceReader::limits_of(const nlohmann::json& header) {
   l.cpus = header.at("cpus").get<int>();
   if (auto a = header.find("sockets"); a != header.end()) l.sockets = static_cast<int>(a->size());
   if (auto a = header.find("receivers"); a != header.end()) l.receivers = static_cast<int>(a->size());
+  if (auto a = header.find("tasks"); a != header.end()) l.tasks = static_cast<int>(a->size());
   return l;
 }
 

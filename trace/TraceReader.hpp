@@ -29,6 +29,7 @@ struct TraceLimits {
   int cpus = 1;
   int sockets = -1;   // -1: the header lists none, so any index up to kMaxIndex
   int receivers = -1; // likewise
+  int tasks = -1;     // likewise
 };
 
 inline constexpr int kMaxCpus = 1024;           // the scenario allows 64; beyond this, not a trace

@@ -61,6 +61,7 @@ void TraceWriter::write(const Event& e) {
   fields(false);
   if (e.hook != Hook::None) field("hook", to_string(e.hook));
   if (e.reason != DropReason::None) field("reason", to_string(e.reason));
+  if (e.why != SwitchWhy::None) field("why", to_string(e.why));
   fields(true);
   if (e.trunc) put(",\"trunc\":true");
   put("}\n");

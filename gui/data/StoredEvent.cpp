@@ -14,6 +14,7 @@ StoredEvent StoredEvent::from(const tr::Event& e, int64_t line, std::vector<int3
   s.reason = e.reason;
   s.hook = e.hook;
   s.trunc = e.trunc;
+  s.why = e.why;
   s.extra = static_cast<uint32_t>(extras.size());
   // The reader bounds every field to int32 except the Time ones (the latency) and the span's end.
   auto add = [&](unsigned f, int64_t v) {
@@ -39,6 +40,7 @@ tr::Event StoredEvent::to_event(const std::vector<int32_t>& extras) const {
   e.reason = reason;
   e.hook = hook;
   e.trunc = trunc;
+  e.why = why;
   for (unsigned f = 0; f < tr::kFields.size(); ++f)
     if (has(Field{static_cast<uint8_t>(f)}))
       e.*tr::kFields[f].member = get(Field{static_cast<uint8_t>(f)}, extras);

@@ -49,15 +49,16 @@ struct StoredEvent {
   int64_t t = 0;
   uint32_t extra = 0; // index of this event's first optional value in TraceStore::extras
   int32_t pkt = -1;
-  int32_t line = 0; // line in the trace file, for error messages and the event list
+  int32_t line = 0;    // line in the trace file, for error messages and the event list
+  uint32_t fields = 0; // a bit per Field this event carries (pkt, kept above, has none)
   int16_t cpu = -1;
-  uint16_t fields = 0; // a bit per Field this event carries (pkt, kept above, has none)
   tr::Fn fn = tr::Fn::RxRingDma;
   tr::Kind kind = tr::Kind::Instant;
   tr::Ctx ctx = tr::Ctx::Nic;
   tr::DropReason reason = tr::DropReason::None;
-  tr::Hook hook = tr::Hook::None;
-  bool trunc = false;
+  tr::Hook hook : 2 = tr::Hook::None; // -1 … 1
+  tr::SwitchWhy why : 3 = tr::SwitchWhy::None;
+  bool trunc : 1 = false;
 
   bool is_span() const { return kind == tr::Kind::Span; }
   bool has(Field f) const { return fields & (1u << f.index); }
@@ -84,6 +85,6 @@ struct StoredEvent {
   tr::Event to_event(const std::vector<int32_t>& extras) const;
 };
 static_assert(sizeof(StoredEvent) == 32);
-static_assert(kFieldCount <= 16, "StoredEvent::fields has a bit per field");
+static_assert(kFieldCount <= 32, "StoredEvent::fields has a bit per field");
 
 } // namespace rxpath::view

@@ -83,6 +83,7 @@ struct TrafficSource {
   std::string device = "nic";
   int64_t sender_cpu = 0;
   std::string pacing = "sleep"; // lo: "sleep" (clock_nanosleep) or "spin" (busy-wait) until each send
+  int64_t nice = 0;             // lo: the sending thread's nice level
   bool loopback() const { return device == "lo"; }
 };
 
@@ -133,6 +134,15 @@ struct ReceiverConfig {
   std::string app_work_dist = "constant"; // "exponential": app_work_ns is the mean
   int64_t lock_hold_ns = 0;
   int64_t sched_fifo_priority = 0; // 0: SCHED_OTHER; 1-99: SCHED_FIFO (chrt -f)
+  int64_t nice = 0;                // SCHED_OTHER: -20 … 19
+};
+
+// A CPU-bound process pinned to a CPU ("my receiver shares its CPU with a busy process"): it runs
+// user-mode work for the whole run, whenever the scheduler gives it the CPU.
+struct BackgroundTask {
+  std::string name;
+  int64_t cpu = 0;
+  int64_t nice = 0;
 };
 
 // CPU cost of each stage, in ns. Defaults and their sources: docs/calibration.md.
@@ -193,6 +203,7 @@ struct Scenario {
   Netfilter netfilter;
   std::vector<SocketConfig> sockets;
   std::vector<ReceiverConfig> receivers;
+  std::vector<BackgroundTask> background;
   Costs costs;
 };
 

@@ -156,6 +156,7 @@ void visit_source(Schema& s, TrafficSource& t) {
   s.choice("pacing", t.pacing, {"sleep", "spin"},
            "How the sending thread (device lo) waits for each send: sleeps (off the CPU), or spins on the "
            "clock as a user-space pacer does (CPU-bound, competing with whatever shares its CPU).");
+  s.integer("nice", t.nice, -20, 19, "Nice level of the sending thread (device lo).");
   if (!s.reading()) return;
   t.src = parse_endpoint(s, "src", t.src_text);
   t.dst = parse_endpoint(s, "dst", t.dst_text);
@@ -222,6 +223,16 @@ void visit_receiver(Schema& s, ReceiverConfig& r) {
   s.integer("sched_fifo_priority", r.sched_fifo_priority, 0, 99,
             "0: SCHED_OTHER at nice 0 (CFS or EEVDF, per kernel); 1-99: SCHED_FIFO at that priority "
             "(chrt -f N), ahead of every SCHED_OTHER task on its CPU.");
+  s.integer(
+      "nice", r.nice, -20, 19,
+      "Nice level (SCHED_OTHER): its load weight, sched_prio_to_weight[nice + 20] (1024 at 0), sets its "
+      "share of the CPU against the other tasks there.");
+}
+
+void visit_background(Schema& s, BackgroundTask& b) {
+  s.string("name", b.name, "Process name (default busyN).");
+  s.integer("cpu", b.cpu, 0, 1023, "CPU it is pinned to (taskset).");
+  s.integer("nice", b.nice, -20, 19, "Nice level.");
 }
 
 void visit_costs(Schema& s, Costs& c) {
@@ -302,6 +313,9 @@ void visit_scenario(Schema& s, Scenario& sc) {
   s.object("netfilter", sc.netfilter, "iptables-style rules.", visit_netfilter);
   s.array("sockets", sc.sockets, "UDP sockets: socket() then bind() (and connect()).", visit_socket);
   s.array("receivers", sc.receivers, "Threads looping on recvfrom().", visit_receiver);
+  s.array("background", sc.background,
+          "CPU-bound processes (SCHED_OTHER, user-mode work for the whole run), each pinned to a CPU.",
+          visit_background);
   s.object("costs", sc.costs, "CPU cost of each stage (docs/calibration.md).", visit_costs);
 }
 
@@ -402,6 +416,15 @@ void cross_check(const Schema& root, Scenario& sc) {
     if (r.cpu >= sc.cpus)
       at(p + ".cpu",
          "CPU " + std::to_string(r.cpu) + " does not exist (cpus is " + std::to_string(sc.cpus) + ")");
+    if (r.nice != 0 && r.sched_fifo_priority > 0)
+      at(p + ".nice", "a SCHED_FIFO thread has no nice level: set nice 0 or sched_fifo_priority 0");
+  }
+  for (size_t i = 0; i < sc.background.size(); ++i) {
+    auto& b = sc.background[i];
+    if (b.name.empty()) b.name = "busy" + std::to_string(i);
+    if (b.cpu >= sc.cpus)
+      at("background[" + std::to_string(i) + "].cpu",
+         "CPU " + std::to_string(b.cpu) + " does not exist (cpus is " + std::to_string(sc.cpus) + ")");
   }
   (void)root;
 }

@@ -25,6 +25,7 @@ void EndOfRun::operator()() {
   }
   k.close_all(now_ns());
   sys_->end_ns = now_ns();
+  for (auto& cpu : sys_->cpus) cpu->account_running(); // a background task's work so far
 }
 
 } // namespace rxpath::sim

@@ -35,7 +35,7 @@ void Sender::operator()() {
     c.preempt_point();        // the return to user mode
     if (sys_->on_progress && k.counters().arrived % 4096 == 0) sys_->on_progress(k.counters().arrived);
   }
-  c.block();
+  c.exit();
   sys_->producer_done_sem->release();
 }
 
