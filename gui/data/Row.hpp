@@ -1,6 +1,7 @@
 // One horizontal row of the timeline and the events that belong to it, sorted by time.
 #pragma once
 
+#include "TaskStates.hpp"
 #include "TimeBins.hpp"
 
 #include <algorithm>
@@ -11,7 +12,9 @@
 
 namespace rxpath::view {
 
-enum class RowKind : uint8_t { Nic, Hardirq, Softirq, Ksoftirqd, Thread, Process, Socket };
+// Task: a task of the header's `tasks` that is neither a receiver nor ksoftirqd (a sender, a
+// background task): its scheduler states and switches, no spans.
+enum class RowKind : uint8_t { Nic, Hardirq, Softirq, Ksoftirqd, Thread, Task, Process, Socket };
 
 // The time of every kStride-th event of a time-sorted list of event indices. A search for a time
 // gallops over these few contiguous values, then reads at most kStride events; searching the list
@@ -76,7 +79,8 @@ struct SpanList {
 struct Row {
   RowKind kind = RowKind::Nic;
   int cpu = -1;   // CPU rows
-  int index = -1; // receiver (Thread) or socket (Socket) index
+  int index = -1; // receiver (Thread), socket (Socket) or task (Task) index
+  int task = -1;  // the header's task this row shows (a receiver, ksoftirqd/N, ...), else -1
   std::string name;
   std::array<SpanList, kSpanDepths> spans;
   std::vector<uint32_t> points; // stages, instants, drops, deliveries; sorted by t
@@ -84,6 +88,8 @@ struct Row {
   TimeMarks point_marks, drop_marks;
   PointBins point_bins, drop_bins; // the first point of each bin; the drops before each edge
   std::vector<uint32_t> counter;   // Nic: events with `ring`; Socket: events with rmem/qlen
+  TaskStates states;               // of `task`: running, runnable, sleeping
+  std::vector<uint32_t> switches;  // the context switches to and from `task`, its wake-ups; by t
 };
 
 } // namespace rxpath::view

@@ -19,6 +19,12 @@ size_t SpanList::first_ending_after(int64_t t) const {
   return static_cast<size_t>(std::upper_bound(max_end.begin(), max_end.end(), t) - max_end.begin());
 }
 
+std::string TraceStore::task_name(int64_t task, int cpu) const {
+  if (task < 0) return "swapper/" + std::to_string(cpu);
+  if (static_cast<size_t>(task) < tasks.size()) return tasks[static_cast<size_t>(task)].name;
+  return "task " + std::to_string(task);
+}
+
 std::optional<size_t> TraceStore::packet_index(int64_t id) const {
   auto it = std::lower_bound(packets.begin(), packets.end(), id,
                              [](const PacketRecord& p, int64_t v) { return p.id < v; });

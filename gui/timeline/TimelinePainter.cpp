@@ -70,7 +70,8 @@ void TimelinePainter::paint_rows(const std::vector<RowScale>& scales, int width,
       paint_socket(row, b, scales[b.row]);
     else {
       const int sh = layout_.span_height();
-      for (int d = 0; d < kSpanDepths; ++d) paint_spans(row.spans[d], b.top + 2 + d * sh, sh);
+      if (b.state_height > 0) paint_task_states(row, b.top + 2, b.state_height);
+      for (int d = 0; d < b.depths; ++d) paint_spans(row.spans[d], b.spans_top() + d * sh, sh);
       const int ty = b.top + b.height - RowLayout::kTickBand - 1;
       paint_points(row.points, row.point_marks, row.point_bins, ty, RowLayout::kTickBand);
       paint_drops(row.drops, row.drop_marks, row.drop_bins, ty, RowLayout::kTickBand);
@@ -178,6 +179,67 @@ void TimelinePainter::paint_spans(const SpanList& list, int y, int h) {
   }
   column(w, 0, trace::Fn::Count_); // flushes the last run
   for (const auto& [i, x] : wide) paint_span_box(s_.events[i], x.first, x.second, y, h);
+}
+
+void TimelinePainter::paint_task_states(const Row& row, int y, int h) {
+  const int w = static_cast<int>(geo_.width());
+  const TaskStates& st = row.states;
+  if (st.empty() || w <= 0 || h < 3) return;
+  // Each pixel column shows the share of its time the task ran (solid, from the bottom) and was
+  // runnable but waiting for the CPU (pale and hatched, above it); the rest of the column, empty,
+  // is the time it slept. Zoomed in these are whole columns, KernelShark's and Perfetto's thread
+  // states; zoomed out the heights are the shares, as the spans' are.
+  const double hh = h - 1;
+  const QColor run = task_color(row.task), wait = task_waiting_color(row.task);
+  const QBrush hatch(run.darker(115), Qt::BDiagPattern);
+  int run_start = 0;
+  double run_h = 0, wait_h = 0;
+  auto flush = [&](int col) {
+    if (col <= run_start) return;
+    const double x = x0_ + run_start, cw = col - run_start;
+    if (run_h > 0) p_.fillRect(QRectF(x, y + hh - run_h, cw, run_h), run);
+    if (wait_h > 0) {
+      const QRectF r(x, y + hh - run_h - wait_h, cw, wait_h);
+      p_.fillRect(r, wait);
+      if (wait_h >= 3) p_.fillRect(r, hatch);
+    }
+  };
+  auto column = [&](int col, double running, double waiting) {
+    const double rh = std::round(std::clamp(running, 0.0, 1.0) * hh);
+    const double wh = std::min(hh - rh, std::round(std::clamp(waiting, 0.0, 1.0) * hh));
+    if (rh == run_h && wh == wait_h) return;
+    flush(col);
+    run_start = col, run_h = rh, wait_h = wh;
+  };
+  if (st.has_bins() && s_.bins.covers_columns_of(geo_.ns_per_pixel())) {
+    const BinGrid& g = s_.bins;
+    int b0 = g.first_at_or_after(geo_.map_x_to_time(0));
+    for (int col = 0; col < w; ++col) {
+      const int b1 = g.first_at_or_after(geo_.map_x_to_time(col + 1));
+      if (b1 > b0) {
+        const auto [r0, w0] = st.time_before_edge(b0);
+        const auto [r1, w1] = st.time_before_edge(b1);
+        const auto span = static_cast<double>(g.edge(b1) - g.edge(b0));
+        column(col, static_cast<double>(r1 - r0) / span, static_cast<double>(w1 - w0) / span);
+      } else {
+        column(col, 0, 0);
+      }
+      b0 = b1;
+    }
+  } else {
+    auto time_at = [&](int col) { return static_cast<int64_t>(std::floor(geo_.map_x_to_time(col))); };
+    size_t hint = 0;
+    int64_t t0 = time_at(0);
+    auto [r0, w0] = st.time_before(t0, hint);
+    for (int col = 0; col < w; ++col) {
+      const int64_t t1 = time_at(col + 1);
+      const auto [r1, w1] = st.time_before(t1, hint);
+      const auto span = static_cast<double>(std::max<int64_t>(1, t1 - t0));
+      column(col, static_cast<double>(r1 - r0) / span, static_cast<double>(w1 - w0) / span);
+      t0 = t1, r0 = r1, w0 = w1;
+    }
+  }
+  flush(w);
 }
 
 void TimelinePainter::paint_drops(const std::vector<uint32_t>& drops, const TimeMarks& marks,

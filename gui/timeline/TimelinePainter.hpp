@@ -53,6 +53,8 @@ private:
   // Zoomed out past BinGrid::kMinBinsPerPixel bins per pixel, these read the row's bins; zoomed in,
   // they search its events.
   void paint_spans(const SpanList& list, int y, int h);
+  // A task's row: running, runnable and sleeping over time, in a strip of height h at y.
+  void paint_task_states(const Row& row, int y, int h);
   void paint_span_box(const StoredEvent& e, double xa, double xb, int y, int h);
   void paint_points(const std::vector<uint32_t>& points, const TimeMarks& marks, const PointBins& bins, int y,
                     int h);
