@@ -62,6 +62,10 @@ int main(int argc, char** argv) {
   QCommandLineOption no_ref(
       QStringLiteral("no-reference"),
       QStringLiteral("With --benchmark: skip python3's json.loads reference (profiling)."));
+  QCommandLineOption redraws(
+      QStringLiteral("redraws"),
+      QStringLiteral("With --benchmark: redraws per zoom level (20; more to profile the redraw)."),
+      QStringLiteral("N"), QStringLiteral("20"));
   QCommandLineOption compare(QStringLiteral("compare"),
                              QStringLiteral("Open TRACE2 beside TRACE (same traffic, other settings)."),
                              QStringLiteral("TRACE2"));
@@ -73,7 +77,7 @@ int main(int argc, char** argv) {
       QStringLiteral("tick"),
       QStringLiteral("With --screenshot of sweep results: overlay the CDFs of these points."),
       QStringLiteral("N,M,..."));
-  cli.addOptions({shot, packet, stage, tab, size, whole, bench, no_ref, compare, whatif, tick});
+  cli.addOptions({shot, packet, stage, tab, size, whole, bench, no_ref, redraws, compare, whatif, tick});
   cli.process(app);
   const QStringList args = cli.positionalArguments();
   if (const QString t = cli.value(tab);
@@ -90,6 +94,13 @@ int main(int argc, char** argv) {
     rxpath::view::BenchmarkOptions opt;
     opt.trace = args[0];
     opt.reference = !cli.isSet(no_ref);
+    bool ok = false;
+    opt.redraws = cli.value(redraws).toInt(&ok);
+    if (!ok || opt.redraws < 1) {
+      std::fprintf(stderr, "rxpath-view: --redraws %s: expected a positive integer\n",
+                   qPrintable(cli.value(redraws)));
+      return 2;
+    }
     return rxpath::view::run_benchmark(opt);
   }
 

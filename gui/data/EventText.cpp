@@ -20,12 +20,25 @@ QString field_value(Field f, int64_t v) {
   return info(f).range == trace::FieldRange::Time ? format_ns(static_cast<double>(v)) : QString::number(v);
 }
 
+QString sched_text(const TraceStore& s, const StoredEvent& e) {
+  auto name = [&](Field f) { return QString::fromStdString(s.task_name(s.value(e, f), e.cpu)); };
+  if (e.fn == trace::Fn::Schedule)
+    return QStringLiteral("%1 → %2 (%3)")
+        .arg(name(field("prev")), name(field("next")), qstr(trace::to_string(e.why)));
+  if (e.fn == trace::Fn::TryToWakeUp) return QStringLiteral("wakes %1").arg(name(field("task")));
+  return {};
+}
+
 QString state_fields(const TraceStore& s, const StoredEvent& ev) {
   QStringList out;
-  // Every field of the trace's table the event carries but the packet id, shown on its own.
+  const QString sched = sched_text(s, ev);
+  if (!sched.isEmpty()) out << sched;
+  // Every field of the trace's table the event carries but the packet id, shown on its own (and
+  // the tasks of a switch, named above).
   for (uint8_t i = 0; i < trace::kFields.size(); ++i) {
     const Field f{i};
     if (!ev.has(f) || info(f).member == &trace::Event::pkt) continue;
+    if (!sched.isEmpty() && (f == field("prev") || f == field("next") || f == field("task"))) continue;
     out << QStringLiteral("%1=%2").arg(qstr(info(f).key), field_value(f, s.value(ev, f)));
   }
   if (ev.trunc) out << QStringLiteral("MSG_TRUNC");

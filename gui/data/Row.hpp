@@ -1,6 +1,9 @@
 // One horizontal row of the timeline and the events that belong to it, sorted by time.
 #pragma once
 
+#include "TaskStates.hpp"
+#include "TimeBins.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -9,7 +12,9 @@
 
 namespace rxpath::view {
 
-enum class RowKind : uint8_t { Nic, Hardirq, Softirq, Ksoftirqd, Thread, Process, Socket };
+// Task: a task of the header's `tasks` that is neither a receiver nor ksoftirqd (a sender, a
+// background task): its scheduler states and switches, no spans.
+enum class RowKind : uint8_t { Nic, Hardirq, Softirq, Ksoftirqd, Thread, Task, Process, Socket };
 
 // The time of every kStride-th event of a time-sorted list of event indices. A search for a time
 // gallops over these few contiguous values, then reads at most kStride events; searching the list
@@ -60,6 +65,7 @@ struct SpanList {
   std::vector<int64_t> covered; // time covered by the union of spans 0..k: a column's busy time
                                 // is a difference of two look-ups, however many spans it holds
   TimeMarks begins;             // of `events`
+  SpanBins bins;                // empty for a short list
 
   // First position whose span may still be running at t.
   size_t first_ending_after(int64_t t) const;
@@ -73,13 +79,17 @@ struct SpanList {
 struct Row {
   RowKind kind = RowKind::Nic;
   int cpu = -1;   // CPU rows
-  int index = -1; // receiver (Thread) or socket (Socket) index
+  int index = -1; // receiver (Thread), socket (Socket) or task (Task) index
+  int task = -1;  // the header's task this row shows (a receiver, ksoftirqd/N, ...), else -1
   std::string name;
   std::array<SpanList, kSpanDepths> spans;
   std::vector<uint32_t> points; // stages, instants, drops, deliveries; sorted by t
   std::vector<uint32_t> drops;  // the drops among the points, drawn on top so none hides
   TimeMarks point_marks, drop_marks;
-  std::vector<uint32_t> counter; // Nic: events with `ring`; Socket: events with rmem/qlen
+  PointBins point_bins, drop_bins; // the first point of each bin; the drops before each edge
+  std::vector<uint32_t> counter;   // Nic: events with `ring`; Socket: events with rmem/qlen
+  TaskStates states;               // of `task`: running, runnable, sleeping
+  std::vector<uint32_t> switches;  // the context switches to and from `task`, its wake-ups; by t
 };
 
 } // namespace rxpath::view

@@ -19,7 +19,7 @@ StoredEvent StoredEvent::from(const tr::Event& e, int64_t line, std::vector<int3
   // The reader bounds every field to int32 except the Time ones (the latency) and the span's end.
   auto add = [&](unsigned f, int64_t v) {
     if (v == tr::kUnset) return;
-    s.fields |= static_cast<uint16_t>(1u << f);
+    s.fields |= 1u << f;
     extras.push_back(static_cast<int32_t>(static_cast<uint32_t>(v & 0xffffffff)));
     if ((1u << f) & kWideFields) extras.push_back(static_cast<int32_t>(v >> 32));
   };

@@ -385,9 +385,24 @@ void TraceLoader::read_header(TraceStore& s) {
       if (j.is_object())
         s.receivers.push_back({str_or(j, "name", "?"), static_cast<int>(int_or(j, "socket", -1)),
                                static_cast<int>(int_or(j, "cpu", -1))});
+  if (auto ta = s.header.find("tasks"); ta != s.header.end() && ta->is_array())
+    for (const auto& j : *ta) {
+      TaskInfo t;
+      if (j.is_object()) {
+        t.name = str_or(j, "name", "task " + std::to_string(s.tasks.size()));
+        t.kind = str_or(j, "kind", "");
+        t.policy = str_or(j, "policy", "");
+        t.cpu = static_cast<int>(int_or(j, "cpu", -1));
+        t.nice = static_cast<int>(int_or(j, "nice", 0));
+        t.rt_priority = static_cast<int>(int_or(j, "rt_priority", 0));
+        t.thread = static_cast<int>(int_or(j, "thread", -1));
+      }
+      s.tasks.push_back(std::move(t)); // kept where it is: the index is the task id
+    }
 }
 
 void TraceLoader::build_rows(TraceStore& s) {
+  s.bins = BinGrid(s.t_min, s.t_max);
   // Rows are made as they are met, then put in display order (by RowKey) and the events'
   // row indices renumbered: no per-event key array, and no map look-up for the common rows.
   std::map<RowKey, uint32_t> ids;
@@ -399,7 +414,8 @@ void TraceLoader::build_rows(TraceStore& s) {
       if (made.size() > UINT16_MAX)
         throw trace::TraceError(s.path +
                                 ": more than 65536 timeline rows (CPU contexts, threads and sockets)");
-      made.push_back(Row{kind, cpu, index, std::move(name), {}, {}, {}, {}, {}, {}});
+      Row& r = made.emplace_back();
+      r.kind = kind, r.cpu = cpu, r.index = index, r.name = std::move(name);
       key_of_row.push_back(key);
     }
     return it->second;
@@ -424,6 +440,37 @@ void TraceLoader::build_rows(TraceStore& s) {
   }
   std::vector<uint32_t> thread_rows;
   for (size_t r = 0; r < s.receivers.size(); ++r) thread_rows.push_back(receiver_row(static_cast<int>(r)));
+  // A task's row: a receiver's is its thread row, ksoftirqd/N's the ksoftirqd row of CPU N (the
+  // thread that runs that context); a sender or a background task gets a row of its own.
+  constexpr uint32_t kNoRow = UINT32_MAX;
+  std::vector<uint32_t> task_rows(s.tasks.size(), kNoRow);
+  for (size_t k = 0; k < s.tasks.size(); ++k) {
+    const TaskInfo& t = s.tasks[k];
+    uint32_t r = kNoRow;
+    if (t.kind == "receiver" && t.thread >= 0 && static_cast<size_t>(t.thread) < thread_rows.size())
+      r = thread_rows[t.thread];
+    else if (t.kind == "ksoftirqd" && t.cpu >= 0 && t.cpu < s.cpus)
+      r = ctx_rows[t.cpu][2];
+    else if (t.kind != "idle")
+      r = cpu_row(t.cpu, RowKind::Task, static_cast<int>(k), t.name);
+    if (r == kNoRow) continue;
+    task_rows[k] = r;
+    made[r].task = static_cast<int>(k);
+  }
+  auto task_row = [&](int64_t task) {
+    return task >= 0 && static_cast<size_t>(task) < task_rows.size() ? task_rows[task] : kNoRow;
+  };
+  // Each task's state as the switches and wake-ups leave it, in time order. Before its first
+  // event a task is taken as sleeping, unless that event switches it out: then it ran from the
+  // start.
+  std::vector<bool> task_seen(s.tasks.size(), false);
+  auto task_changes = [&](int64_t task, int64_t t, TaskState st, bool switched_out) {
+    const uint32_t r = task_row(task);
+    if (r == kNoRow) return;
+    if (!task_seen[task] && switched_out) made[r].states.change(s.t_min, TaskState::Running);
+    task_seen[task] = true;
+    made[r].states.change(t, st);
+  };
   std::vector<uint32_t> socket_rows;
   for (size_t k = 0; k < s.sockets.size(); ++k) socket_rows.push_back(socket_row(static_cast<int>(k)));
   auto sock_row = [&](int64_t sock) {
@@ -435,6 +482,25 @@ void TraceLoader::build_rows(TraceStore& s) {
   for (uint32_t i = 0; i < s.events.size(); ++i) {
     const StoredEvent& e = s.events[i];
     const int64_t sock = s.value(e, field("sock"));
+    // A switch goes to the row of the task switched in (the one switched out when the CPU goes
+    // idle), a wake-up to the woken task's row; each task's row lists the switches it takes part in.
+    uint32_t sched_row = kNoRow;
+    if (e.fn == trace::Fn::Schedule) {
+      const int64_t prev = s.value(e, field("prev")), next = s.value(e, field("next"));
+      const bool preempted = e.why == trace::SwitchWhy::Wakeup || e.why == trace::SwitchWhy::Tick;
+      task_changes(prev, e.t, preempted ? TaskState::Runnable : TaskState::Sleeping, true);
+      task_changes(next, e.t, TaskState::Running, false);
+      sched_row = task_row(next) != kNoRow ? task_row(next) : task_row(prev);
+      if (task_row(prev) != kNoRow) made[task_row(prev)].switches.push_back(i);
+      if (task_row(next) != kNoRow && task_row(next) != task_row(prev))
+        made[task_row(next)].switches.push_back(i);
+    } else if (e.fn == trace::Fn::TryToWakeUp) {
+      const int64_t task = s.value(e, field("task"));
+      if (task_row(task) != kNoRow && made[task_row(task)].states.current() != TaskState::Running)
+        task_changes(task, e.t, TaskState::Runnable, false);
+      sched_row = task_row(task);
+      if (sched_row != kNoRow) made[sched_row].switches.push_back(i);
+    }
     uint32_t r = nic;
     switch (e.ctx) {
     case trace::Ctx::Nic:
@@ -467,6 +533,7 @@ void TraceLoader::build_rows(TraceStore& s) {
       break;
     }
     }
+    if (sched_row != kNoRow) r = sched_row;
     s.row_of_event[i] = static_cast<uint16_t>(r);
     Row& rw = made[r];
     if (e.is_span())
@@ -487,23 +554,30 @@ void TraceLoader::build_rows(TraceStore& s) {
             [&](uint32_t a, uint32_t b) { return key_of_row[a] < key_of_row[b]; });
   std::vector<uint32_t> position(made.size());
   for (uint32_t k = 0; k < order.size(); ++k) position[order[k]] = k;
+  std::vector<int64_t> ends;
   for (uint32_t k : order) {
     Row& rw = made[k];
     for (auto& list : rw.spans) {
       int64_t m = INT64_MIN, covered = 0;
       list.max_end.reserve(list.events.size());
       list.covered.reserve(list.events.size());
+      ends.clear();
       for (uint32_t i : list.events) {
         const StoredEvent& e = s.events[i];
         const int64_t end = s.end_or_t(e);
         covered += std::max<int64_t>(0, end - std::max(e.t, m));
         list.max_end.push_back(m = std::max(m, end));
         list.covered.push_back(covered);
+        ends.push_back(end);
       }
       list.begins.build(list.events, s.events);
+      if (list.events.size() >= kMinEventsForBins) list.bins.build(s.bins, list, s.events, ends);
     }
+    if (!rw.states.empty()) rw.states.finish(s.bins);
     rw.point_marks.build(rw.points, s.events);
     rw.drop_marks.build(rw.drops, s.events);
+    if (rw.points.size() >= kMinEventsForBins) rw.point_bins.build_first(s.bins, rw.points, s.events);
+    if (rw.drops.size() >= kMinEventsForBins) rw.drop_bins.build_before(s.bins, rw.drops, s.events);
     if (rw.kind == RowKind::Socket) {
       if (s.socket_series.size() <= static_cast<size_t>(rw.index)) s.socket_series.resize(rw.index + 1);
       for (uint32_t i : rw.counter)

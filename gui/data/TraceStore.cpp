@@ -19,6 +19,12 @@ size_t SpanList::first_ending_after(int64_t t) const {
   return static_cast<size_t>(std::upper_bound(max_end.begin(), max_end.end(), t) - max_end.begin());
 }
 
+std::string TraceStore::task_name(int64_t task, int cpu) const {
+  if (task < 0) return "swapper/" + std::to_string(cpu);
+  if (static_cast<size_t>(task) < tasks.size()) return tasks[static_cast<size_t>(task)].name;
+  return "task " + std::to_string(task);
+}
+
 std::optional<size_t> TraceStore::packet_index(int64_t id) const {
   auto it = std::lower_bound(packets.begin(), packets.end(), id,
                              [](const PacketRecord& p, int64_t v) { return p.id < v; });
@@ -116,10 +122,13 @@ double TraceStore::bytes_per_event() const {
                  packet_stages.capacity() * 4 + (ring_series.capacity() + backlog_series.capacity()) * 4;
   for (const auto& r : rows) {
     bytes += (r.points.capacity() + r.counter.capacity()) * 4 +
-             (r.point_marks.t.capacity() + r.drop_marks.t.capacity()) * 8;
+             (r.point_marks.t.capacity() + r.drop_marks.t.capacity()) * 8 +
+             (r.point_bins.first.capacity() + r.drop_bins.before.capacity()) * 4;
     for (const auto& s : r.spans)
-      bytes +=
-          s.events.capacity() * 4 + (s.max_end.capacity() + s.covered.capacity() + s.begins.t.capacity()) * 8;
+      bytes += s.events.capacity() * 4 +
+               (s.max_end.capacity() + s.covered.capacity() + s.begins.t.capacity()) * 8 +
+               s.bins.covered.capacity() * 8 + s.bins.last_fn.capacity() * sizeof(trace::Fn) +
+               s.bins.long_spans.capacity() * 4;
   }
   for (const auto& s : socket_series) bytes += s.capacity() * 4;
   return static_cast<double>(bytes) / static_cast<double>(events.size());

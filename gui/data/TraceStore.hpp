@@ -29,6 +29,13 @@ struct ReceiverInfo {
   std::string name;
   int socket = -1, cpu = -1;
 };
+// A task of the header's `tasks` (trace format 3): a receiver, ksoftirqd/N, a sender, a
+// background task.
+struct TaskInfo {
+  std::string name, kind, policy; // kind: ksoftirqd, receiver, sender, background; policy: other, fifo
+  int cpu = -1, nice = 0, rt_priority = 0;
+  int thread = -1; // a receiver's index in `receivers`
+};
 
 // What the event says and the state of the receive path at its instant: a value per field of
 // trace::kFields, -1 when unknown. The queues and the budget (`looked_up`) are the event's own
@@ -55,6 +62,7 @@ public:
   std::vector<FunctionInfo> functions; // indexed by trace::Fn
   std::vector<SocketInfo> sockets;
   std::vector<ReceiverInfo> receivers;
+  std::vector<TaskInfo> tasks;        // index = task id
   std::vector<StoredEvent> events;    // sorted by t
   std::vector<int32_t> extras;        // the events' optional fields (StoredEvent::extra)
   std::vector<Row> rows;              // display order
@@ -65,6 +73,7 @@ public:
   std::vector<uint32_t> backlog_series;             // events with `backlog`
   std::vector<std::vector<uint32_t>> socket_series; // per socket: events with rmem/qlen
   int64_t t_min = 0, t_max = 0;
+  BinGrid bins; // of the rows' SpanBins and PointBins, over [t_min, t_max]
 
   const StoredEvent& event(uint32_t i) const { return events[i]; }
   // An optional field of an event (-1 when it has none).
@@ -73,6 +82,8 @@ public:
   int64_t span_end(const StoredEvent& e) const { return e.get(kSpanEnd, extras); }
   int64_t end_or_t(const StoredEvent& e) const { return e.end_or_t(extras); }
   const FunctionInfo& function(trace::Fn f) const { return functions[static_cast<size_t>(f)]; }
+  // A task's name; -1 is the idle task of the CPU: swapper/N.
+  std::string task_name(int64_t task, int cpu) const;
   // Index into packets of the packet with this id.
   std::optional<size_t> packet_index(int64_t id) const;
   const uint32_t* stages_begin(const PacketRecord& p) const { return packet_stages.data() + p.first_stage; }

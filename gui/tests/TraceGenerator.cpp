@@ -224,6 +224,58 @@ void write_flow(const std::string& path, const FlowOptions& opt) {
   }
 }
 
+void write_sched(const std::string& path, int periods) {
+  json h = header(2);
+  auto task = [](const char* name, int cpu, const char* kind) {
+    return json{{"name", name},      {"cpu", cpu}, {"kind", kind},
+                {"policy", "other"}, {"nice", 0},  {"rt_priority", 0}};
+  };
+  json app = task("app", 1, "receiver");
+  app["thread"] = 0;
+  // The first `cpus` tasks are the CPUs' idle tasks (swapper/N), as the simulator writes them.
+  h["tasks"] = json::array({task("swapper/0", 0, "idle"), task("swapper/1", 1, "idle"),
+                            task("ksoftirqd/0", 0, "ksoftirqd"), task("ksoftirqd/1", 1, "ksoftirqd"), app,
+                            task("stress", 1, "background"), task("sender", 0, "sender")});
+  constexpr int64_t idle = 1, ksoftirqd = 3, receiver = 4, stress = 5;
+  std::vector<Event> out;
+  // A wake-up is on the run queue's CPU, in process context whoever woke the task (the format).
+  auto wake = [&](int64_t t, int64_t who) {
+    Event e = ev(Kind::Instant, t, 1, Ctx::Process, Fn::TryToWakeUp);
+    e.task = who;
+    out.push_back(e);
+  };
+  auto sw = [&](int64_t t, int64_t prev, int64_t next, tr::SwitchWhy why) {
+    Event e = ev(Kind::Instant, t, 1, Ctx::Process, Fn::Schedule);
+    e.prev = prev, e.next = next, e.why = why;
+    out.push_back(e);
+  };
+  // stress runs from the start; app is woken from softirq at 10 us and preempts it at 12 us, runs
+  // until it sleeps at 20 us; ksoftirqd/1 is woken at 29 us and takes the CPU at the tick (30 us)
+  // until 34 us; stress exits at 40 us and the CPU idles. Each further period starts with stress
+  // woken again at its 0 (it exits only in the last one; before, it sleeps at 40 us).
+  constexpr int64_t kPeriod = 50000;
+  for (int k = 0; k < periods; ++k) {
+    const int64_t t = k * kPeriod;
+    if (k > 0) wake(t, stress);
+    sw(t, idle, stress, tr::SwitchWhy::Wakeup);
+    wake(t + 10000, receiver);
+    sw(t + 12000, stress, receiver, tr::SwitchWhy::Wakeup);
+    Event recv = ev(Kind::Span, t + 12000, 1, Ctx::Process, Fn::UdpRecvmsg);
+    recv.end = t + 20000, recv.thread = 0;
+    out.push_back(recv);
+    sw(t + 20000, receiver, stress, tr::SwitchWhy::Sleep);
+    wake(t + 29000, ksoftirqd);
+    sw(t + 30000, stress, ksoftirqd, tr::SwitchWhy::Tick);
+    sw(t + 34000, ksoftirqd, stress, tr::SwitchWhy::Sleep);
+    sw(t + 40000, stress, idle, k + 1 == periods ? tr::SwitchWhy::Exit : tr::SwitchWhy::Sleep);
+  }
+  tr::TraceWriter w(path);
+  w.write_header(h);
+  for (const Event& e : out) w.write(e);
+  w.write_end(end_object(periods * kPeriod, 0, 0, json::object(), 2));
+  w.commit();
+}
+
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
 }

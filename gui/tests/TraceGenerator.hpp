@@ -22,6 +22,13 @@ struct FlowOptions {
 };
 void write_flow(const std::string& path, const FlowOptions& opt = {});
 
+// The scheduler on CPU 1 (trace format 3): a receiver "app", a background task "stress" and
+// ksoftirqd/1 taking turns, with their wake-ups and switches at known times (see the .cpp); a
+// sender on CPU 0 that never runs. Tasks: 0 and 1 the idle tasks swapper/0 and swapper/1, then
+// 2 ksoftirqd/0, 3 ksoftirqd/1, 4 app (receiver 0), 5 stress, 6 sender.
+// `periods`: the 50 us pattern that many times over (stress exits only at the end).
+void write_sched(const std::string& path, int periods = 1);
+
 // Broken inputs for the error tests.
 void write_text(const std::string& path, const std::string& text);
 void write_other_version(const std::string& path, int version);

@@ -1,5 +1,5 @@
-// rxpath-gen-trace OUT.jsonl [one|flow|truncated|two] [PACKETS]: writes a generated trace (two:
-// a flow shared by two receiver threads on one CPU).
+// rxpath-gen-trace OUT.jsonl [one|flow|truncated|two|sched] [PACKETS]: writes a generated trace
+// (two: a flow shared by two receiver threads on one CPU; sched: tasks taking turns on CPU 1).
 #include "TraceGenerator.hpp"
 
 #include <cstdio>
@@ -9,7 +9,7 @@
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s OUT.jsonl [one|flow|truncated|two] [PACKETS]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s OUT.jsonl [one|flow|truncated|two|sched] [PACKETS]\n", argv[0]);
     return 2;
   }
   const std::string kind = argc > 2 ? argv[2] : "flow";
@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
     if (argc > 3) opt.packets = std::atoi(argv[3]);
     if (kind == "one")
       rxpath::view::testgen::write_one_packet(argv[1]);
+    else if (kind == "sched")
+      rxpath::view::testgen::write_sched(argv[1]);
     else if (kind == "two")
       opt.receivers = 2, rxpath::view::testgen::write_flow(argv[1], opt);
     else if (kind == "truncated")

@@ -46,13 +46,20 @@ void two_traces(const QTemporaryDir& dir) {
 
 class TestCompare : public QObject {
   Q_OBJECT
+  QTemporaryDir dir_; // a.jsonl and b.jsonl, made once for every test
+
+  // A main window with a.jsonl open and b.jsonl compared with it (nullptr if either fails).
+  std::unique_ptr<CompareWindow> compare(MainWindow& w) {
+    if (!w.open_trace_now(dir_.filePath("a.jsonl"))) return nullptr;
+    return std::unique_ptr<CompareWindow>(w.compare_with(dir_.filePath("b.jsonl")));
+  }
+
 private slots:
+  void initTestCase() { two_traces(dir_); }
+
   void two_traces_share_the_axis_and_the_packet() {
-    QTemporaryDir dir;
-    two_traces(dir);
     MainWindow w;
-    QVERIFY(w.open_trace_now(dir.filePath("a.jsonl")));
-    CompareWindow* c = w.compare_with(dir.filePath("b.jsonl"));
+    const auto c = compare(w);
     QVERIFY(c);
     QVERIFY(c->warning().isEmpty());
     // The values the kernel used, not the scenario's -1 for "not set".
@@ -82,18 +89,14 @@ private slots:
     QVERIFY(differ > 100);
     c->findChild<QCheckBox*>()->setChecked(true);
     QCOMPARE(t->rowCount(), differ);
-    delete c;
   }
 
   void a_click_on_a_stage_selects_the_packet_in_both_and_n_p_step() {
-    QTemporaryDir dir;
-    two_traces(dir);
     MainWindow w;
-    QVERIFY(w.open_trace_now(dir.filePath("a.jsonl")));
-    CompareWindow* c = w.compare_with(dir.filePath("b.jsonl"));
+    const auto c = compare(w);
     QVERIFY(c);
     c->resize(1600, 1000);
-    QVERIFY(QTest::qWaitForWindowExposed(c));
+    QVERIFY(QTest::qWaitForWindowExposed(c.get()));
     QCOMPARE(c->packet_id(), -1);
     // A stage of packet 600 in softirq, zoomed in around it.
     const TraceStore& a = *c->selection(0)->store();
@@ -125,30 +128,27 @@ private slots:
         c->details(0)->function_text().startsWith(QString::fromStdString(a.function(a.events[ev].fn).name)));
     QCOMPARE(c->table()->currentIndex().siblingAtColumn(0).data().toLongLong(), 600);
     // N / P: the next and previous packet of the table, in both.
-    QTest::keyClick(c, Qt::Key_N);
+    QTest::keyClick(c.get(), Qt::Key_N);
     QCOMPARE(c->selection(0)->packet_record()->id, 601);
     QCOMPARE(c->selection(1)->packet_record()->id, 601);
     QVERIFY(c->details(1)->packet_text().startsWith(QStringLiteral("601 — ")));
-    QTest::keyClick(c, Qt::Key_P);
-    QTest::keyClick(c, Qt::Key_P);
+    QTest::keyClick(c.get(), Qt::Key_P);
+    QTest::keyClick(c.get(), Qt::Key_P);
     QCOMPARE(c->selection(0)->packet_record()->id, 599);
     // With the filter, N goes to the next packet whose fate differs.
     c->findChild<QCheckBox*>()->setChecked(true);
-    QTest::keyClick(c, Qt::Key_N);
+    QTest::keyClick(c.get(), Qt::Key_N);
     const PacketRecord* pa = c->selection(0)->packet_record();
     const PacketRecord* pb = c->selection(1)->packet_record();
     QVERIFY(pa && pb);
     QVERIFY(pa->fate != pb->fate);
-    delete c;
   }
 
   void a_broken_second_trace_leaves_the_first_open() {
-    QTemporaryDir dir;
-    two_traces(dir);
-    std::ofstream(dir.filePath("bad.jsonl").toStdString()) << "{not json\n";
+    std::ofstream(dir_.filePath("bad.jsonl").toStdString()) << "{not json\n";
     MainWindow w;
-    QVERIFY(w.open_trace_now(dir.filePath("a.jsonl")));
-    QVERIFY(!w.compare_with(dir.filePath("bad.jsonl")));
+    QVERIFY(w.open_trace_now(dir_.filePath("a.jsonl")));
+    QVERIFY(!w.compare_with(dir_.filePath("bad.jsonl")));
     QVERIFY(w.last_error().contains(QStringLiteral("bad.jsonl")));
     QVERIFY(w.selection()->store());
     QVERIFY(QString::fromStdString(w.selection()->store()->path).endsWith(QLatin1String("a.jsonl")));
@@ -170,8 +170,7 @@ private slots:
   }
 
   void what_if_reruns_with_the_changes_and_overlays_the_cdf() {
-    QTemporaryDir dir;
-    two_traces(dir);
+    const QTemporaryDir& dir = dir_;
     MainWindow w;
     QVERIFY(w.open_trace_now(dir.filePath("a.jsonl")));
     WhatIfPanel* p = w.what_if();

@@ -61,7 +61,7 @@ private slots:
     MainWindow w;
     QVERIFY(!open(w, p));
     QCOMPARE(w.last_error_title(), QStringLiteral("Unsupported trace schema version"));
-    QCOMPARE(w.last_error(), p + ":1: schema version 99 is not supported (this build reads versions 1 to 2)");
+    QCOMPARE(w.last_error(), p + ":1: schema version 99 is not supported (this build reads versions 1 to 3)");
   }
   void truncated_opens_with_a_banner() {
     const QString p = dir_.filePath(QStringLiteral("cut.jsonl"));

@@ -28,7 +28,7 @@ std::shared_ptr<const TraceStore> load_with(const char* impl, bool scanner, cons
 bool same_event(const StoredEvent& a, const StoredEvent& b) {
   return a.t == b.t && a.extra == b.extra && a.pkt == b.pkt && a.line == b.line && a.cpu == b.cpu &&
          a.fields == b.fields && a.fn == b.fn && a.kind == b.kind && a.ctx == b.ctx && a.reason == b.reason &&
-         a.hook == b.hook && a.trunc == b.trunc;
+         a.hook == b.hook && a.trunc == b.trunc && a.why == b.why;
 }
 
 // The message a parser gives for a line, or "" when it reads it.

@@ -31,6 +31,29 @@ class TestSteering : public QObject {
       if (a->shortcut() == key) return a;
     return nullptr;
   }
+  // The entry of a right-click menu (or of one of its submenus) whose text starts with `prefix`.
+  static QAction* menu_action(QMenu* m, const QString& prefix) {
+    for (QAction* a : m->actions()) {
+      if (a->text().startsWith(prefix)) return a;
+      if (a->menu())
+        if (QAction* b = menu_action(a->menu(), prefix)) return b;
+    }
+    return nullptr;
+  }
+
+  // Opens the generated trace in `w`, sized. Shown: on the screen and exposed, as a user has it
+  // (its timeline sized by the scroll area). Not shown: the timeline as tall as its rows, so that
+  // every lane can be pointed at.
+  [[nodiscard]] bool open(MainWindow& w, QSize size = {1200, 800}, bool shown = false) {
+    w.resize(size);
+    if (shown) {
+      w.show();
+      if (!QTest::qWaitForWindowExposed(&w)) return false;
+    }
+    if (!w.open_trace_now(path_)) return false;
+    if (!shown) w.timeline()->resize(size.width(), std::max(600, w.timeline()->minimumHeight()));
+    return true;
+  }
 
 private slots:
   void initTestCase() {
@@ -42,7 +65,7 @@ private slots:
 
   void find_a_function_steps_through_its_events() {
     MainWindow w;
-    QVERIFY(w.open_trace_now(path_));
+    QVERIFY(open(w));
     const TraceStore& s = *w.selection()->store();
     const size_t n = std::count_if(s.events.begin(), s.events.end(),
                                    [](const StoredEvent& e) { return e.fn == tr::Fn::IpRcv; });
@@ -96,10 +119,7 @@ private slots:
 
   void keys_steer_the_timeline_without_a_click() {
     MainWindow w;
-    w.resize(1200, 800);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
-    QVERIFY(w.open_trace_now(path_));
+    QVERIFY(open(w, {1200, 800}, true));
     const auto& g = w.timeline()->geometry_model();
     const double fitted = g.duration();
     // W zooms in wherever the focus is (here on the waterfall, not on the timeline).
@@ -122,11 +142,9 @@ private slots:
 
   void right_click_menu_zooms_to_the_span_and_follows_the_packet() {
     MainWindow w;
-    w.resize(1200, 800);
-    QVERIFY(w.open_trace_now(path_));
+    QVERIFY(open(w));
     const TraceStore& s = *w.selection()->store();
     TimelineWidget* tl = w.timeline();
-    tl->resize(1200, std::max(600, tl->minimumHeight()));
     int row = -1;
     for (size_t r = 0; r < s.rows.size(); ++r)
       if (s.rows[r].kind == RowKind::Softirq && !s.rows[r].spans[0].events.empty()) row = static_cast<int>(r);
@@ -138,9 +156,7 @@ private slots:
     const QPoint at(TimelineWidget::kLabelWidth + int(tl->geometry_model().map_time_to_x((t0 + t1) / 2)),
                     b.top + 2 + tl->span_height() / 2);
     std::unique_ptr<QMenu> menu(tl->context_menu(at));
-    QAction* zoom = nullptr;
-    for (QAction* a : menu->actions())
-      if (a->text().startsWith(QStringLiteral("Zoom to"))) zoom = a;
+    QAction* zoom = menu_action(menu.get(), QStringLiteral("Zoom to"));
     QVERIFY(zoom);
     zoom->trigger();
     const auto& g = tl->geometry_model();
@@ -153,9 +169,7 @@ private slots:
     const QPoint sat(TimelineWidget::kLabelWidth + int(g.map_time_to_x(double(stage.t))),
                      tl->row_layout().tick_y(srow));
     std::unique_ptr<QMenu> menu2(tl->context_menu(sat));
-    QAction* follow = nullptr;
-    for (QAction* a : menu2->actions())
-      if (a->text().startsWith(QStringLiteral("Follow packet"))) follow = a;
+    QAction* follow = menu_action(menu2.get(), QStringLiteral("Follow packet"));
     QVERIFY(follow);
     follow->trigger();
     QVERIFY(w.selection()->packet_record());
@@ -163,21 +177,9 @@ private slots:
 
   void lanes_hide_show_and_pin_from_the_menu() {
     MainWindow w;
-    w.resize(1200, 700);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
-    QVERIFY(w.open_trace_now(path_));
+    QVERIFY(open(w, {1200, 700}, true));
     const TraceStore& s = *w.selection()->store();
     TimelineWidget* tl = w.timeline();
-    auto action = [](QMenu* m, const QString& prefix) -> QAction* {
-      for (QAction* a : m->actions()) {
-        if (a->text().startsWith(prefix)) return a;
-        if (a->menu())
-          for (QAction* b : a->menu()->actions())
-            if (b->text().startsWith(prefix)) return b;
-      }
-      return nullptr;
-    };
     int softirq = -1, socket = -1;
     for (size_t r = 0; r < s.rows.size(); ++r) {
       if (s.rows[r].kind == RowKind::Softirq && softirq < 0) softirq = static_cast<int>(r);
@@ -188,14 +190,14 @@ private slots:
     // Hide the softirq lane from its right-click menu: it takes no room.
     const QPoint on_softirq(TimelineWidget::kLabelWidth + 50, tl->row_layout().band_of_row(softirq).top + 3);
     std::unique_ptr<QMenu> m1(tl->context_menu(on_softirq));
-    QAction* hide = action(m1.get(), QStringLiteral("Hide lane softirq"));
+    QAction* hide = menu_action(m1.get(), QStringLiteral("Hide lane softirq"));
     QVERIFY(hide);
     hide->trigger();
     QVERIFY(!tl->row_layout().find_band_of_row(softirq));
     QVERIFY(tl->row_layout().height() < height);
     // Any menu offers it back.
     std::unique_ptr<QMenu> m2(tl->context_menu(QPoint(TimelineWidget::kLabelWidth + 50, 5)));
-    QAction* back = action(m2.get(), QStringLiteral("CPU 0 softirq"));
+    QAction* back = menu_action(m2.get(), QStringLiteral("CPU 0 softirq"));
     QVERIFY(back);
     back->trigger();
     QVERIFY(tl->row_layout().find_band_of_row(softirq));
@@ -203,7 +205,7 @@ private slots:
     // Pin the socket lane: it moves under the axis and stays there while the timeline scrolls.
     const QPoint on_socket(TimelineWidget::kLabelWidth + 50, tl->row_layout().band_of_row(socket).top + 3);
     std::unique_ptr<QMenu> m3(tl->context_menu(on_socket));
-    QAction* pin = action(m3.get(), QStringLiteral("Pin lane"));
+    QAction* pin = menu_action(m3.get(), QStringLiteral("Pin lane"));
     QVERIFY(pin);
     pin->trigger();
     const RowLayout::Band& pinned = tl->row_layout().band_of_row(socket);
@@ -236,10 +238,7 @@ private slots:
 
   void hidden_and_pinned_lanes_survive_a_reload() {
     MainWindow w;
-    w.resize(1200, 700);
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
-    QVERIFY(w.open_trace_now(path_));
+    QVERIFY(open(w, {1200, 700}, true));
     TimelineWidget* tl = w.timeline();
     auto row_of = [&](RowKind kind) {
       const TraceStore& s = *w.selection()->store();
@@ -250,9 +249,7 @@ private slots:
     const QPoint on_softirq(TimelineWidget::kLabelWidth + 50,
                             tl->row_layout().band_of_row(row_of(RowKind::Softirq)).top + 3);
     std::unique_ptr<QMenu> m1(tl->context_menu(on_softirq));
-    QAction* hide = nullptr;
-    for (QAction* a : m1->actions())
-      if (a->text().startsWith(QStringLiteral("Hide lane softirq"))) hide = a;
+    QAction* hide = menu_action(m1.get(), QStringLiteral("Hide lane softirq"));
     QVERIFY(hide);
     hide->trigger();
     tl->set_lane(row_of(RowKind::Socket), LaneState::Pinned);
@@ -293,11 +290,9 @@ private slots:
 
   void filter_events_by_this_from_the_menu() {
     MainWindow w;
-    w.resize(1200, 800);
-    QVERIFY(w.open_trace_now(path_));
+    QVERIFY(open(w));
     const TraceStore& s = *w.selection()->store();
     TimelineWidget* tl = w.timeline();
-    tl->resize(1200, std::max(600, tl->minimumHeight()));
     // A drop: filter by its reason; the event list keeps those drops only.
     uint32_t drop = 0;
     while (drop < s.events.size() && s.events[drop].kind != tr::Kind::Drop) ++drop;
@@ -307,9 +302,7 @@ private slots:
     const QPoint at(TimelineWidget::kLabelWidth + int(tl->geometry_model().map_time_to_x(double(d.t))),
                     tl->row_layout().tick_y(s.row_of_event[drop]));
     std::unique_ptr<QMenu> menu(tl->context_menu(at));
-    QAction* by_reason = nullptr;
-    for (QAction* a : menu->actions())
-      if (a->text().startsWith(QStringLiteral("Filter events by drop reason"))) by_reason = a;
+    QAction* by_reason = menu_action(menu.get(), QStringLiteral("Filter events by drop reason"));
     QVERIFY(by_reason);
     by_reason->trigger();
     QAbstractItemModel* m = w.event_list()->table()->model();

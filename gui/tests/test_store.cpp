@@ -26,6 +26,46 @@ private slots:
         for (size_t k = 1; k < l.max_end.size(); ++k) QVERIFY(l.max_end[k - 1] <= l.max_end[k]);
     }
   }
+  void bins_agree_with_the_events() {
+    // Enough spans and points for every row's bins (kMinEventsForBins), over an odd time range.
+    testgen::FlowOptions opt;
+    opt.packets = 6000, opt.burst = 4;
+    testgen::write_flow(path("flow.jsonl"), opt);
+    auto s = TraceLoader::load(path("flow.jsonl"));
+    const BinGrid& g = s->bins;
+    QCOMPARE(g.edge(0), s->t_min);
+    QCOMPARE(g.edge(BinGrid::kBins), s->t_max + 1);
+    // first_at_or_after(t) is the first bin whose edge is at or after t.
+    for (double t : {-5.0, 0.0, 0.5, 1.0, double(s->t_max) / 3, double(s->t_max) / 3 + 0.5, double(s->t_max),
+                     double(s->t_max) + 1, double(s->t_max) + 9}) {
+      const int b = g.first_at_or_after(t);
+      QVERIFY(b == BinGrid::kBins || double(g.edge(b)) >= t);
+      QVERIFY(b == 0 || double(g.edge(b - 1)) < t);
+    }
+    size_t binned_lists = 0;
+    for (size_t r = 0; r < s->rows.size(); ++r) {
+      const Row& row = s->rows[r];
+      for (const SpanList& l : row.spans) {
+        if (l.bins.empty()) continue;
+        ++binned_lists;
+        // Each edge's covered time is that of the spans begun before it.
+        for (int b = 0; b <= BinGrid::kBins; b += 97) {
+          const int64_t t = g.edge(b);
+          size_t k = 0;
+          while (k < l.events.size() && s->events[l.events[k]].t < t) ++k;
+          QCOMPARE(l.bins.covered[b], l.covered_before(t, k));
+        }
+      }
+      if (!row.point_bins.first.empty())
+        for (int b = 0; b < BinGrid::kBins; b += 31) {
+          auto it = std::partition_point(row.points.begin(), row.points.end(),
+                                         [&](uint32_t i) { return s->events[i].t < g.edge(b); });
+          const bool in_bin = it != row.points.end() && s->events[*it].t < g.edge(b + 1);
+          QCOMPARE(row.point_bins.first[b], in_bin ? *it : PointBins::kNone);
+        }
+    }
+    QVERIFY(binned_lists >= 4); // the softirq row's three depths, the thread's
+  }
   void rows_follow_the_header() {
     testgen::write_flow(path("flow.jsonl"));
     auto s = TraceLoader::load(path("flow.jsonl"));

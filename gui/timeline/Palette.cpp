@@ -1,5 +1,8 @@
 #include "Palette.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace rxpath::view {
 
 using rxpath::trace::Ctx;
@@ -19,6 +22,16 @@ QColor context_color(Ctx c) {
     return QColor(0x3a, 0xa0, 0x4a);
   }
   return Qt::gray;
+}
+
+QColor task_color(int task) {
+  const int hue = static_cast<int>(std::fmod(200.0 + 137.508 * std::max(0, task), 360.0));
+  return QColor::fromHsv(hue, 160, 185);
+}
+
+QColor task_waiting_color(int task) {
+  const QColor c = task_color(task);
+  return QColor::fromHsv(c.hsvHue(), 55, 250);
 }
 
 QColor span_color(Fn f) {

@@ -10,6 +10,11 @@ namespace rxpath::view {
 
 QColor context_color(rxpath::trace::Ctx c);
 QColor span_color(rxpath::trace::Fn f);
+// A task's own colour on its row's state strip (running), as KernelShark colours each pid: hues
+// spread by the golden angle, so neighbouring ids differ.
+QColor task_color(int task);
+// Runnable but waiting for the CPU: the task's colour, pale.
+QColor task_waiting_color(int task);
 inline QColor drop_color() {
   return QColor(0xd6, 0x27, 0x28);
 }

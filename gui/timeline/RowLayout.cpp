@@ -9,8 +9,19 @@ void RowLayout::build(const TraceStore& store, int span_height, const std::vecto
   bands_.clear();
   band_of_row_.assign(store.rows.size(), -1);
   auto state = [&](size_t r) { return r < lanes.size() ? lanes[r] : LaneState::Shown; };
+  // A task's row has its state strip above the spans; a task with no spans of its own (a sender,
+  // a background task) only the strip and its switches' ticks.
+  auto state_height = [&](const Row& row) { return row.task >= 0 ? span_height_ : 0; };
+  auto depths = [&](const Row& row) { return row.kind == RowKind::Task ? 0 : kSpanDepths; };
   auto height_of = [&](const Row& row) {
-    return row.kind == RowKind::Nic || row.kind == RowKind::Socket ? kCounterRowHeight : cpu_row_height();
+    if (row.kind == RowKind::Nic || row.kind == RowKind::Socket) return kCounterRowHeight;
+    return 2 + state_height(row) + depths(row) * span_height_ + kTickBand + 2;
+  };
+  auto band = [&](const Row& row, int r, int top, const QString& label, bool pinned) {
+    Band b{r, top, height_of(row), label, pinned};
+    b.state_height = state_height(row);
+    b.depths = depths(row);
+    return b;
   };
   int y = kAxisHeight;
   // Pinned rows first, named in full: their group heading is not above them.
@@ -23,7 +34,7 @@ void RowLayout::build(const TraceStore& store, int span_height, const std::vecto
     else if (row.kind != RowKind::Socket)
       label = QStringLiteral("CPU %1 %2").arg(row.cpu).arg(label);
     band_of_row_[r] = static_cast<int>(bands_.size());
-    bands_.push_back({static_cast<int>(r), y, height_of(row), label, true});
+    bands_.push_back(band(row, static_cast<int>(r), y, label, true));
     y += height_of(row);
   }
   if (y > kAxisHeight) y += kPinnedGap;
@@ -45,8 +56,11 @@ void RowLayout::build(const TraceStore& store, int span_height, const std::vecto
     }
     QString label = QString::fromStdString(row.name);
     if (row.kind == RowKind::Nic) label = QStringLiteral("NIC ring");
+    // The ksoftirqd row is the thread's: named as the trace names it (ksoftirqd/1).
+    if (row.kind == RowKind::Ksoftirqd && row.task >= 0 && static_cast<size_t>(row.task) < store.tasks.size())
+      label = QString::fromStdString(store.tasks[static_cast<size_t>(row.task)].name);
     band_of_row_[r] = static_cast<int>(bands_.size());
-    bands_.push_back({static_cast<int>(r), y, height_of(row), label});
+    bands_.push_back(band(row, static_cast<int>(r), y, label, false));
     y += height_of(row);
   }
   height_ = y + 4;

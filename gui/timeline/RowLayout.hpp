@@ -42,6 +42,9 @@ public:
     int top = 0, height = 0;
     QString label;
     bool pinned = false;
+    int state_height = 0;     // a task's row: its state strip, at the top (running, runnable, sleeping)
+    int depths = kSpanDepths; // span depths under the strip (none on a sender's or background task's row)
+    int spans_top() const { return top + 2 + state_height; }
   };
 
   // span_height: of one nesting depth (the View menu's row height), clamped to the limits above.

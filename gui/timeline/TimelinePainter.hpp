@@ -50,9 +50,16 @@ public:
 
 private:
   double x_of(double t) const { return x0_ + geo_.map_time_to_x(t); }
+  // Zoomed out past BinGrid::kMinBinsPerPixel bins per pixel, these read the row's bins; zoomed in,
+  // they search its events.
   void paint_spans(const SpanList& list, int y, int h);
-  void paint_points(const std::vector<uint32_t>& points, const TimeMarks& marks, int y, int h, bool drops);
-  void paint_drops(const std::vector<uint32_t>& drops, const TimeMarks& marks, int y, int h);
+  // A task's row: running, runnable and sleeping over time, in a strip of height h at y.
+  void paint_task_states(const Row& row, int y, int h);
+  void paint_span_box(const StoredEvent& e, double xa, double xb, int y, int h);
+  void paint_points(const std::vector<uint32_t>& points, const TimeMarks& marks, const PointBins& bins, int y,
+                    int h);
+  void paint_drops(const std::vector<uint32_t>& drops, const TimeMarks& marks, const PointBins& bins, int y,
+                   int h);
   // Step plot of value(e) (>= 0 where the event carries it) over the row's counter events.
   template <typename F>
   void paint_counter(const std::vector<uint32_t>& series, const CounterBins& bins, int y, int h, double vmax,

@@ -399,10 +399,18 @@ int64_t TimelineWidget::event_at(QPoint pos) const {
   if (!b || b->row < 0 || pos.x() < kLabelWidth) return -1;
   const Row& row = s->rows[b->row];
   const double t = geo_.map_x_to_time(plot_x(pos)), tol = 4 * geo_.ns_per_pixel();
-  const int depth = (pos.y() - b->top - 2) / layout_.span_height();
   const bool cpu_row = row.kind != RowKind::Nic && row.kind != RowKind::Socket;
-  if (cpu_row && depth >= 0 && depth < kSpanDepths &&
-      pos.y() < b->top + b->height - RowLayout::kTickBand - 1) {
+  // A task's state strip: the switch (or wake-up) nearest the pointer, where the state changes.
+  if (cpu_row && b->state_height > 0 && pos.y() < b->spans_top()) {
+    auto it = std::lower_bound(row.switches.begin(), row.switches.end(), t - tol,
+                               [&](uint32_t i, double v) { return double(s->events[i].t) < v; });
+    int64_t best = -1;
+    for (double best_d = tol; it != row.switches.end() && double(s->events[*it].t) <= t + tol; ++it)
+      if (double d = std::abs(double(s->events[*it].t) - t); d <= best_d) best = *it, best_d = d;
+    return best;
+  }
+  const int depth = (pos.y() - b->spans_top()) / layout_.span_height();
+  if (cpu_row && depth >= 0 && depth < b->depths && pos.y() < b->top + b->height - RowLayout::kTickBand - 1) {
     const SpanList& l = row.spans[depth];
     for (size_t k = l.first_ending_after(int64_t(t - tol)); k < l.events.size(); ++k) {
       const StoredEvent& e = s->events[l.events[k]];

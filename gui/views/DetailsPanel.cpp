@@ -80,6 +80,7 @@ void DetailsPanel::refresh() {
   const FunctionInfo& fi = s->function(e.fn);
   QString fn = function_name(*s, e);
   if (e.kind == trace::Kind::Drop) fn += tr("  — DROP: %1").arg(qstr(trace::to_string(e.reason)));
+  if (const QString sched = sched_text(*s, e); !sched.isEmpty()) fn += QStringLiteral(": ") + sched;
   function_->setText(fn);
   file_->setText(fi.file.empty() ? tr("(hardware / application)") : QString::fromStdString(fi.file));
   context_->setText(
