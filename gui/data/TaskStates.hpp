@@ -34,6 +34,11 @@ public:
   // The same for the edges of the bins, when the list has them (zoomed out: no search).
   bool has_bins() const { return !running_at_.empty(); }
   std::pair<int64_t, int64_t> time_before_edge(int b) const { return {running_at_[b], runnable_at_[b]}; }
+  // Memory held, capacities included (TraceStore::bytes_per_event).
+  size_t bytes() const {
+    return t_.capacity() * 8 + state_.capacity() + (running_.capacity() + runnable_.capacity()) * 8 +
+           (running_at_.capacity() + runnable_at_.capacity()) * 8;
+  }
 
 private:
   std::vector<int64_t> t_;

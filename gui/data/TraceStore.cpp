@@ -123,7 +123,8 @@ double TraceStore::bytes_per_event() const {
   for (const auto& r : rows) {
     bytes += (r.points.capacity() + r.counter.capacity()) * 4 +
              (r.point_marks.t.capacity() + r.drop_marks.t.capacity()) * 8 +
-             (r.point_bins.first.capacity() + r.drop_bins.before.capacity()) * 4;
+             (r.point_bins.first.capacity() + r.drop_bins.before.capacity()) * 4 + r.states.bytes() +
+             r.switches.capacity() * 4;
     for (const auto& s : r.spans)
       bytes += s.events.capacity() * 4 +
                (s.max_end.capacity() + s.covered.capacity() + s.begins.t.capacity()) * 8 +
