@@ -157,8 +157,9 @@ void Cpu::request_resched(trace::SwitchWhy why) {
   if (left < 2 + 1e-8 * static_cast<double>(now_ns() - user_exec_->start)) return;
   user_left_ = std::llround(left);
   // A reference of our own: cancel is a simcall, during which the task's actor may run and drop
-  // its reference.
+  // its reference. Cancelled once: another resched at this instant finds nothing to stop.
   const simgrid::s4u::ExecPtr exec = user_exec_->exec;
+  user_exec_ = nullptr;
   exec->cancel();
 }
 
