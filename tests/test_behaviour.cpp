@@ -275,7 +275,7 @@ TEST_CASE("a busy process on the receiver's CPU takes the share its nice level g
       CHECK(cpu_time(t, 1, "idle") < t.end["t"].get<int64_t>() / 100); // CPU 1 is never idle
       int64_t switches = 0;
       for (const auto& e : t.events) switches += e.fn == Fn::Schedule && e.cpu == 1;
-      CHECK(switches > 10);
+      CHECK(switches >= 4); // the two took turns (at nice -10 CFS gives the app one tick per ~40 ms)
     }
     INFO("kernel " << v << ": delivered " << delivered[19] << " / " << delivered[0] << " / " << delivered[-10]
                    << " at nice 19 / 0 / -10, --seed " << seed);
