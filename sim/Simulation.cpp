@@ -110,11 +110,13 @@ nlohmann::json trace_header(const model::LoadedScenario& ls) {
     recv.push_back({{"name", r.name}, {"socket", r.socket_index}, {"cpu", r.cpu}});
   auto& tasks = h["tasks"] = nlohmann::json::array();
   for (const auto& t : tasks_of(sc)) {
-    nlohmann::json j = {
-        {"name", t.name},        {"cpu", t.cpu},
-        {"kind", t.kind},        {"policy", t.params.policy == model::Policy::Fifo ? "fifo" : "other"},
-        {"nice", t.params.nice}, {"rt_priority", t.params.rt_priority}};
-    if (t.kind == "receiver") j["thread"] = t.index;
+    nlohmann::json j = {{"name", t.name},
+                        {"cpu", t.cpu},
+                        {"kind", to_string(t.kind)},
+                        {"policy", t.params.policy == model::Policy::Fifo ? "fifo" : "other"},
+                        {"nice", t.params.nice},
+                        {"rt_priority", t.params.rt_priority}};
+    if (t.kind == TaskKind::Receiver) j["thread"] = t.index;
     tasks.push_back(std::move(j));
   }
   return h;

@@ -8,26 +8,32 @@ namespace rxpath::sim {
 
 using simgrid::s4u::Semaphore;
 
+std::string_view to_string(TaskKind k) {
+  static constexpr std::string_view kNames[] = {"idle", "ksoftirqd", "receiver", "sender", "background"};
+  return kNames[static_cast<size_t>(k)];
+}
+
 std::vector<TaskSpec> tasks_of(const model::Scenario& sc) {
   std::vector<TaskSpec> tasks;
-  for (int i = 0; i < sc.cpus; ++i) tasks.push_back({"swapper/" + std::to_string(i), i, "idle", {}, i});
+  for (int i = 0; i < sc.cpus; ++i)
+    tasks.push_back({"swapper/" + std::to_string(i), i, TaskKind::Idle, {}, i});
   // ksoftirqd is SCHED_OTHER at nice 0 (kernel/softirq.c softirq_threads, smpboot).
   for (int i = 0; i < sc.cpus; ++i)
-    tasks.push_back({"ksoftirqd/" + std::to_string(i), i, "ksoftirqd", {}, i});
+    tasks.push_back({"ksoftirqd/" + std::to_string(i), i, TaskKind::Ksoftirqd, {}, i});
   for (size_t i = 0; i < sc.receivers.size(); ++i) {
     const auto& r = sc.receivers[i];
     const model::TaskParams p =
         r.sched_fifo_priority > 0
             ? model::TaskParams{model::Policy::Fifo, static_cast<int>(r.sched_fifo_priority)}
             : model::TaskParams{model::Policy::Other, 0, static_cast<int>(r.nice)};
-    tasks.push_back({r.name, static_cast<int>(r.cpu), "receiver", p, static_cast<int>(i)});
+    tasks.push_back({r.name, static_cast<int>(r.cpu), TaskKind::Receiver, p, static_cast<int>(i)});
   }
   for (size_t i = 0; i < sc.traffic.size(); ++i) {
     const auto& t = sc.traffic[i];
     if (t.loopback())
       tasks.push_back({"sender/" + t.name,
                        static_cast<int>(t.sender_cpu),
-                       "sender",
+                       TaskKind::Sender,
                        {model::Policy::Other, 0, static_cast<int>(t.nice)},
                        static_cast<int>(i)});
   }
@@ -35,7 +41,7 @@ std::vector<TaskSpec> tasks_of(const model::Scenario& sc) {
     const auto& b = sc.background[i];
     tasks.push_back({b.name,
                      static_cast<int>(b.cpu),
-                     "background",
+                     TaskKind::Background,
                      {model::Policy::Other, 0, static_cast<int>(b.nice)},
                      static_cast<int>(i)});
   }
@@ -68,13 +74,10 @@ System::System(model::Kernel& k, std::vector<simgrid::s4u::Host*> cpu_hosts) : k
   const auto tasks = tasks_of(sc);
   for (size_t id = 0; id < tasks.size(); ++id) {
     const auto& t = tasks[id];
-    if (t.kind == "idle") continue;
+    if (t.kind == TaskKind::Idle) continue;
     const int local = cpus[static_cast<size_t>(t.cpu)]->add_task(t.params, static_cast<int>(id));
-    auto& table = t.kind == "ksoftirqd"  ? ksoftirqd_task
-                  : t.kind == "receiver" ? receiver_task
-                  : t.kind == "sender"   ? sender_task
-                                         : background_task;
-    table[static_cast<size_t>(t.index)] = local;
+    std::vector<int>* tables[] = {nullptr, &ksoftirqd_task, &receiver_task, &sender_task, &background_task};
+    (*tables[static_cast<size_t>(t.kind)])[static_cast<size_t>(t.index)] = local; // by TaskKind
   }
   irq_queue.resize(n);
   paths.resize(n * 3);

@@ -10,6 +10,8 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace rxpath::sim {
@@ -19,10 +21,12 @@ enum class Irq { Nic, RpsIpi };
 // A task of the scheduler as the trace's header lists it ("tasks"; a task's index there is its id
 // in the trace's __schedule and try_to_wake_up events). The first `cpus` are the CPUs' idle tasks
 // (swapper/N), then ksoftirqd/N, the receivers, the loopback senders and the background tasks.
+enum class TaskKind { Idle, Ksoftirqd, Receiver, Sender, Background };
+std::string_view to_string(TaskKind k); // as the trace header writes it: "idle", "ksoftirqd", ...
 struct TaskSpec {
   std::string name;
   int cpu = 0;
-  std::string kind; // idle, ksoftirqd, receiver, sender, background
+  TaskKind kind = TaskKind::Idle;
   model::TaskParams params;
   int index = -1; // of its receiver, traffic source or background task
 };
