@@ -57,6 +57,17 @@ int Dev::rps_cpu(const Skb& skb) const {
   return static_cast<int>(cpus[(uint64_t{hash32} * cpus.size()) >> 32]);
 }
 
+// netif_receive_skb_internal (net/core/dev.c): with RPS, get_rps_cpu picks a CPU and
+// enqueue_to_backlog queues there (even when it is this CPU); without, __netif_receive_skb.
+void Dev::receive_skb(Path& p, trace::Fn entry) {
+  p.traced_stage(entry, cx_.draw(cx_.costs.netif_receive_skb_ns));
+  if (const int target = rps_cpu(p.skb); target >= 0) {
+    to_backlog(p, target);
+    return;
+  }
+  netif_receive_skb_core(p);
+}
+
 void Dev::to_backlog(Path& p, int cpu) {
   if (!cx_.sc.nic.rps_cpus.empty()) p.traced_stage(Fn::GetRpsCpu, cx_.draw(cx_.costs.get_rps_cpu_ns));
   p.stage(Fn::EnqueueToBacklog, cx_.draw(cx_.costs.enqueue_to_backlog_ns));

@@ -11,11 +11,22 @@ namespace rxpath::model {
 
 class IpInput;
 
-inline constexpr int kNicNapi = -1; // poll_list entry of the NIC; a CPU number = that CPU's backlog
+// A poll_list entry: a CPU number is that CPU's backlog; a negative one is an RX queue's NAPI
+// (kNicNapi = queue 0).
+inline constexpr int kNicNapi = -1;
+constexpr int nic_napi(int queue) {
+  return -1 - queue;
+}
+constexpr bool is_nic_napi(int napi) {
+  return napi < 0;
+}
+constexpr int queue_of_napi(int napi) {
+  return -1 - napi;
+}
 
 // struct softnet_data, one per CPU (include/linux/netdevice.h), and the CPU's softirq state.
 struct Softnet {
-  std::deque<int> poll_list; // NAPI instances scheduled here (kNicNapi or a backlog)
+  std::deque<int> poll_list; // NAPI instances scheduled here (an RX queue's, or a backlog)
   std::deque<Skb> input_pkt_queue;
   std::deque<Skb> process_queue;
   bool backlog_scheduled = false; // NAPI_STATE_SCHED of sd->backlog
@@ -45,6 +56,9 @@ public:
 
   // get_rps_cpu: the CPU of rps_cpus that the flow hash picks, or -1 without RPS.
   int rps_cpu(const Skb& skb) const;
+  // A driver hands a frame to the stack (`entry`: netif_receive_skb, or napi_gro_receive passing it
+  // through): netif_receive_skb_internal sends it to the backlog RPS picks, or on up at once.
+  void receive_skb(Path& p, trace::Fn entry);
   // netif_receive_skb_internal / netif_rx_internal: the path ends at enqueue_to_backlog of `cpu`.
   void to_backlog(Path& p, int cpu);
   // enqueue_to_backlog, when the path's execution has ended.

@@ -1,5 +1,8 @@
 #include "Kernel.hpp"
 
+#include "Mlx5.hpp"
+#include "Rtl8139.hpp"
+
 namespace rxpath::model {
 
 using trace::Event;
@@ -7,16 +10,22 @@ using trace::Kind;
 
 Kernel::Kernel(const Scenario& sc, EventSink& sink, bool full_trace)
     : cx_(sc, sink, full_trace), sock_(cx_), udp_(cx_, sock_), frag_(cx_), ip_(cx_, frag_, udp_),
-      dev_(cx_, ip_), nic_(cx_, dev_), lo_(cx_, dev_) {}
+      dev_(cx_, ip_), hw_(cx_), lo_(cx_, dev_) {
+  if (sc.nic.driver == "mlx5")
+    driver_ = std::make_unique<Mlx5>(cx_, hw_, dev_);
+  else
+    driver_ = std::make_unique<Rtl8139>(cx_, hw_, dev_);
+}
 
 void Kernel::span(trace::Fn fn, int cpu, trace::Ctx ctx, int64_t t0, int64_t t1, int64_t work, int64_t budget,
-                  int64_t thread) {
+                  int64_t thread, int64_t queue) {
   if (!cx_.traced) return;
   Event e = make_event(Kind::Span, fn, cpu, ctx, t0);
   e.end = t1;
   e.work = work;
   e.budget = budget;
   e.thread = thread;
+  e.queue = queue;
   cx_.emit(e);
 }
 

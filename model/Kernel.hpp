@@ -13,9 +13,12 @@
 #include "IpFragment.hpp"
 #include "IpInput.hpp"
 #include "Loopback.hpp"
-#include "Rtl8139.hpp"
+#include "NicDriver.hpp"
+#include "NicHardware.hpp"
 #include "Sock.hpp"
 #include "Udp.hpp"
+
+#include <memory>
 
 namespace rxpath::model {
 
@@ -36,7 +39,9 @@ public:
   void clear_need_resched(int cpu) { cx_.need_resched[static_cast<size_t>(cpu)] = false; }
   void set_need_resched(int cpu) { cx_.need_resched[static_cast<size_t>(cpu)] = true; }
 
-  Rtl8139& nic() { return nic_; }
+  // The NIC's hardware (its RX queues) and its driver (nic.driver).
+  NicHardware& nic() { return hw_; }
+  NicDriver& driver() { return *driver_; }
   Loopback& lo() { return lo_; }
   Dev& dev() { return dev_; }
   Softnet& sd(int cpu) { return dev_.sd(cpu); }
@@ -46,7 +51,7 @@ public:
 
   // CPU activity with a begin and an end, and things that happen at an instant (full trace only).
   void span(trace::Fn fn, int cpu, trace::Ctx ctx, int64_t t0, int64_t t1, int64_t work = trace::kUnset,
-            int64_t budget = trace::kUnset, int64_t thread = trace::kUnset);
+            int64_t budget = trace::kUnset, int64_t thread = trace::kUnset, int64_t queue = trace::kUnset);
   void instant(trace::Fn fn, int cpu, trace::Ctx ctx, int64_t t);
   // The scheduler's events (full trace only), with the header's task ids: try_to_wake_up of
   // `task` onto `cpu`'s run queue, and a context switch there (__schedule, the sched_switch
@@ -72,7 +77,7 @@ public:
   void close_all(int64_t now) { sock_.close_all(now); }
   bool sockets_drained() const { return sock_.drained(); }
   // Nothing left to do: ring, backlogs and poll lists empty, no softirq pending, no skb in hand.
-  bool quiescent() const { return nic_.ring_fill() == 0 && in_hand() == 0 && dev_.idle(); }
+  bool quiescent() const { return hw_.ring_fill() == 0 && in_hand() == 0 && dev_.idle(); }
 
 private:
   Context cx_;
@@ -81,7 +86,8 @@ private:
   IpFragment frag_;
   IpInput ip_;
   Dev dev_;
-  Rtl8139 nic_;
+  NicHardware hw_;
+  std::unique_ptr<NicDriver> driver_;
   Loopback lo_;
 };
 

@@ -36,7 +36,7 @@ std::optional<NetRxAction::Poll> NetRxAction::next() {
   const int n = list_.front();
   list_.pop_front();
   const auto& sc = k_.scenario();
-  return Poll{n, n == kNicNapi ? sc.nic.napi_weight : sc.sysctl.dev_weight};
+  return Poll{n, is_nic_napi(n) ? sc.nic.napi_weight : sc.sysctl.dev_weight};
 }
 
 void NetRxAction::polled(const Poll& poll, int64_t work, int64_t now) {

@@ -17,7 +17,7 @@ public:
   NetRxAction(Kernel& k, int cpu, int64_t now);
 
   struct Poll {
-    int napi = kNicNapi; // kNicNapi or the CPU whose backlog it is
+    int napi = kNicNapi; // an RX queue's NAPI (nic_napi) or the CPU whose backlog it is
     int64_t weight = 0;  // the NIC's napi_weight, or dev_weight for a backlog
   };
   // The next NAPI to poll, or none: the list is done, or the budget or time ran out.

@@ -6,7 +6,6 @@
 
 namespace rxpath::sim {
 
-using model::kNicNapi;
 using trace::Fn;
 
 void run_path(System& sys, int cpu, Level level, model::Path& p, int64_t prefix_ns) {
@@ -18,30 +17,32 @@ void run_path(System& sys, int cpu, Level level, model::Path& p, int64_t prefix_
 namespace {
 
 void send_rps_ipis(System& sys, int cpu) {
-  for (int target : sys.kernel.dev().take_rps_ipis(cpu)) sys.post_irq(target, Irq::RpsIpi);
+  for (int target : sys.kernel.dev().take_rps_ipis(cpu)) sys.post_irq(target, Irq{IrqKind::RpsIpi});
 }
 
-// rtl8139_poll: rtl8139_rx up to `weight` frames, checking the ring before each (frames that
-// arrive during the poll are taken too); fewer than `weight`: napi_complete.
-int64_t nic_poll(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t weight, int64_t& prefix) {
+// The driver's NAPI poll of RX queue `q` (rtl8139_poll, mlx5e_napi_poll): a frame at a time up to
+// `weight`, checking the ring before each (frames that arrive during the poll are taken too);
+// fewer than `weight`: napi_complete.
+int64_t nic_poll(System& sys, int cpu, int q, trace::Ctx ctx, Level level, int64_t weight, int64_t& prefix) {
   auto& k = sys.kernel;
-  auto& nic = k.nic();
+  auto& drv = k.driver();
   const int64_t t0 = now_ns();
   prefix += k.draw(k.scenario().costs.napi_poll_ns);
   int64_t work = 0;
   model::Path& path = sys.path(cpu, level);
-  while (nic.poll_more(work, weight) && nic.rx(cpu, ctx, now_ns(), path)) {
+  while (work < weight && drv.rx(cpu, q, ctx, now_ns(), path)) {
     run_path(sys, cpu, level, path, prefix);
     prefix = 0;
     ++work;
   }
-  if (nic.poll_more(work, weight)) {
+  if (work < weight) {
     sys.cpus[cpu]->execute(level, ctx, prefix + k.draw(k.scenario().costs.napi_complete_ns));
     prefix = 0;
-    nic.napi_complete(cpu, ctx, now_ns());
+    drv.napi_complete(cpu, q, ctx, now_ns());
     sys.nic_irq_enabled();
   }
-  k.span(Fn::Rtl8139Poll, cpu, ctx, t0, now_ns(), work);
+  k.span(drv.poll_fn(), cpu, ctx, t0, now_ns(), work, trace::kUnset, trace::kUnset,
+         k.nic().queues() > 1 ? q : trace::kUnset);
   return work;
 }
 
@@ -71,8 +72,10 @@ void net_rx_action(System& sys, int cpu, trace::Ctx ctx, Level level, int64_t pr
   int64_t prefix = prefix_ns + k.draw(k.scenario().costs.net_rx_action_ns);
   model::NetRxAction action(k, cpu, t0);
   while (const auto poll = action.next()) {
-    const int64_t work = poll->napi == kNicNapi ? nic_poll(sys, cpu, ctx, level, poll->weight, prefix)
-                                                : backlog_poll(sys, cpu, ctx, level, poll->weight, prefix);
+    const int64_t work =
+        model::is_nic_napi(poll->napi)
+            ? nic_poll(sys, cpu, model::queue_of_napi(poll->napi), ctx, level, poll->weight, prefix)
+            : backlog_poll(sys, cpu, ctx, level, poll->weight, prefix);
     action.polled(*poll, work, now_ns());
   }
   if (prefix > 0) sys.cpus[cpu]->execute(level, ctx, prefix);

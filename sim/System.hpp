@@ -16,7 +16,12 @@
 
 namespace rxpath::sim {
 
-enum class Irq { Nic, RpsIpi };
+enum class IrqKind { Nic, RpsIpi };
+// An interrupt to deliver: a NIC RX queue's vector, or the RPS IPI.
+struct Irq {
+  IrqKind kind = IrqKind::Nic;
+  int queue = 0; // the NIC's RX queue
+};
 
 // A task of the scheduler as the trace's header lists it ("tasks"; a task's index there is its id
 // in the trace's __schedule and try_to_wake_up events). The first `cpus` are the CPUs' idle tasks
@@ -65,7 +70,7 @@ struct System {
   // sk_data_ready woke a receiver thread (-1: none).
   void wake_receiver(int thread);
   std::vector<simgrid::s4u::SemaphorePtr> receiver_sem;
-  // The NIC's RX interrupt was re-enabled.
+  // An RX queue's interrupt was re-enabled (the NIC actor looks at its rings again).
   void nic_irq_enabled();
   simgrid::s4u::SemaphorePtr nic_sem;
   // Released by the NIC and by each loopback sender once every datagram is out.

@@ -47,7 +47,7 @@ struct Bench {
   // rtl8139_rx on CPU 0 for the next frame in the ring, settled at once; returns the thread woken.
   int receive_one(int64_t now, int cpu = 0) {
     Path p;
-    REQUIRE(k->nic().rx(cpu, trace::Ctx::Softirq, now, p));
+    REQUIRE(k->driver().rx(cpu, 0, trace::Ctx::Softirq, now, p));
     for (auto& e : p.events) e.t += now;
     return k->settle(p, now);
   }

@@ -72,6 +72,34 @@ json random_scenario(std::mt19937_64& rng) {
     nic["rps_cpus"] = rps;
   }
   if (p.chance(0.1)) nic["skb_alloc_fail_ratio"] = p.real(0, 0.05);
+  if (p.chance(0.35)) { // a multi-queue NIC: RSS over queues, each with its own IRQ CPU
+    const int64_t queues = p.in(1, cpus + 2);
+    nic["driver"] = "mlx5";
+    nic["napi"] = true;
+    nic["queues"] = queues;
+    if (p.chance(0.5)) {
+      json irqs = json::array();
+      for (int64_t q = 0; q < queues; ++q) irqs.push_back(p.in(0, cpus - 1));
+      nic["irq_cpus"] = irqs;
+    }
+    json& rss = nic["rss"] = json::object();
+    rss["hash_fields"] = p.one<std::string>({"l4", "l3"});
+    rss["symmetric"] = p.chance(0.5);
+    if (p.chance(0.3)) {
+      std::string key;
+      for (int i = 0; i < 40; ++i) {
+        static const char* hex = "0123456789abcdef";
+        const int64_t b = p.in(0, 255);
+        key += std::string{hex[b >> 4], hex[b & 15]} + (i < 39 ? ":" : "");
+      }
+      rss["key"] = key;
+    }
+    if (p.chance(0.3)) {
+      json table = json::array();
+      for (int i = 0; i < 256; ++i) table.push_back(p.in(0, queues - 1));
+      rss["indirection"] = table;
+    }
+  }
 
   // Sockets on distinct ports, or a SO_REUSEADDR pair on one port.
   std::vector<int64_t> ports;

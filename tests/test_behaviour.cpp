@@ -5,6 +5,7 @@
 
 #include <map>
 #include <random>
+#include <set>
 
 using namespace rxpath;
 using trace::Ctx;
@@ -310,4 +311,61 @@ TEST_CASE("a cost given as a lognormal spreads the latency around the median's",
   // changes nothing about.
   CHECK(b["latency_p99_ns"].get<double>() - b["latency_p50_ns"].get<double>() > 25000);
   CHECK(b["latency_p99_ns"].get<double>() - b["latency_p50_ns"].get<double>() < 40000);
+}
+
+TEST_CASE("rss: every flow stays on one RX queue, whose NAPI runs on that queue's IRQ CPU", "[behaviour]") {
+  // A random seed and random IRQ placement: whatever the hash and the table give, a flow's frames
+  // all land on one queue, and each queue is polled only on its own vector's CPU.
+  std::mt19937_64 rng(Catch::rngSeed());
+  std::string irqs = "[";
+  std::vector<int> irq_cpu;
+  for (int q = 0; q < 8; ++q) {
+    irq_cpu.push_back(static_cast<int>(rng() % 8));
+    irqs += std::to_string(irq_cpu.back()) + (q < 7 ? "," : "]");
+  }
+  auto t = run_trace(test::scenario("modern-default"),
+                     "--seed " + std::to_string(rng() % 100000) + " --set nic.irq_cpus=" + irqs);
+  std::map<int64_t, std::set<int64_t>> queues_of_flow;
+  std::map<int64_t, std::set<int>> poll_cpus;
+  for (const auto& e : t.events) {
+    if (e.fn == Fn::RxRingDma) queues_of_flow[e.flow].insert(e.queue);
+    if (e.fn == Fn::Mlx5eNapiPoll) poll_cpus[e.queue].insert(e.cpu);
+  }
+  REQUIRE(queues_of_flow.size() == 64);
+  std::set<int64_t> used;
+  for (const auto& [flow, qs] : queues_of_flow) {
+    CAPTURE(flow);
+    CHECK(qs.size() == 1);
+    used.insert(*qs.begin());
+  }
+  CHECK(used.size() >= 6); // 64 flows over 8 queues
+  for (const auto& [q, cpus] : poll_cpus) {
+    CAPTURE(q);
+    CHECK(cpus == std::set<int>{irq_cpu[static_cast<size_t>(q)]});
+  }
+}
+
+TEST_CASE("rss: an elephant flow saturates its queue's CPU and drops at the ring while the others idle",
+          "[behaviour]") {
+  auto t = run_trace(test::scenario("rss-elephant"), "--seed " + std::to_string(Catch::rngSeed() % 100000));
+  int64_t elephant_queue = -1;
+  std::map<int64_t, int64_t> ring_drops; // by flow
+  for (const auto& e : t.events) {
+    if (e.fn == Fn::RxRingDma && e.flow == 0) elephant_queue = e.queue;
+    if (e.kind == Kind::Drop && e.reason == DropReason::NicRingFull) ++ring_drops[e.flow];
+  }
+  REQUIRE(elephant_queue >= 0);
+  const int busy_cpu = static_cast<int>(elephant_queue); // queue i's IRQ on CPU i
+  INFO("elephant on queue " << elephant_queue);
+  CHECK(ring_drops[0] > 10000); // 1 Mpps is more than one CPU's softirq takes
+  const double busy =
+      static_cast<double>(cpu_time(t, busy_cpu, "softirq") + cpu_time(t, busy_cpu, "ksoftirqd") +
+                          cpu_time(t, busy_cpu, "hardirq"));
+  const double run = static_cast<double>(t.end["t"].get<int64_t>());
+  CHECK(busy / run > 0.8);
+  for (int c = 0; c < 8; ++c) {
+    if (c == busy_cpu) continue;
+    CAPTURE(c);
+    CHECK(cpu_time(t, c, "softirq") + cpu_time(t, c, "ksoftirqd") < run * 0.2); // the mice's queues
+  }
 }

@@ -37,12 +37,15 @@ TEST_CASE("interrupt moderation: rx-usecs after the first frame, or rx-frames fr
   Bench b(
       R"({"nic": {"rx_usecs": 50, "rx_frames": 3}, "traffic": [{"pattern": "list", "times_ns": [0, 10000, 20000, 30000]}]})");
   b.k->nic().ring_advance(5000);
-  REQUIRE(b.k->nic().irq_due().has_value());
-  CHECK(*b.k->nic().irq_due() == b.rec.events.front().t + 50000); // rx-usecs from the first frame
+  REQUIRE(b.k->nic().queue(0).irq_due(b.k->scenario().nic).has_value());
+  CHECK(*b.k->nic().queue(0).irq_due(b.k->scenario().nic) ==
+        b.rec.events.front().t + 50000); // rx-usecs from the first frame
   b.k->nic().ring_advance(30000);
-  CHECK(*b.k->nic().irq_due() == b.rec.events[2].t); // the third frame reaches rx-frames
-  b.k->nic().raise_irq(30000);
-  CHECK_FALSE(b.k->nic().irq_due().has_value()); // masked until the driver re-enables it
+  CHECK(*b.k->nic().queue(0).irq_due(b.k->scenario().nic) ==
+        b.rec.events[2].t); // the third frame reaches rx-frames
+  b.k->nic().raise_irq(0, 30000);
+  CHECK_FALSE(
+      b.k->nic().queue(0).irq_due(b.k->scenario().nic).has_value()); // masked until the driver re-enables it
 }
 
 TEST_CASE("enqueue_to_backlog accepts while qlen <= netdev_max_backlog, then CPU_BACKLOG", "[kernel][rps]") {

@@ -63,8 +63,8 @@ TEST_CASE("rss: the hash is linear in its input under any key") {
 TEST_CASE("rss: the default table spreads random flows evenly and a flow keeps its queue") {
   std::mt19937_64 rng(Catch::rngSeed());
   for (const int64_t queues : {2, 3, 8}) {
-    const auto table = rss_default_table(queues);
-    REQUIRE(table.size() == kRssTableSize);
+    const auto table = rss_default_table(queues, mlx5_rqt_size(queues));
+    REQUIRE(table.size() == 256);
     std::vector<int> per_queue(static_cast<size_t>(queues));
     constexpr int kFlows = 20000;
     for (int f = 0; f < kFlows; ++f) {
@@ -74,7 +74,7 @@ TEST_CASE("rss: the default table spreads random flows evenly and a flow keeps i
       REQUIRE(q == rss_queue(rss_hash(kRssDefaultKey, s, d, sp, dp, true), table));
       ++per_queue[static_cast<size_t>(q)];
     }
-    // 128 entries over 3 queues is 43/43/42: shares within 15% of the table's own.
+    // 256 entries over 3 queues is 86/85/85: shares within 15% of the table's own.
     for (int q = 0; q < queues; ++q) {
       const double table_share =
           static_cast<double>(std::count(table.begin(), table.end(), q)) / static_cast<double>(table.size());
@@ -85,12 +85,50 @@ TEST_CASE("rss: the default table spreads random flows evenly and a flow keeps i
 }
 
 TEST_CASE("rss: without the ports every flow between two hosts takes one queue") {
-  const auto table = rss_default_table(8);
+  const auto table = rss_default_table(8, 256);
   const int q0 = rss_queue(rss_hash(kRssDefaultKey, ip("10.0.0.2"), ip("10.0.0.1"), 1, 9000, false), table);
   std::set<int> with_ports;
   for (uint16_t sport = 40000; sport < 40064; ++sport) {
-    CHECK(rss_queue(rss_hash(kRssDefaultKey, ip("10.0.0.2"), ip("10.0.0.1"), sport, 9000, false), table) == q0);
-    with_ports.insert(rss_queue(rss_hash(kRssDefaultKey, ip("10.0.0.2"), ip("10.0.0.1"), sport, 9000, true), table));
+    CHECK(rss_queue(rss_hash(kRssDefaultKey, ip("10.0.0.2"), ip("10.0.0.1"), sport, 9000, false), table) ==
+          q0);
+    with_ports.insert(
+        rss_queue(rss_hash(kRssDefaultKey, ip("10.0.0.2"), ip("10.0.0.1"), sport, 9000, true), table));
   }
   CHECK(with_ports.size() >= 6); // 64 source ports over 8 queues
+}
+
+TEST_CASE("rss: the symmetric transform gives both directions of a flow one hash") {
+  std::mt19937_64 rng(Catch::rngSeed());
+  int differ = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const auto s = static_cast<uint32_t>(rng()), d = static_cast<uint32_t>(rng());
+    const auto sp = static_cast<uint16_t>(rng()), dp = static_cast<uint16_t>(rng());
+    REQUIRE(rss_hash(kRssDefaultKey, s, d, sp, dp, true, true) ==
+            rss_hash(kRssDefaultKey, d, s, dp, sp, true, true));
+    differ += rss_hash(kRssDefaultKey, s, d, sp, dp, true) != rss_hash(kRssDefaultKey, d, s, dp, sp, true);
+  }
+  CHECK(differ > 990); // without it the two directions hash apart
+}
+
+TEST_CASE("rss: mlx5's table has 256 entries up to 128 queues and grows beyond") {
+  CHECK(mlx5_rqt_size(1) == 256);
+  CHECK(mlx5_rqt_size(8) == 256);
+  CHECK(mlx5_rqt_size(128) == 256);
+  CHECK(mlx5_rqt_size(129) == 512);
+  CHECK(mlx5_rqt_size(200) == 512);
+}
+
+TEST_CASE("rss: a key parses as ethtool -x prints it and nothing else") {
+  const std::string spec =
+      "6d:5a:56:da:25:5b:0e:c2:41:67:25:3d:43:a3:8f:b0:d0:ca:2b:cb:ae:7b:30:b4:77:cb:2d:a3:80:30:"
+      "f2:0c:6a:42:b7:3b:be:ac:01:fa";
+  REQUIRE(parse_rss_key(spec) == kRssDefaultKey);
+  CHECK(parse_rss_key(spec.substr(0, spec.size() - 3)) == std::nullopt);
+  CHECK(parse_rss_key(spec + ":00") == std::nullopt);
+  std::string bad = spec;
+  bad[5] = '-';
+  CHECK(parse_rss_key(bad) == std::nullopt);
+  bad = spec;
+  bad[0] = 'g';
+  CHECK(parse_rss_key(bad) == std::nullopt);
 }

@@ -148,3 +148,43 @@ TEST_CASE("a cost is a number or a lognormal given by its median and p99", "[sce
   CHECK_THAT(error_of(kMinimal, {{"costs.ip_rcv_ns", R"({"median": -1, "p99": 5})"}}),
              Catch::Contains("costs.ip_rcv_ns.median: value -1 is out of range"));
 }
+
+TEST_CASE("a multi-queue NIC resolves its IRQ CPUs and RSS table, and bad ones are refused",
+          "[scenario][errors]") {
+  const auto sc =
+      load_scenario_text(R"({"cpus": 4, "nic": {"driver": "mlx5", "queues": 6}, "traffic": [{}]})", "x.json")
+          .scenario;
+  CHECK(sc.nic.irq_cpus == std::vector<int64_t>{0, 1, 2, 3, 0, 1}); // queue i on CPU i % cpus
+  REQUIRE(sc.nic.rss_table.size() == 256);                          // mlx5e_rqt_size
+  CHECK(sc.nic.rss_table[6] == 0);
+  CHECK(sc.nic.rss_table[255] == 255 % 6);
+  CHECK(sc.nic.rss_key == kRssDefaultKey);
+  const auto one =
+      load_scenario_text(R"({"cpus": 4, "nic": {"irq_cpu": 3}, "traffic": [{}]})", "x.json").scenario;
+  CHECK(one.nic.irq_cpus == std::vector<int64_t>{3});
+
+  CHECK_THAT(error_of(R"({"nic": {"queues": 4}, "traffic": [{}]})"),
+             Catch::Contains("x.json: nic.queues: expected 1 with driver \"8139too\""));
+  CHECK_THAT(error_of(R"({"nic": {"driver": "e1000"}, "traffic": [{}]})"),
+             Catch::Contains("nic.driver: unknown value \"e1000\" (expected one of 8139too | mlx5"));
+  CHECK_THAT(
+      error_of(R"({"cpus": 2, "nic": {"driver": "mlx5", "queues": 2, "irq_cpus": [0]}, "traffic": [{}]})"),
+      Catch::Contains("nic.irq_cpus: expected one CPU per RX queue (2), found 1"));
+  CHECK_THAT(
+      error_of(R"({"cpus": 2, "nic": {"driver": "mlx5", "queues": 2, "irq_cpus": [0, 2]}, "traffic": [{}]})"),
+      Catch::Contains("nic.irq_cpus[1]: CPU 2 does not exist (cpus is 2)"));
+  CHECK_THAT(error_of(R"({"nic": {"driver": "mlx5", "rss": {"key": "6d:5a"}}, "traffic": [{}]})"),
+             Catch::Contains("nic.rss.key: expected 40 bytes as two hex digits each"));
+  CHECK_THAT(
+      error_of(
+          R"({"nic": {"driver": "mlx5", "queues": 2, "rss": {"indirection": [0, 1, 0]}}, "traffic": [{}]})"),
+      Catch::Contains("nic.rss.indirection: expected a power of two of entries"));
+  CHECK_THAT(
+      error_of(
+          R"({"nic": {"driver": "mlx5", "queues": 2, "rss": {"indirection": [0, 2]}}, "traffic": [{}]})"),
+      Catch::Contains("nic.rss.indirection[1]: queue 2 does not exist (queues is 2)"));
+  CHECK_THAT(error_of(R"({"nic": {"driver": "mlx5", "rss": {"hash_fields": "l2"}}, "traffic": [{}]})"),
+             Catch::Contains("nic.rss.hash_fields: unknown value \"l2\""));
+  CHECK_THAT(error_of(R"({"nic": {"driver": "mlx5", "napi": false}, "traffic": [{}]})"),
+             Catch::Contains("nic.napi: expected true with driver \"mlx5\""));
+}

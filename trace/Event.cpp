@@ -121,6 +121,17 @@ constexpr std::array<FnInfo, static_cast<size_t>(Fn::Count_)> kFunctions{{
     {"try_to_wake_up", "kernel/sched/core.c",
      "Makes a sleeping task runnable on its CPU's run queue and checks whether it should preempt the "
      "running one (check_preempt_curr)."},
+    // The mlx5 driver (6.18's files: ConnectX-4 and later; there is no mlx5 in 3.19's tree).
+    {"mlx5e_completion_event", "drivers/net/ethernet/mellanox/mlx5/core/en_txrx.c",
+     "An RX queue's completion-queue interrupt (mlx5_eq_comp_int): napi_schedule of its channel."},
+    {"mlx5e_napi_poll", "drivers/net/ethernet/mellanox/mlx5/core/en_txrx.c",
+     "Polls the channel's RX completion queue up to the budget; fewer: napi_complete_done and the CQ "
+     "re-armed (mlx5e_cq_arm)."},
+    {"mlx5e_handle_rx_cqe_mpwrq", "drivers/net/ethernet/mellanox/mlx5/core/en_rx.c",
+     "One RX completion of a striding receive queue: an skb built around the frame's stride of the "
+     "page (no copy), checksum and hash from the CQE."},
+    {"napi_gro_receive", "net/core/dev.c",
+     "GRO: merges the frame into a held flow, or passes it on to netif_receive_skb (GRO_NORMAL)."},
 }};
 
 // Linux 6.18 (net/ipv4/udp.c): since 4.10 UDP queues through __udp_enqueue_schedule_skb and frees
@@ -141,6 +152,10 @@ const std::pair<Fn, FnInfo> k618Functions[] = {
      {"skb_consume_udp", "net/ipv4/udp.c",
       "Frees the datagram; udp_rmem_release uncharges sk_rmem_alloc in batches of sk_rcvbuf/4 (or when "
       "the reader queue runs empty)."}},
+    {Fn::NapiGroReceive,
+     {"napi_gro_receive", "net/core/gro.c",
+      "GRO (net/core/gro.c since 5.19): merges the frame into a held flow, or passes it on to the stack "
+      "(GRO_NORMAL: gro_normal_one)."}},
 };
 
 constexpr std::array<std::string_view, static_cast<size_t>(DropReason::Count_)> kReasons{

@@ -13,7 +13,7 @@
 namespace rxpath::trace {
 
 inline constexpr std::string_view kFormatName = "rxpath-trace";
-inline constexpr int kSchemaVersion = 3;       // what TraceWriter writes
+inline constexpr int kSchemaVersion = 4;       // what TraceWriter writes
 inline constexpr int kOldestSchemaVersion = 1; // the oldest TraceReader reads (see docs/trace-format.md)
 
 // Where the CPU (or the NIC) was when the event happened.
@@ -54,29 +54,34 @@ enum class Fn : uint16_t {
   Udp4LibLookup, // __udp4_lib_lookup
   UdpQueueRcvSkb,
   SkAddBacklog,
-  SockQueueRcvSkb,    // sk_filter, skb_set_owner_r, __skb_queue_tail
-  SkDataReady,        // sock_def_readable: wake one exclusive waiter
-  InetCreate,         // socket() -> __sock_create -> inet_create
-  InetBind,           // bind() -> inet_bind
-  UdpRecvmsg,         // recvfrom -> sock_recvmsg -> inet_recvmsg -> udp_recvmsg (span)
-  SkbRecvDatagram,    // __skb_recv_datagram: dequeue from sk_receive_queue
-  WaitForMorePackets, // block on sk_wq (exclusive)
-  SkbCopyDatagramMsg, // copy to user
-  SkbFreeDatagram,    // skb_free_datagram_locked: uncharge rmem
-  ReleaseSock,        // release_sock: process the socket backlog
-  AppWork,            // the application's own work per datagram
-  InetRelease,        // close(): queued datagrams purged
-  UdpSendmsg,         // loopback sender: sendto() -> udp_sendmsg ... dev_queue_xmit
-  LoopbackXmit,       // loopback_xmit: the sent skb becomes a received one
-  NetifRx,            // netif_rx -> netif_rx_internal: to enqueue_to_backlog of this CPU (or RPS)
-  Schedule,           // __schedule: a context switch in process context (prev -> next, why)
-  TryToWakeUp,        // try_to_wake_up: a task became runnable
+  SockQueueRcvSkb,      // sk_filter, skb_set_owner_r, __skb_queue_tail
+  SkDataReady,          // sock_def_readable: wake one exclusive waiter
+  InetCreate,           // socket() -> __sock_create -> inet_create
+  InetBind,             // bind() -> inet_bind
+  UdpRecvmsg,           // recvfrom -> sock_recvmsg -> inet_recvmsg -> udp_recvmsg (span)
+  SkbRecvDatagram,      // __skb_recv_datagram: dequeue from sk_receive_queue
+  WaitForMorePackets,   // block on sk_wq (exclusive)
+  SkbCopyDatagramMsg,   // copy to user
+  SkbFreeDatagram,      // skb_free_datagram_locked: uncharge rmem
+  ReleaseSock,          // release_sock: process the socket backlog
+  AppWork,              // the application's own work per datagram
+  InetRelease,          // close(): queued datagrams purged
+  UdpSendmsg,           // loopback sender: sendto() -> udp_sendmsg ... dev_queue_xmit
+  LoopbackXmit,         // loopback_xmit: the sent skb becomes a received one
+  NetifRx,              // netif_rx -> netif_rx_internal: to enqueue_to_backlog of this CPU (or RPS)
+  Schedule,             // __schedule: a context switch in process context (prev -> next, why)
+  TryToWakeUp,          // try_to_wake_up: a task became runnable
+  Mlx5eCompletionEvent, // mlx5 hardirq: an RX queue's completion event (its MSI-X vector)
+  Mlx5eNapiPoll,        // mlx5 NAPI poll of one channel
+  Mlx5eHandleRxCqe,     // mlx5: one completion -> an skb built around its receive buffer
+  NapiGroReceive,       // napi_gro_receive: GRO, or the frame passes on to the stack
   Count_
 };
 
 struct FnInfo {
   std::string_view name;
-  std::string_view file;    // path in the Linux 3.19 tree ("" for hardware / application)
+  std::string_view
+      file; // path in the Linux 3.19 tree, 6.18's for a driver 3.19 lacks ("" for hardware / application)
   std::string_view summary; // one line: what the function does
 };
 // The set of function names a trace uses: 3.19's, or the current ones (4.10+ renamed the UDP
@@ -169,6 +174,7 @@ struct Event {
   int64_t task = kUnset;           // TryToWakeUp: the woken task (index into the header's "tasks")
   int64_t prev = kUnset;           // Schedule: the task that gave the CPU up (a CPU's idle task: swapper/N)
   int64_t next = kUnset;           // Schedule: the task that runs from now on
+  int64_t queue = kUnset;          // a multi-queue NIC's RX queue (RSS) of the frame or the interrupt
 };
 
 // The integer fields of an event beyond t, end and cpu: the one table of the format. The writer
@@ -191,7 +197,7 @@ struct FieldInfo {
   FieldRange range;
   std::string_view meaning;
 };
-inline constexpr std::array<FieldInfo, 17> kFields{{
+inline constexpr std::array<FieldInfo, 18> kFields{{
     {"pkt", &Event::pkt, false, FieldRange::Count, "packet (datagram) id"},
     {"frag", &Event::frag, false, FieldRange::Index, "fragment index"},
     {"flow", &Event::flow, false, FieldRange::Count, "traffic source of the frame"},
@@ -209,6 +215,7 @@ inline constexpr std::array<FieldInfo, 17> kFields{{
     {"task", &Event::task, false, FieldRange::Task, "the woken task"},
     {"prev", &Event::prev, false, FieldRange::Task, "the task switched out"},
     {"next", &Event::next, false, FieldRange::Task, "the task switched in"},
+    {"queue", &Event::queue, false, FieldRange::Index, "RX queue of a multi-queue NIC"},
 }};
 // The table's entry for a key, or nullptr.
 const FieldInfo* find_field(std::string_view key);

@@ -171,6 +171,7 @@ private:
     case Fn::NetRxAction:
       return 1;
     case Fn::Rtl8139Poll:
+    case Fn::Mlx5eNapiPoll:
     case Fn::ProcessBacklog:
       return 2;
     default:

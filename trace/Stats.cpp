@@ -137,7 +137,7 @@ const char* part_name(Part p) {
 const char* part_help(Part p) {
   switch (p) {
   case Part::RingWait:
-    return "rx_ring_dma -> rtl8139_rx";
+    return "rx_ring_dma -> the driver's rx";
   case Part::Backlog:
     return "enqueue_to_backlog -> process_backlog (RPS)";
   case Part::Softirq:
@@ -197,6 +197,7 @@ void Stats::add(const Event& e) {
     if (!t) break;
     switch (e.fn) {
     case Fn::Rtl8139Rx:
+    case Fn::Mlx5eHandleRxCqe:
       t->ring_deq = e.t;
       break;
     case Fn::EnqueueToBacklog:

@@ -35,6 +35,7 @@ int span_depth(trace::Fn f) {
   case trace::Fn::NetRxAction:
     return 1;
   case trace::Fn::Rtl8139Poll:
+  case trace::Fn::Mlx5eNapiPoll:
   case trace::Fn::ProcessBacklog:
     return 2;
   default:

@@ -37,6 +37,7 @@ QColor task_waiting_color(int task) {
 QColor span_color(Fn f) {
   switch (f) {
   case Fn::Rtl8139Interrupt:
+  case Fn::Mlx5eCompletionEvent:
     return QColor(0xe5, 0x6b, 0x5d);
   case Fn::SmpCallFunction:
     return QColor(0xe3, 0x77, 0xc2);
@@ -45,6 +46,7 @@ QColor span_color(Fn f) {
   case Fn::NetRxAction:
     return QColor(0x73, 0xa6, 0xd9);
   case Fn::Rtl8139Poll:
+  case Fn::Mlx5eNapiPoll:
     return QColor(0x2f, 0x6f, 0xb0);
   case Fn::ProcessBacklog:
     return QColor(0x8c, 0x6b, 0xb8);

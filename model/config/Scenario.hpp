@@ -6,6 +6,7 @@
 #include "CaptureReader.hpp"
 
 #include "KernelVersion.hpp"
+#include "Rss.hpp"
 #include "trace/Event.hpp"
 
 #include <cstdint>
@@ -36,7 +37,23 @@ struct Sysctl {
   int64_t ipfrag_time = 30;          // net.ipv4.ipfrag_time, seconds
 };
 
+// RSS as `ethtool -x` shows it and `ethtool -X` / `ethtool -N rx-flow-hash` set it.
+struct RssConfig {
+  std::string hash_fields = "l4"; // "l4": addresses and ports (mlx5's default for UDP); "l3": addresses
+  bool symmetric = true;          // the Symmetric-OR-XOR input transform (mlx5's default)
+  std::string key;                // 40 bytes as ethtool -x prints them ("6d:5a:..."); "": the specification's
+  std::vector<int64_t> indirection; // the queue of each table entry; []: ethtool_rxfh_indir_default
+};
+
 struct Nic {
+  std::string driver = "8139too"; // "8139too" (one queue) or "mlx5" (multi-queue, page buffers)
+  int64_t queues = 1;             // RX queues (ethtool -L combined)
+  std::vector<int64_t> irq_cpus;  // each queue's IRQ CPU; []: queue i on CPU i % cpus (one queue: irq_cpu)
+  RssConfig rss;
+  // Resolved by the loader.
+  bool rss_l4 = true;
+  RssKey rss_key = kRssDefaultKey;
+  std::vector<int64_t> rss_table;
   std::string address = "10.0.0.1";
   uint32_t addr = 0; // parsed `address`
   int64_t link_mbps = 10000;

@@ -55,7 +55,33 @@ void visit_sysctl(Schema& s, Sysctl& c) {
             "Seconds a fragment queue waits for its missing fragments.");
 }
 
+void visit_rss(Schema& s, RssConfig& c) {
+  s.choice("hash_fields", c.hash_fields, {"l4", "l3"},
+           "What the Toeplitz hash covers for UDP over IPv4 (ethtool -N DEV rx-flow-hash udp4): \"l4\" the "
+           "addresses and ports (sdfn, mlx5's default), \"l3\" the addresses only (sd).");
+  s.boolean(
+      "symmetric", c.symmetric,
+      "Hash (saddr|daddr, saddr^daddr, sport|dport, sport^dport) so that both directions of a flow take "
+      "one queue (ethtool -x: input transform symmetric-or-xor; mlx5 sets it by default).");
+  s.string("key", c.key,
+           "The 40-byte hash key as ethtool -x prints it (\"6d:5a:...\"); \"\" = the RSS specification's key "
+           "(a real driver draws a random one at boot: netdev_rss_key_fill).");
+  s.int_list(
+      "indirection", c.indirection, 0, 1023,
+      "The queue of each indirection table entry as ethtool -x lists them (mlx5: 256 entries up to 128 "
+      "queues, mlx5e_rqt_size); [] = entry i -> queue i % queues (ethtool_rxfh_indir_default).");
+}
+
 void visit_nic(Schema& s, Nic& c) {
+  s.choice("driver", c.driver, {"8139too", "mlx5"},
+           "The driver: \"8139too\" (the seeds' one-queue NIC, a copy per frame) or \"mlx5\" (a multi-queue "
+           "NIC: RSS, a vector and a NAPI per queue, skbs built around page buffers).");
+  s.integer("queues", c.queues, 1, 256, "RX queues (ethtool -L combined); more than one needs driver mlx5.");
+  s.int_list(
+      "irq_cpus", c.irq_cpus, 0, 1023,
+      "The CPU of each RX queue's interrupt (/proc/irq/N/smp_affinity_list); [] = queue i on CPU i % cpus "
+      "(one queue: irq_cpu).");
+  s.object("rss", c.rss, "Receive-side scaling: which queue a frame lands on.", visit_rss);
   s.string("address", c.address, "The host's IPv4 address on this interface (local deliveries go here).");
   s.integer("link_mbps", c.link_mbps, 1, 1000000,
             "Link speed: frames cannot arrive closer than their wire time.");
@@ -346,6 +372,53 @@ void load_capture(const Scenario& sc, TrafficSource& t, const std::string& p) {
   }
 }
 
+// The NIC's queues: the driver allows them, each has an IRQ CPU, RSS has its key and table.
+template <typename At>
+void resolve_queues(Scenario& sc, At at) {
+  auto& nic = sc.nic;
+  if (nic.driver == "8139too" && nic.queues != 1)
+    at("nic.queues", "expected 1 with driver \"8139too\" (one RX queue), found " +
+                         std::to_string(nic.queues) + ": a multi-queue NIC needs driver \"mlx5\"");
+  if (nic.driver == "mlx5" && !nic.napi) at("nic.napi", "expected true with driver \"mlx5\" (a NAPI driver)");
+  if (nic.irq_cpus.empty()) {
+    for (int64_t q = 0; q < nic.queues; ++q)
+      nic.irq_cpus.push_back(nic.queues == 1 ? nic.irq_cpu : q % sc.cpus);
+  } else if (static_cast<int64_t>(nic.irq_cpus.size()) != nic.queues) {
+    at("nic.irq_cpus", "expected one CPU per RX queue (" + std::to_string(nic.queues) + "), found " +
+                           std::to_string(nic.irq_cpus.size()));
+  }
+  for (size_t i = 0; i < nic.irq_cpus.size(); ++i)
+    if (nic.irq_cpus[i] >= sc.cpus)
+      at("nic.irq_cpus[" + std::to_string(i) + "]", "CPU " + std::to_string(nic.irq_cpus[i]) +
+                                                        " does not exist (cpus is " +
+                                                        std::to_string(sc.cpus) + ")");
+  nic.rss_l4 = nic.rss.hash_fields == "l4";
+  if (!nic.rss.key.empty()) {
+    const auto key = parse_rss_key(nic.rss.key);
+    if (!key)
+      at("nic.rss.key", "expected 40 bytes as two hex digits each, separated by ':' (as ethtool -x prints "
+                        "them), found " +
+                            in_quotes(nic.rss.key));
+    nic.rss_key = *key;
+  }
+  if (nic.rss.indirection.empty()) {
+    nic.rss_table = rss_default_table(nic.queues, mlx5_rqt_size(nic.queues));
+  } else {
+    const size_t n = nic.rss.indirection.size();
+    if ((n & (n - 1)) != 0 || n < static_cast<size_t>(nic.queues))
+      at("nic.rss.indirection", "expected a power of two of entries, at least one per queue (mlx5: " +
+                                    std::to_string(mlx5_rqt_size(nic.queues)) + " for " +
+                                    std::to_string(nic.queues) +
+                                    " queues, as ethtool -x lists them), found " + std::to_string(n));
+    for (size_t i = 0; i < nic.rss.indirection.size(); ++i)
+      if (nic.rss.indirection[i] >= nic.queues)
+        at("nic.rss.indirection[" + std::to_string(i) + "]",
+           "queue " + std::to_string(nic.rss.indirection[i]) + " does not exist (queues is " +
+               std::to_string(nic.queues) + ")");
+    nic.rss_table = nic.rss.indirection;
+  }
+}
+
 // Checks that involve several parts of the scenario.
 void cross_check(const Schema& root, Scenario& sc) {
   auto at = [&](const std::string& path, const std::string& what) -> void {
@@ -360,6 +433,7 @@ void cross_check(const Schema& root, Scenario& sc) {
   if (sc.nic.irq_cpu >= sc.cpus)
     at("nic.irq_cpu",
        "CPU " + std::to_string(sc.nic.irq_cpu) + " does not exist (cpus is " + std::to_string(sc.cpus) + ")");
+  resolve_queues(sc, at);
   for (size_t i = 0; i < sc.nic.rps_cpus.size(); ++i)
     if (sc.nic.rps_cpus[i] >= sc.cpus)
       at("nic.rps_cpus[" + std::to_string(i) + "]", "CPU " + std::to_string(sc.nic.rps_cpus[i]) +

@@ -12,7 +12,7 @@ public:
   void operator()();
 
 private:
-  void nic_interrupt();
+  void nic_interrupt(int q);
   System* sys_;
   int cpu_;
 };
