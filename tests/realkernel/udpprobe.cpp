@@ -561,8 +561,10 @@ int run_veth(const ProbeConfig& c, const nlohmann::ordered_json& host_sysctls) {
     return 1;
   }
   nlohmann::ordered_json setup = {
-      {"sender", {{"namespace", "new"}, {"dev", kVethSender}, {"addr", std::string(kVethSenderAddr) + "/30"}}},
-      {"receiver", {{"namespace", "new"}, {"dev", kVethReceiver}, {"addr", std::string(kVethReceiverAddr) + "/30"}}},
+      {"sender",
+       {{"namespace", "new"}, {"dev", kVethSender}, {"addr", std::string(kVethSenderAddr) + "/30"}}},
+      {"receiver",
+       {{"namespace", "new"}, {"dev", kVethReceiver}, {"addr", std::string(kVethReceiverAddr) + "/30"}}},
       {"global_sysctls_set", global},
       {"global_sysctls_saved", sysctl_guard.saved()}};
   if (!stale.empty()) setup["stale_sysctls_restored"] = stale;
@@ -678,9 +680,10 @@ int main(int argc, char** argv) {
       app.add_option("--netdev-budget", c.netdev_budget,
                      "veth: net.core.netdev_budget during the run (GLOBAL: saved and restored; 0: as is)")
           ->check(CLI::Range(int64_t{0}, int64_t{1'000'000})),
-      app.add_option("--netdev-budget-usecs", c.netdev_budget_usecs,
-                     "veth: net.core.netdev_budget_usecs during the run (GLOBAL: saved and restored; 0: as is; "
-                     "the kernel refuses less than 2 jiffies)")
+      app.add_option(
+             "--netdev-budget-usecs", c.netdev_budget_usecs,
+             "veth: net.core.netdev_budget_usecs during the run (GLOBAL: saved and restored; 0: as is; "
+             "the kernel refuses less than 2 jiffies)")
           ->check(CLI::Range(int64_t{0}, int64_t{1'000'000'000}))};
   app.add_option("--timeout-ms", c.timeout_ms, "The receiver gives up after this long without a datagram")
       ->check(CLI::Range(int64_t{1}, int64_t{600'000}));
@@ -690,10 +693,12 @@ int main(int argc, char** argv) {
       throw CLI::ValidationError("--rate", "needed with MODE slow: the sender's rate, datagrams/s");
     const bool paced_mode = c.mode == "slow" || c.mode == "overload" || c.mode == "veth";
     if (!paced_mode && (rate->count() || work->count()))
-      throw CLI::ValidationError(rate->count() ? "--rate" : "--work-ns",
-                                 "only with MODE slow, overload or veth (fill and saturate send back to back)");
+      throw CLI::ValidationError(
+          rate->count() ? "--rate" : "--work-ns",
+          "only with MODE slow, overload or veth (fill and saturate send back to back)");
     if ((c.mode == "overload" || c.mode == "veth") && c.payload_bytes < static_cast<int>(sizeof(int64_t)))
-      throw CLI::ValidationError("--payload", "at least 8 with MODE " + c.mode + ": the send time goes in it");
+      throw CLI::ValidationError("--payload",
+                                 "at least 8 with MODE " + c.mode + ": the send time goes in it");
     if (c.mode != "veth")
       for (const CLI::Option* opt : veth_only)
         if (opt->count()) throw CLI::ValidationError(opt->get_name(), "only with MODE veth");

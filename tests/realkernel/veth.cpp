@@ -249,7 +249,8 @@ constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
 void write_back() {
   for (int i = 0; i < g_restore_count; ++i)
-    [[maybe_unused]] const ssize_t n = pwrite(g_restore_fd[i], g_restore_value[i], std::strlen(g_restore_value[i]), 0);
+    [[maybe_unused]] const ssize_t n =
+        pwrite(g_restore_fd[i], g_restore_value[i], std::strlen(g_restore_value[i]), 0);
 }
 
 void restore_on_signal(int sig) {
@@ -432,7 +433,8 @@ std::string GlobalSysctls::set(const std::map<std::string, int64_t>& values, std
       return why;
     }
     g_restore_fd[g_restore_count] = fd;
-    std::snprintf(g_restore_value[g_restore_count], sizeof g_restore_value[0], "%lld", static_cast<long long>(v));
+    std::snprintf(g_restore_value[g_restore_count], sizeof g_restore_value[0], "%lld",
+                  static_cast<long long>(v));
     ++g_restore_count;
   }
   for (int sig : kSignals) signal(sig, restore_on_signal);

@@ -51,10 +51,10 @@ private:
 
 // Knobs of the receiving end (call in the receiver's namespace; sysfs is the namespace's own after
 // create()). Each returns why not (empty when done).
-std::string set_gro(const char* dev, bool on);                  // ETHTOOL_SGRO (NETIF_F_GRO)
-std::optional<bool> get_gro(const char* dev);                   // ETHTOOL_GGRO
-std::string set_tso(const char* dev, bool on);                  // ETHTOOL_STSO (NETIF_F_ALL_TSO)
-std::string set_threaded(const char* dev, bool on);             // /sys/class/net/DEV/threaded
+std::string set_gro(const char* dev, bool on);                      // ETHTOOL_SGRO (NETIF_F_GRO)
+std::optional<bool> get_gro(const char* dev);                       // ETHTOOL_GGRO
+std::string set_tso(const char* dev, bool on);                      // ETHTOOL_STSO (NETIF_F_ALL_TSO)
+std::string set_threaded(const char* dev, bool on);                 // /sys/class/net/DEV/threaded
 std::string set_rps_cpus(const char* dev, const std::string& mask); // queues/rx-0/rps_cpus
 
 // A device's counters from /proc/thread-self/net/dev (the calling thread's namespace): rx and tx
@@ -83,9 +83,9 @@ std::vector<SoftnetRow> softnet_rows();
 // a write changes them for the whole machine. set() saves the old values in a state file (under an
 // exclusive lock, so two probes never interleave), writes the new ones, and installs handlers for
 // SIGINT, SIGTERM, SIGHUP and SIGQUIT that write the old values back before the signal takes its
-// course (through files opened in the initial namespace: the process moves into others later); restore() (and the destructor) write them back and remove the state file. A state file left
-// by a probe that was killed outright (SIGKILL) is found and restored by the next probe before
-// anything else.
+// course (through files opened in the initial namespace: the process moves into others later); restore() (and
+// the destructor) write them back and remove the state file. A state file left by a probe that was killed
+// outright (SIGKILL) is found and restored by the next probe before anything else.
 class GlobalSysctls {
 public:
   GlobalSysctls() = default;
