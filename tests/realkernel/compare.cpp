@@ -106,7 +106,9 @@ std::string Case::name() const {
     const std::string rate = rate_pps > 0 ? std::to_string(std::lround(rate_pps / 1e3)) + "k" : "b2b";
     std::string name = std::string(sender_cpu == receiver_cpu ? "same" : "diff") + " " + rate;
     if (veth.gro) name += veth.sender_tso ? " gro (tso on)" : " napi";
-    if (veth.threaded) name += " threaded";
+    if (veth.threaded)
+      name += " threaded" +
+              (veth.napi_thread_cpu >= 0 ? "@" + std::to_string(veth.napi_thread_cpu) : std::string());
     if (veth.busy_poll_us > 0) name += " busy " + std::to_string(veth.busy_poll_us);
     if (!veth.rps_cpus.empty()) name += " rps " + veth.rps_cpus;
     if (veth.netdev_budget > 0) name += " budget " + std::to_string(veth.netdev_budget);
@@ -139,6 +141,8 @@ Outcome run_kernel(const Options& o, const Case& c, const fs::path& dir, int& ex
     const VethKnobs& v = c.veth;
     argv.insert(argv.end(), {"--gro", v.gro ? "on" : "off", "--sender-tso", v.sender_tso ? "on" : "off"});
     if (v.threaded) argv.insert(argv.end(), {"--threaded", "on"});
+    if (v.napi_thread_cpu >= 0)
+      argv.insert(argv.end(), {"--napi-thread-cpu", std::to_string(v.napi_thread_cpu)});
     if (v.busy_poll_us > 0) argv.insert(argv.end(), {"--busy-poll", std::to_string(v.busy_poll_us)});
     if (!v.rps_cpus.empty()) argv.insert(argv.end(), {"--rps-cpus", v.rps_cpus});
     if (v.netdev_budget > 0) argv.insert(argv.end(), {"--netdev-budget", std::to_string(v.netdev_budget)});

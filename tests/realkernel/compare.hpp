@@ -19,6 +19,7 @@ constexpr int kSkipped = 77;
 struct VethKnobs {
   bool gro = false, sender_tso = true, threaded = false;
   int busy_poll_us = 0;      // SO_BUSY_POLL on the receiver's socket
+  int napi_thread_cpu = -1;  // threaded: the NAPI kthread pinned there; -1: where the scheduler puts it
   std::string rps_cpus;      // rx-0 rps_cpus of the receiving end; empty: RPS off
   int64_t netdev_budget = 0; // net.core.netdev_budget during the row; 0: as is
 };

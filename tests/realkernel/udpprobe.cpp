@@ -43,6 +43,7 @@
 #include <cmath>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <stdexcept>
@@ -83,7 +84,8 @@ struct ProbeConfig {
   // veth: the receiving end's knobs and the global sysctls (0 = unchanged)
   bool gro = false, sender_tso = true, threaded = false;
   int busy_poll_us = 0;
-  std::string rps_cpus; // empty: not written (RPS off)
+  int napi_thread_cpu = -1; // threaded: pin the NAPI kthread there; -1: leave it to the scheduler
+  std::string rps_cpus;     // empty: not written (RPS off)
   int64_t netdev_budget = 0, netdev_budget_usecs = 0;
 };
 
@@ -387,12 +389,17 @@ struct VethSnapshot {
   rxpath::realkernel::DevCounters rcv, snd;
   std::map<std::string, int64_t> rcv_ethtool;
   std::vector<rxpath::realkernel::SoftnetRow> softnet;
+  int64_t napi_thread_ns = 0; // CPU time of the receiving end's NAPI kthreads (/proc/PID/schedstat)
 };
 
 VethSnapshot veth_snapshot(rxpath::realkernel::VethNamespaces& ns) {
   using namespace rxpath::realkernel;
   VethSnapshot v;
   v.softnet = softnet_rows();
+  for (int pid : napi_threads(kVethReceiver)) {
+    int64_t ns = 0;
+    if (std::ifstream("/proc/" + std::to_string(pid) + "/schedstat") >> ns) v.napi_thread_ns += ns;
+  }
   v.rcv = dev_counters(kVethReceiver).value_or(DevCounters{});
   v.rcv_ethtool = device_stats(kVethReceiver);
   if (auto why = ns.enter_sender(); !why.empty()) throw ProbeError(why);
@@ -417,6 +424,7 @@ nlohmann::ordered_json veth_delta(const VethSnapshot& a, const VethSnapshot& b) 
     return it == m.end() ? int64_t{0} : it->second;
   };
   j["napi_ring_packets"] = napi(b.rcv_ethtool) - napi(a.rcv_ethtool);
+  j["napi_thread_ns"] = b.napi_thread_ns - a.napi_thread_ns;
   nlohmann::ordered_json cpus = nlohmann::ordered_json::array();
   for (const auto& after : b.softnet)
     for (const auto& before : a.softnet)
@@ -593,6 +601,22 @@ int run_veth(const ProbeConfig& c, const nlohmann::ordered_json& host_sysctls) {
     ok = knob("sender_tso_off", why) && ok;
   }
   if (c.threaded) ok = knob("threaded", set_threaded(kVethReceiver, true)) && ok;
+  if (c.threaded) {
+    // The kthread exists once threaded is set (netif_set_threaded creates it).
+    nlohmann::ordered_json threads = nlohmann::ordered_json::array();
+    for (int pid : napi_threads(kVethReceiver)) {
+      nlohmann::ordered_json t = {{"pid", pid}};
+      if (c.napi_thread_cpu >= 0) {
+        const std::string why = pin_task(pid, c.napi_thread_cpu);
+        t["pinned"] = why.empty() ? nlohmann::ordered_json(c.napi_thread_cpu) : nlohmann::ordered_json(why);
+        ok = why.empty() && ok;
+      }
+      threads.push_back(t);
+    }
+    setup["napi_threads"] = threads;
+    if (threads.empty() && c.napi_thread_cpu >= 0)
+      ok = knob("napi_thread_cpu", "no napi/vrcv-* kthread found");
+  }
   if (!c.rps_cpus.empty()) ok = knob("rps_cpus", set_rps_cpus(kVethReceiver, c.rps_cpus)) && ok;
   setup["gro_now"] = get_gro(kVethReceiver).value_or(false);
   setup["gro"] = c.gro;
@@ -667,6 +691,10 @@ int main(int argc, char** argv) {
              "veth: TSO on the sending end (ETHTOOL_STSO; default on, as veth comes up): with it, local UDP "
              "skips the receiver's NAPI ring"),
       on_off("--threaded", c.threaded, "veth: threaded NAPI on the receiving end (needs --gro on)"),
+      app.add_option("--napi-thread-cpu", c.napi_thread_cpu,
+                     "veth, --threaded on: pin the NAPI kthread to this CPU (default: the scheduler places "
+                     "it)")
+          ->check(CLI::Range(0, 1023)),
       app.add_option("--busy-poll", c.busy_poll_us,
                      "veth: SO_BUSY_POLL on the receiver's socket, µs (net.core.busy_read's per-socket "
                      "form; 0: off)")
@@ -702,6 +730,8 @@ int main(int argc, char** argv) {
     if (c.mode != "veth")
       for (const CLI::Option* opt : veth_only)
         if (opt->count()) throw CLI::ValidationError(opt->get_name(), "only with MODE veth");
+    if (c.napi_thread_cpu >= 0 && !c.threaded)
+      throw CLI::ValidationError("--napi-thread-cpu", "needs --threaded on");
     if (c.threaded && !c.gro)
       throw CLI::ValidationError("--threaded", "needs --gro on (a veth has NAPI only with GRO or XDP)");
   } catch (const CLI::ParseError& e) {

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -330,6 +331,28 @@ std::string set_threaded(const char* dev, bool on) {
 
 std::string set_rps_cpus(const char* dev, const std::string& mask) {
   return write_or_why(std::string("/sys/class/net/") + dev + "/queues/rx-0/rps_cpus", mask);
+}
+
+std::vector<int> napi_threads(const char* dev) {
+  std::vector<int> pids;
+  const std::string prefix = std::string("napi/") + dev + "-";
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string comm;
+    std::getline(std::ifstream(entry.path() / "comm"), comm);
+    if (comm.rfind(prefix, 0) == 0) pids.push_back(std::stoi(name));
+  }
+  return pids;
+}
+
+std::string pin_task(int pid, int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(static_cast<unsigned>(cpu), &set);
+  if (sched_setaffinity(pid, sizeof set, &set) != 0)
+    return errno_text("sched_setaffinity(" + std::to_string(pid) + ", CPU " + std::to_string(cpu) + ")");
+  return "";
 }
 
 std::optional<DevCounters> dev_counters(const char* dev) {

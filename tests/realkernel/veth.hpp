@@ -57,6 +57,13 @@ std::string set_tso(const char* dev, bool on);                      // ETHTOOL_S
 std::string set_threaded(const char* dev, bool on);                 // /sys/class/net/DEV/threaded
 std::string set_rps_cpus(const char* dev, const std::string& mask); // queues/rx-0/rps_cpus
 
+// The threaded NAPI kthreads of `dev` (net/core/dev.c napi_kthread_create names them
+// "napi/DEV-NAPI_ID"): their pids, found by /proc/PID/comm (kthreads are in the initial pid namespace,
+// which this process shares).
+std::vector<int> napi_threads(const char* dev);
+// Pins a task (sched_setaffinity); returns why not.
+std::string pin_task(int pid, int cpu);
+
 // A device's counters from /proc/thread-self/net/dev (the calling thread's namespace): rx and tx
 // packets and drops (the "drop" columns: rx_dropped + rx_missed_errors, tx_dropped).
 struct DevCounters {
