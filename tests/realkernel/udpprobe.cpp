@@ -611,6 +611,13 @@ int run_veth(const ProbeConfig& c, const nlohmann::ordered_json& host_sysctls) {
         t["pinned"] = why.empty() ? nlohmann::ordered_json(c.napi_thread_cpu) : nlohmann::ordered_json(why);
         ok = why.empty() && ok;
       }
+      // The kthread works for the probe: it gets the probe's nice (the probe's own threads get it
+      // through their autogroup, which a kthread is not in), else on a shared machine it takes turns
+      // with other tenants' tasks while the probe's threads do not.
+      if (c.nice != 0) {
+        const bool reniced = setpriority(PRIO_PROCESS, static_cast<id_t>(pid), c.nice) == 0;
+        t["nice"] = reniced ? nlohmann::ordered_json(c.nice) : nlohmann::ordered_json(std::strerror(errno));
+      }
       threads.push_back(t);
     }
     setup["napi_threads"] = threads;
