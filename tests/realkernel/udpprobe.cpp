@@ -383,6 +383,9 @@ nlohmann::ordered_json sysctls(nlohmann::ordered_json j = nlohmann::ordered_json
   return j;
 }
 
+// The receiving end's NAPI kthreads (threaded), found once they are made (run_veth).
+std::vector<int> g_napi_threads;
+
 // veth: the devices' counters (the receiver's end in its namespace, the sender's in its own), the
 // receiving end's NAPI ring count, and softnet_stat per CPU.
 struct VethSnapshot {
@@ -396,7 +399,7 @@ VethSnapshot veth_snapshot(rxpath::realkernel::VethNamespaces& ns) {
   using namespace rxpath::realkernel;
   VethSnapshot v;
   v.softnet = softnet_rows();
-  for (int pid : napi_threads(kVethReceiver)) {
+  for (int pid : g_napi_threads) {
     int64_t ns = 0;
     if (std::ifstream("/proc/" + std::to_string(pid) + "/schedstat") >> ns) v.napi_thread_ns += ns;
   }
@@ -600,11 +603,15 @@ int run_veth(const ProbeConfig& c, const nlohmann::ordered_json& host_sysctls) {
     if (auto back = ns.enter_receiver(); why.empty()) why = back;
     ok = knob("sender_tso_off", why) && ok;
   }
+  // The kthread appears when threaded is set (netif_set_threaded creates it); one of the same name
+  // may still exist for a namespace a previous probe left, which the kernel tears down later.
+  const std::vector<int> old_threads = c.threaded ? napi_threads(kVethReceiver) : std::vector<int>{};
   if (c.threaded) ok = knob("threaded", set_threaded(kVethReceiver, true)) && ok;
   if (c.threaded) {
-    // The kthread exists once threaded is set (netif_set_threaded creates it).
     nlohmann::ordered_json threads = nlohmann::ordered_json::array();
     for (int pid : napi_threads(kVethReceiver)) {
+      if (std::find(old_threads.begin(), old_threads.end(), pid) != old_threads.end()) continue;
+      g_napi_threads.push_back(pid);
       nlohmann::ordered_json t = {{"pid", pid}};
       if (c.napi_thread_cpu >= 0) {
         const std::string why = pin_task(pid, c.napi_thread_cpu);
