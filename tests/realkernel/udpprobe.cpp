@@ -565,6 +565,14 @@ int run_veth(const ProbeConfig& c, const nlohmann::ordered_json& host_sysctls) {
   std::map<std::string, int64_t> global;
   if (c.netdev_budget > 0) global["net/core/netdev_budget"] = c.netdev_budget;
   if (c.netdev_budget_usecs > 0) global["net/core/netdev_budget_usecs"] = c.netdev_budget_usecs;
+  // Where they cannot be written (not root, a read-only /proc/sys) no namespace can be made either:
+  // skip, as the other modes do, rather than fail.
+  for (const auto& [path, _] : global)
+    if (access(("/proc/sys/" + path).c_str(), W_OK) != 0) {
+      std::cerr << "rxpath-udpprobe: skipped: cannot write /proc/sys/" << path << ": " << std::strerror(errno)
+                << "\n";
+      return kSkipped;
+    }
   GlobalSysctls sysctl_guard;
   std::string stale;
   if (auto why = sysctl_guard.set(global, stale); !why.empty()) {
