@@ -101,6 +101,21 @@ std::string Case::name() const {
     if (payload != 64) name += " " + std::to_string(payload) + " B";
     return name;
   }
+  if (kind == "veth") {
+    // The baseline (GRO off, TSO on, no RPS, default budget, default buffer, 64 bytes) goes unsaid.
+    const std::string rate = rate_pps > 0 ? std::to_string(std::lround(rate_pps / 1e3)) + "k" : "b2b";
+    std::string name = std::string(sender_cpu == receiver_cpu ? "same" : "diff") + " " + rate;
+    if (veth.gro) name += veth.sender_tso ? " gro (tso on)" : " napi";
+    if (veth.threaded)
+      name += " threaded" +
+              (veth.napi_thread_cpu >= 0 ? "@" + std::to_string(veth.napi_thread_cpu) : std::string());
+    if (veth.busy_poll_us > 0) name += " busy " + std::to_string(veth.busy_poll_us);
+    if (!veth.rps_cpus.empty()) name += " rps " + veth.rps_cpus;
+    if (veth.netdev_budget > 0) name += " budget " + std::to_string(veth.netdev_budget);
+    if (rcvbuf > 0) name += " rcvbuf " + std::to_string(rcvbuf);
+    if (payload != 64) name += " " + std::to_string(payload) + " B";
+    return name;
+  }
   if (kind != "slow") return kind;
   std::snprintf(buf, sizeof buf, "slow %g µs @ %gk", static_cast<double>(work_ns) / 1e3, rate_pps / 1e3);
   return buf;
@@ -118,11 +133,21 @@ Outcome run_kernel(const Options& o, const Case& c, const fs::path& dir, int& ex
                                 "--rcvbuf",  std::to_string(c.rcvbuf),
                                 "--payload", std::to_string(c.payload),
                                 "--count",   std::to_string(c.count)};
-  if (c.kind == "slow" || (c.kind == "overload" && c.rate_pps > 0))
+  const bool pinned = c.kind == "overload" || c.kind == "veth";
+  if (c.kind == "slow" || (pinned && c.rate_pps > 0))
     argv.insert(argv.end(), {"--rate", std::to_string(c.rate_pps)});
-  if (c.kind == "slow" || c.kind == "overload")
-    argv.insert(argv.end(), {"--work-ns", std::to_string(c.work_ns)});
-  if (c.kind == "overload") {
+  if (c.kind == "slow" || pinned) argv.insert(argv.end(), {"--work-ns", std::to_string(c.work_ns)});
+  if (c.kind == "veth") {
+    const VethKnobs& v = c.veth;
+    argv.insert(argv.end(), {"--gro", v.gro ? "on" : "off", "--sender-tso", v.sender_tso ? "on" : "off"});
+    if (v.threaded) argv.insert(argv.end(), {"--threaded", "on"});
+    if (v.napi_thread_cpu >= 0)
+      argv.insert(argv.end(), {"--napi-thread-cpu", std::to_string(v.napi_thread_cpu)});
+    if (v.busy_poll_us > 0) argv.insert(argv.end(), {"--busy-poll", std::to_string(v.busy_poll_us)});
+    if (!v.rps_cpus.empty()) argv.insert(argv.end(), {"--rps-cpus", v.rps_cpus});
+    if (v.netdev_budget > 0) argv.insert(argv.end(), {"--netdev-budget", std::to_string(v.netdev_budget)});
+  }
+  if (pinned) {
     argv.insert(argv.end(), {"--sender-cpu", std::to_string(c.sender_cpu), "--receiver-cpu",
                              std::to_string(c.receiver_cpu)});
     if (o.nice != 0) argv.insert(argv.end(), {"--nice", std::to_string(o.nice)});

@@ -15,21 +15,31 @@ namespace rxpath::realkernel {
 
 constexpr int kSkipped = 77;
 
+// veth rows (rxpath-udpprobe veth): the receiving end's knobs and the global budget.
+struct VethKnobs {
+  bool gro = false, sender_tso = true, threaded = false;
+  int busy_poll_us = 0;      // SO_BUSY_POLL on the receiver's socket
+  int napi_thread_cpu = -1;  // threaded: the NAPI kthread pinned there; -1: where the scheduler puts it
+  std::string rps_cpus;      // rx-0 rps_cpus of the receiving end; empty: RPS off
+  int64_t netdev_budget = 0; // net.core.netdev_budget during the row; 0: as is
+};
+
 struct Case {
-  std::string kind;    // fill | slow | saturate | overload (rxpath-udpprobe's modes)
+  std::string kind;    // fill | slow | saturate | overload | veth (rxpath-udpprobe's modes)
   int rcvbuf = 212992; // setsockopt(SO_RCVBUF); 0 = not set (net.core.rmem_default on both sides)
   int payload = 1472;
   int64_t count = 1000;
   double rate_pps = 0; // slow, overload: the sender's pace (overload: 0 = back to back)
   int64_t work_ns = 0; // slow, overload: the receiver's busy work per datagram
   int sender_cpu = 0, receiver_cpu = 1;
+  VethKnobs veth = {};
 
   std::string name() const;
 };
 
 struct Options {
   std::string probe, rxpath, scenario, kernel = "6.18", markdown, json_out;
-  bool check = false, check_timing = false, overload = false, check_overload = false;
+  bool check = false, check_timing = false, overload = false, check_overload = false, veth = false;
   int64_t fill_tolerance = 1;   // datagrams, in received and in RcvbufErrors
   double slow_tolerance = 0.05; // share of the kernel's received count
   double max_stall = 0.02;      // share of a thread's time lost to stalls beyond which a timing run is noise

@@ -5,6 +5,7 @@
 //   rxpath-kernel-compare --rxpath build/rxpath --scenario scenarios/loopback.json [--kernel 6.18]
 //                         [--probe PATH] [--markdown FILE] [--json FILE] [--check] [--check-timing]
 //                         [--overload [--check-overload] [--runs N] [--nice N]]
+//                         [--veth [--runs N] [--nice N]]
 //
 // --check: the fill cases (no timing involved) must agree within --fill-tolerance datagrams; it
 // applies only when the running kernel is the profile's version (another version's rules differ),
@@ -16,11 +17,16 @@
 // agreement; exit 1 only if the harness broke, or with --check-overload if a row is off target.
 // --runs N runs each row's kernel side N times (medians and spread); --nice N runs the probe at that
 // nice against every other task on the machine.
+// --veth: instead, the rows of the real kernel between two namespaces joined by a veth pair
+// (veth_rows.hpp): kernel columns only (the model has no veth device yet); exit 1 only if the harness
+// broke. Some rows change the global net.core.netdev_budget for a moment (rxpath-udpprobe saves and
+// restores it).
 // Exit codes: 0 done (and the checks asked for hold), 1 the model disagrees, 2 bad command line,
 // 77 skipped (no network namespace can be made here, or --check against another kernel version).
 #include "compare.hpp"
 #include "netns.hpp"
 #include "overload.hpp"
+#include "veth_rows.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -182,6 +188,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_flag("--overload", o.overload,
                "Run the rows of the real kernel under CPU load instead (docs/validation.md)");
+  app.add_flag("--veth", o.veth,
+               "Run the rows of the real kernel between two namespaces joined by a veth pair instead "
+               "(docs/validation.md; changes net.core.netdev_budget for some rows, restoring it)");
   app.add_flag(
       "--check-overload", o.check_overload,
       "With --overload: exit 1 when a row is off its targets (skip if the kernel is another version)");
@@ -220,7 +229,12 @@ int main(int argc, char** argv) {
               << o.kernel << " profile; run without --check to see both side by side\n";
     return kSkipped;
   }
+  if (o.overload && o.veth) {
+    std::cerr << "rxpath-kernel-compare: error: --veth: not with --overload (one table at a time)\n";
+    return 2;
+  }
   if (o.overload) return run_overload(o);
+  if (o.veth) return run_veth(o);
   const fs::path dir = fs::temp_directory_path() / ("rxpath-kernel-compare." + std::to_string(getpid()));
   fs::create_directories(dir);
 
