@@ -865,6 +865,11 @@ private:
           keys,
           rd->source + ": no vector named for " + (ctx.dev.empty() ? "the device" : ctx.dev) +
               "'s RX queues (patterns: mlx5_compN@pci:BUS, DEV-TxRx-N, DEV-rx-N, virtioK-input.N, DEV)");
+    // A CPU number is only worth writing when it can be checked against the host's CPU count: a
+    // base scenario with fewer CPUs would not load.
+    if (!cpus_)
+      return note_left_out(
+          keys, rd->source + ": the host's CPU count was not read, so its CPU numbers cannot be checked");
     std::vector<int64_t> cpus;
     for (int64_t q = 0; q < nq; ++q) {
       const auto it = irq_of_queue.find(q);
@@ -890,15 +895,16 @@ private:
       cpus.push_back(l->front());
     }
     set("/nic/irq_cpu", cpus.front());
-    if (nq > 1)
-      set("/nic/irq_cpus", cpus);
-    else
-      r_.info.push_back("nic.irq_cpus left out: one RX queue (nic.irq_cpu holds its CPU)");
+    set("/nic/irq_cpus", cpus);
   }
 
   void rps() {
     auto rd = get(Item::RpsCpus, {"/nic/rps_cpus"}, "rx-0");
     if (!rd) return;
+    if (!cpus_)
+      return note_left_out({"/nic/rps_cpus"},
+                           rd->source +
+                               ": the host's CPU count was not read, so its CPU numbers cannot be checked");
     const auto m = parse_cpu_mask(rd->text);
     if (!m)
       return note({"/nic/rps_cpus"},
