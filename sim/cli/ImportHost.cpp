@@ -8,7 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -196,6 +198,37 @@ private:
   }
 };
 
+// JSON with two-space indents, but an array of numbers or strings on one line (a 128-entry
+// indirection table stays readable).
+void pretty(std::ostream& os, const nlohmann::json& j, int indent) {
+  const std::string pad(static_cast<size_t>(indent), ' ');
+  if (j.is_object() && !j.empty()) {
+    os << "{\n";
+    size_t i = 0;
+    for (auto it = j.begin(); it != j.end(); ++it, ++i) {
+      os << pad << "  " << nlohmann::json(it.key()).dump() << ": ";
+      pretty(os, *it, indent + 2);
+      os << (i + 1 < j.size() ? ",\n" : "\n");
+    }
+    os << pad << "}";
+  } else if (j.is_array() &&
+             std::any_of(j.begin(), j.end(), [](const auto& e) { return e.is_structured(); })) {
+    os << "[\n";
+    for (size_t i = 0; i < j.size(); ++i) {
+      os << pad << "  ";
+      pretty(os, j[i], indent + 2);
+      os << (i + 1 < j.size() ? ",\n" : "\n");
+    }
+    os << pad << "]";
+  } else if (j.is_array()) {
+    os << "[";
+    for (size_t i = 0; i < j.size(); ++i) os << (i ? ", " : "") << j[i].dump();
+    os << "]";
+  } else {
+    os << j.dump();
+  }
+}
+
 } // namespace
 
 int import_host(const ImportHostOptions& o) {
@@ -226,7 +259,9 @@ int import_host(const ImportHostOptions& o) {
   nlohmann::json base;
   if (!o.merge.empty()) {
     const auto rd = read_text_file(o.merge, o.merge);
-    if (!rd.ok) return bad("--merge " + o.merge + ": " + rd.error);
+    if (!rd.ok)
+      return bad("--merge " + o.merge +
+                 ": cannot read the base scenario: " + (rd.error == "missing" ? "no such file" : rd.error));
     try {
       base = nlohmann::json::parse(rd.text, nullptr, true, /*ignore_comments=*/true);
     } catch (const nlohmann::json::parse_error& e) {
@@ -242,7 +277,9 @@ int import_host(const ImportHostOptions& o) {
   for (const auto& n : r.notes) std::cerr << "rxpath import-host: not read: " << n.text << "\n";
 
   const auto doc = o.merge.empty() ? r.fragment : overlay(base, r.fragment);
-  const std::string text = doc.dump(2) + "\n";
+  std::ostringstream os;
+  pretty(os, doc, 0);
+  const std::string text = os.str() + "\n";
   if (o.out.empty() || o.out == "-") {
     std::cout << text << std::flush;
     return std::cout ? 0 : 1;
