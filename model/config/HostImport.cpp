@@ -469,7 +469,11 @@ std::optional<int64_t> rx_queue_of_vector(std::string_view name, const VectorCon
   auto number_at_end = [](std::string_view s) -> std::optional<int64_t> {
     return s.empty() ? std::nullopt : parse_uint(s, 65535);
   };
-  // mlx5_comp<N>@pci:<bus> (pci_irq.c irq_set_name and irq_request: "%s@pci:%s")
+  // mlx5_comp<N>@pci:<bus>: drivers/net/ethernet/mellanox/mlx5/core/pci_irq.c, irq_set_name
+  // ("mlx5_comp%d", completion vector N; the control vector is "mlx5_async%d") and irq_request
+  // ("%s@pci:%s" with pci_name), read in torvalds/linux at 01dd74246c75; the later change that put
+  // the async vector first (MLX5_IRQ_VEC_COMP_BASE) subtracts it, so N still counts from 0.
+  // mlx5e channel N uses completion vector N.
   if (starts_with(name, "mlx5_comp")) {
     const auto at = name.find("@pci:");
     const auto n =
@@ -479,6 +483,9 @@ std::optional<int64_t> rx_queue_of_vector(std::string_view name, const VectorCon
       return std::nullopt;
     return n;
   }
+  // <dev>-TxRx-<N>, <dev>-rx-<N>: igb_request_msix / ixgbe_request_msix_irqs name q_vector->name
+  // "%s-TxRx-%u" (or "-rx-", "-tx-") with netdev->name. <dev>: 8139too's rtl8139_open requests its
+  // one IRQ with dev->name.
   if (!ctx.dev.empty()) {
     if (name == ctx.dev) return 0;
     for (std::string_view infix : {"-TxRx-", "-rx-"}) {
@@ -486,7 +493,8 @@ std::optional<int64_t> rx_queue_of_vector(std::string_view name, const VectorCon
       if (starts_with(name, p)) return number_at_end(name.substr(p.size()));
     }
   }
-  // virtio<K>-input.<N> (virtio_pci: "%s-%s", the device name and the virtqueue's, "input.N")
+  // virtio<K>-input.<N>: virtnet_find_vqs names RX virtqueue N "input.%d" (drivers/net/virtio_net.c)
+  // and virtio_pci's MSI-X names are "%s-%s", the virtio device's name and the virtqueue's.
   if (starts_with(name, "virtio")) {
     const auto dash = name.find("-input.");
     if (dash == std::string_view::npos) return std::nullopt;
@@ -692,8 +700,10 @@ private:
     }
     driver_ = d.driver;
     bus_info_ = d.bus_info;
-    // Both drivers use NAPI_POLL_WEIGHT, 64 (8139too: netif_napi_add(dev, &tp->napi, rtl8139_poll,
-    // 64) before 6.1 and the default weight since; mlx5e_open_channel: netif_napi_add without one).
+    // Both drivers' NAPI weight is 64: mlx5e_open_channel (en_main.c) calls netif_napi_add with 64,
+    // and since the weight argument was dropped (6.1) without one, NAPI_POLL_WEIGHT = 64; 8139too's
+    // rtl8139_init_one passes 64 likewise. Read as excerpts of several trees through the code
+    // search, not at one pinned version.
     if (d.driver == "mlx5_core")
       set("/nic/driver", "mlx5");
     else if (d.driver == "8139too")
