@@ -1,6 +1,7 @@
 // rxpath: run, validate and summarise scenarios of the Linux UDP receive path.
 #include "cli/Calibrate.hpp"
 #include "cli/Compare.hpp"
+#include "cli/ImportHost.hpp"
 #include "cli/Summary.hpp"
 #include "cli/Sweep.hpp"
 #include "model/analysis/Sweep.hpp"
@@ -221,6 +222,18 @@ int main(int argc, char** argv) {
       "Usage: rxpath plot RESULTS.json|TRACE.jsonl... -o FILE.png|FILE.svg [--kind params|drops|rate|cdf]\n"
       "See docs/plots.md.");
 
+  cli::ImportHostOptions ih;
+  auto* importh = app.add_subcommand(
+      "import-host",
+      "Read a host's receive-path settings (sysctl, ethtool, IRQ affinity, RPS) into a scenario fragment");
+  importh->add_option("--dev", ih.dev,
+                      "Interface to read (this machine); with --from: its name in the saved files");
+  importh->add_option("--from", ih.from,
+                      "Directory of saved outputs instead of this machine (docs/scenarios.md)");
+  importh->add_option("-o,--out", ih.out, "Write here (atomically) instead of standard output");
+  importh->add_option("--merge", ih.merge,
+                      "Overlay the fragment on this scenario and write the whole scenario");
+
   auto* params = app.add_subcommand("params", "List every scenario parameter with its default and meaning");
   params->add_flag("--markdown", markdown, "As a Markdown table");
 
@@ -285,6 +298,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*params) return cmd_params(markdown);
+    if (*importh) return cli::import_host(ih);
     if (*plot) return cmd_plot(plot->remaining());
   } catch (const model::ScenarioError& e) {
     return bad_input(e.what());
