@@ -44,7 +44,8 @@ void RxQueue::unmask(int64_t now, const Nic& cfg) {
   first_pending_ns_ = now;
 }
 
-NicHardware::NicHardware(Context& cx) : cx_(cx), traffic_(cx.sc) {
+NicHardware::NicHardware(Context& cx)
+    : cx_(cx), traffic_(cx.sc), names_queues_(cx.sc.nic.driver != "8139too") {
   const auto& nic = cx.sc.nic;
   for (int q = 0; q < nic.queues; ++q)
     queues_.emplace_back(q, static_cast<int>(nic.irq_cpus[static_cast<size_t>(q)]));
@@ -59,7 +60,6 @@ int NicHardware::steer(const Skb& f) const {
 
 void NicHardware::ring_advance(int64_t now) {
   const auto& nic = cx_.sc.nic;
-  const bool multi = queues_.size() > 1;
   Skb f;
   while (traffic_.peek(f) && f.arrival_ns <= now) {
     traffic_.pop(f);
@@ -71,7 +71,7 @@ void NicHardware::ring_advance(int64_t now) {
     Event e = make_event(Kind::Stage, Fn::RxRingDma, -1, Ctx::Nic, f.arrival_ns, &f);
     e.bytes = f.frame_bytes;
     e.flow = f.source;
-    if (multi) e.queue = q.index();
+    if (names_queues_) e.queue = q.index();
     if (q.fill() >= nic.ring_size) {
       ++cx_.c.nic.rx_missed_errors;
       e.ring = q.fill();
@@ -102,7 +102,7 @@ void NicHardware::raise_irq(int q, int64_t now) {
   ++cx_.c.nic.interrupts;
   Event e = make_event(Kind::Instant, Fn::IrqRaise, rq.irq_cpu(), Ctx::Nic, now);
   e.ring = rq.fill();
-  if (queues_.size() > 1) e.queue = q;
+  if (names_queues_) e.queue = q;
   cx_.emit(e);
 }
 

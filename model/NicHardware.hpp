@@ -51,6 +51,8 @@ public:
   explicit NicHardware(Context& cx);
 
   int queues() const { return static_cast<int>(queues_.size()); }
+  // A multi-queue NIC's events name their RX queue (trace field `queue`); a one-queue 8139too's do not.
+  bool names_queues() const { return names_queues_; }
   RxQueue& queue(int q) { return queues_[static_cast<size_t>(q)]; }
   const RxQueue& queue(int q) const { return queues_[static_cast<size_t>(q)]; }
   // Settles the frames that have reached the NIC by `now`: each takes a free descriptor of its
@@ -70,6 +72,7 @@ private:
   Context& cx_;
   Traffic traffic_; // the frames that reach the NIC
   std::vector<RxQueue> queues_;
+  bool names_queues_;
 };
 
 } // namespace rxpath::model

@@ -42,7 +42,7 @@ int64_t nic_poll(System& sys, int cpu, int q, trace::Ctx ctx, Level level, int64
     sys.nic_irq_enabled();
   }
   k.span(drv.poll_fn(), cpu, ctx, t0, now_ns(), work, trace::kUnset, trace::kUnset,
-         k.nic().queues() > 1 ? q : trace::kUnset);
+         k.nic().names_queues() ? q : trace::kUnset);
   return work;
 }
 

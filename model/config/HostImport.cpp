@@ -7,6 +7,7 @@
 #include "HostImport.hpp"
 
 #include "KernelVersion.hpp"
+#include "ScenarioLoader.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -15,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <ranges>
 #include <set>
 #include <sstream>
 
@@ -595,6 +597,7 @@ public:
     features_and_napi();
     vectors();
     rps();
+    loadable();
     return std::move(r_);
   }
 
@@ -606,6 +609,69 @@ private:
   std::string bus_info_, driver_;
 
   void set(const std::string& ptr, json v) { r_.fragment[json::json_pointer(ptr)] = std::move(v); }
+
+  // What the fragment may hold is what the scenario loader takes. A value this rxpath has no key
+  // for yet (a feature not modelled) is named with what was read instead of being written; a value
+  // the loader refuses in this combination (queues without a modelled driver, a table that does
+  // not fit the queues) is left out with the loader's reason. The schema decides, so a key joins
+  // the fragment as soon as the loader knows it.
+  void loadable() {
+    std::set<std::string> known;
+    for (const auto& d : scenario_reference()) known.insert(d.path);
+    for (const auto& ptr : fragment_keys(r_.fragment))
+      if (!known.count(schema_path(ptr))) leave_out(ptr, "read, but this rxpath does not model it yet");
+    for (size_t round = 0; round < import_keys().size(); ++round) {
+      try {
+        (void)load_scenario_text(
+            overlay(json{{"traffic", json::array({json::object()})}}, r_.fragment).dump(), "import-host");
+        break;
+      } catch (const ScenarioError& e) {
+        // The key at fault, without an array index: "nic.rss.indirection[3]" -> /nic/rss/indirection.
+        std::string ptr;
+        for (const auto& d : scenario_reference())
+          if (e.path().rfind(d.path, 0) == 0 && d.path.size() > schema_path(ptr).size())
+            ptr = pointer_of(d.path);
+        if (ptr.empty() || !r_.fragment.contains(json::json_pointer(ptr))) break; // not the fragment's
+        std::string why = e.what();
+        why = why.substr(why.find(": ") + 2);
+        leave_out(ptr, "the scenario loader refuses it (" + why + ")");
+      }
+    }
+    for (const auto& top : {"/nic/rss", "/nic", "/sysctl"})
+      if (r_.fragment.contains(json::json_pointer(top)) && r_.fragment[json::json_pointer(top)].empty())
+        r_.fragment[json::json_pointer(top).parent_pointer()].erase(json::json_pointer(top).back());
+  }
+  void leave_out(const std::string& ptr, const std::string& why) {
+    const json::json_pointer p(ptr);
+    const json value = r_.fragment[p];
+    r_.fragment[p.parent_pointer()].erase(p.back());
+    r_.notes.push_back({{ptr}, key_name(ptr) + " = " + value.dump() + ": " + why + "; left out"});
+  }
+  // A JSON pointer as the scenario reference writes the key: "/sysctl/net.core.x" -> sysctl."net.core.x".
+  static std::string schema_path(const std::string& ptr) {
+    std::string path;
+    for (const auto& seg : ptr.substr(std::min<size_t>(1, ptr.size())) | std::views::split('/')) {
+      std::string part(seg.begin(), seg.end());
+      if (part.find('.') != std::string::npos) part = "\"" + part + "\"";
+      path += (path.empty() ? "" : ".") + part;
+    }
+    return path;
+  }
+  static std::string pointer_of(const std::string& path) {
+    std::string ptr, part;
+    bool quoted = false;
+    for (char c : path) {
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == '.' && !quoted) {
+        ptr += "/" + part;
+        part.clear();
+      } else {
+        part += c;
+      }
+    }
+    return ptr + "/" + part;
+  }
 
   void note(std::vector<std::string> keys, const std::string& what) {
     std::string names;

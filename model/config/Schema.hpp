@@ -26,7 +26,13 @@ class ScenarioError : public std::runtime_error {
 public:
   ScenarioError(const std::string& file, const std::string& path, const std::string& what)
       : std::runtime_error(shorten(file, 300) + ": " + (path.empty() ? "" : shorten(path, 200) + ": ") +
-                           shorten(what, 2000)) {}
+                           shorten(what, 2000)),
+        path_(path) {}
+  // The JSON path of the key at fault ("nic.rss.indirection[3]"), or "" for the file as a whole.
+  const std::string& path() const { return path_; }
+
+private:
+  std::string path_;
 };
 
 // A row of the scenario reference (docs/scenarios.md, `rxpath params`).

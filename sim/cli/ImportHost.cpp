@@ -274,7 +274,7 @@ int import_host(const ImportHostOptions& o) {
 
   const auto r = model::host::import_host(*src);
   for (const auto& i : r.info) std::cerr << "rxpath import-host: " << i << "\n";
-  for (const auto& n : r.notes) std::cerr << "rxpath import-host: not read: " << n.text << "\n";
+  for (const auto& n : r.notes) std::cerr << "rxpath import-host: left out: " << n.text << "\n";
 
   const auto doc = o.merge.empty() ? r.fragment : overlay(base, r.fragment);
   std::ostringstream os;
