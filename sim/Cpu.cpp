@@ -83,7 +83,9 @@ bool Cpu::run_exec(Level level, Run& run, int64_t work, bool preemptible, int64_
   // A preempted user-mode execution is cancelled and its remainder started again.)
   Entry entry{
       simgrid::s4u::this_actor::exec_init(static_cast<double>(work)), level, &run, -1, now_ns(), work};
-  entry.exec->set_priority(kPriority[static_cast<size_t>(level)]);
+  // An execution's priority is 1 unless set (ExecImpl's sharing penalty 1): setting it is a simcall,
+  // one of five per execution, so process context (priority 1) leaves it.
+  if (level != Level::Process) entry.exec->set_priority(kPriority[static_cast<size_t>(level)]);
   entry.exec->start();
   active_.push_back(&entry);
   reschedule();
