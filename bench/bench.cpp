@@ -1,7 +1,8 @@
 // rxpath-bench: wall time per simulated datagram of the 1,000,000-datagram flood, with the trace
 // off and on, against a bare SimGrid loop doing one execute per datagram (the floor any SimGrid
 // model with one activity per datagram pays). Each runs in its own process (one SimGrid engine
-// per process); peak memory is the child's maximum resident set.
+// per process); peak memory is the child's maximum resident set, CPU time its user + system time
+// (on a shared machine the CPU-time ratio moves less than the wall-time one).
 //
 //   rxpath-bench [--scenario FILE] [--datagrams N] [--trace-dir DIR]
 #include <simgrid/s4u/Actor.hpp>
@@ -37,6 +38,7 @@ int bare_loop(long n) {
 
 struct Measure {
   double seconds = 0;
+  double cpu_seconds = 0; // user + system time of the child: less moved by others' load than the wall time
   long max_rss_kb = 0;
   int status = 0;
 };
@@ -57,6 +59,10 @@ Measure run_child(const std::vector<std::string>& args) {
   wait4(pid, &m.status, 0, &ru);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   m.max_rss_kb = ru.ru_maxrss;
+  auto secs = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6;
+  };
+  m.cpu_seconds = secs(ru.ru_utime) + secs(ru.ru_stime);
   return m;
 }
 
@@ -101,18 +107,19 @@ int main(int argc, char** argv) {
   };
   std::printf("%ld datagrams, %s\n\n", n, scenario.c_str());
   std::printf(
-      "| run | wall time (s) | ns per datagram | vs bare loop | peak RSS (MiB) |\n|---|---|---|---|---|\n");
-  double bare = 0;
+      "| run | wall time (s) | ns per datagram | vs bare loop | CPU time (s) | vs bare loop, CPU | peak RSS "
+      "(MiB) |\n|---|---|---|---|---|---|---|\n");
+  double bare = 0, bare_cpu = 0;
   for (const auto& r : rows) {
     Measure m = run_child(r.args);
     if (!WIFEXITED(m.status) || WEXITSTATUS(m.status) != 0) {
       std::fprintf(stderr, "rxpath-bench: %s failed\n", r.name);
       return 1;
     }
-    if (bare == 0) bare = m.seconds;
-    std::printf("| %s | %.2f | %.0f | %.2fx | %.0f |\n", r.name, m.seconds,
-                m.seconds * 1e9 / static_cast<double>(n), m.seconds / bare,
-                static_cast<double>(m.max_rss_kb) / 1024.0);
+    if (bare == 0) bare = m.seconds, bare_cpu = m.cpu_seconds;
+    std::printf("| %s | %.2f | %.0f | %.2fx | %.2f | %.2fx | %.0f |\n", r.name, m.seconds,
+                m.seconds * 1e9 / static_cast<double>(n), m.seconds / bare, m.cpu_seconds,
+                m.cpu_seconds / bare_cpu, static_cast<double>(m.max_rss_kb) / 1024.0);
     std::fflush(stdout);
   }
   FILE* f = std::fopen(trace.c_str(), "rb");
