@@ -35,8 +35,6 @@ public:
   int cpus() const { return static_cast<int>(cx_.sc.cpus); }
   // A stage's cost this time (Context::draw).
   int64_t draw(const Cost& cost) { return cx_.draw(cost); }
-  // Whether the trace records every stage and span (else only what the statistics need).
-  bool traced() const { return cx_.traced; }
   bool need_resched(int cpu) const { return cx_.need_resched[static_cast<size_t>(cpu)]; }
   void clear_need_resched(int cpu) { cx_.need_resched[static_cast<size_t>(cpu)] = false; }
   void set_need_resched(int cpu) { cx_.need_resched[static_cast<size_t>(cpu)] = true; }

@@ -117,13 +117,12 @@ Run Cpu::execute(Level level, trace::Ctx ctx, int64_t work_ns) {
   return run;
 }
 
-Run Cpu::execute_user(trace::Ctx ctx, int64_t work_ns, int64_t kernel_tail_ns) {
+Run Cpu::execute_user(trace::Ctx ctx, int64_t work_ns) {
   Run run;
   run.start = now_ns();
-  run.work = work_ns + kernel_tail_ns;
-  int64_t left = run.work;
+  run.work = work_ns;
+  int64_t left = work_ns;
   user_ctx_ = ctx;
-  user_tail_ = kernel_tail_ns;
   while (left > 0) {
     preempt_point();
     const int64_t before = left;
@@ -132,17 +131,14 @@ Run Cpu::execute_user(trace::Ctx ctx, int64_t work_ns, int64_t kernel_tail_ns) {
     if (done) break;
     yield();
   }
-  user_tail_ = 0;
   run.end = std::max(now_ns(), run.start);
   return run;
 }
 
 void Cpu::account_running() {
-  // The user-mode part only: a kernel tail, like an execution of kernel code, counts once it ends.
   if (user_exec_)
-    busy_[static_cast<size_t>(user_ctx_)] += std::min(
-        user_exec_->work - user_tail_,
-        user_exec_->work - static_cast<int64_t>(std::llround(std::max(0.0, user_exec_->left_now()))));
+    busy_[static_cast<size_t>(user_ctx_)] +=
+        user_exec_->work - std::llround(std::max(0.0, user_exec_->left_now()));
 }
 
 int Cpu::add_task(const model::TaskParams& params, int id) {
@@ -159,10 +155,8 @@ void Cpu::request_resched(trace::SwitchWhy why) {
   if (!user_exec_) return;
   // It ends now (within the share SimGrid gives a starved execution, 1e-9, that the rate history
   // counts as 0): its task reaches a preemption point next.
-  // A kernel tail (see execute_user) is not stopped: only what is left of the user-mode work counts.
   const double left = user_exec_->left_now();
-  if (left - static_cast<double>(user_tail_) < 2 + 1e-8 * static_cast<double>(now_ns() - user_exec_->start))
-    return;
+  if (left < 2 + 1e-8 * static_cast<double>(now_ns() - user_exec_->start)) return;
   user_left_ = std::llround(left);
   // A reference of our own: cancel is a simcall, during which the task's actor may run and drop
   // its reference. Cancelled once: another resched at this instant finds nothing to stop.

@@ -44,10 +44,8 @@ public:
   // interrupt handler, a softirq, or kernel code of the running task (not preemptible).
   Run execute(Level level, trace::Ctx ctx, int64_t work_ns);
   // User-mode work of the running task: a preemption stops it at once, and it resumes when the
-  // task runs again. `kernel_tail_ns` of kernel code (a syscall's entry) may follow in the same
-  // execution: a preemption that comes once the user-mode work is done does not stop it (as for
-  // execute), so the pair runs as two executions would, one SimGrid activity fewer.
-  Run execute_user(trace::Ctx ctx, int64_t work_ns, int64_t kernel_tail_ns = 0);
+  // task runs again.
+  Run execute_user(trace::Ctx ctx, int64_t work_ns);
 
   // The scheduler. A task is added before the run, asleep; `id` is its index in the trace's task
   // table (this CPU's idle task is `index`).
@@ -114,7 +112,6 @@ private:
   std::vector<int> ids_;                                    // each task's index in the trace's task table
   Entry* user_exec_ = nullptr;                              // the running task's preemptible execution
   int64_t user_left_ = 0;
-  int64_t user_tail_ = 0; // the kernel code at the end of the running task's preemptible execution
   trace::Ctx user_ctx_ = trace::Ctx::Process;
 };
 

@@ -372,30 +372,21 @@ TEST_CASE("rss: an elephant flow saturates its queue's CPU and drops at the ring
   }
 }
 
-// Without the trace the receiver runs the app's work and the next recvfrom's entry as one
-// execution (docs/performance.md, session 7); SimGrid may then end it a nanosecond apart from the
-// two executions of a traced run. What a user reads off the run must not move more than that.
-TEST_CASE("trace off: the same fates as with the trace on and latencies within a nanosecond", "[behaviour]") {
-  for (const char* name : {"default", "rcvbuf-overflow", "two-receivers"}) {
-    for (int seed = 1; seed <= 2; ++seed) {
-      INFO(name << " seed " << seed);
-      const std::string run = "run " + test::scenario(name) + " --set traffic.0.count=8000 -q --seed " +
-                              std::to_string(seed) + " --result-json r.json ";
-      auto on = test::run_rxpath(run + "-o t.jsonl");
-      auto off = test::run_rxpath(run + "--no-trace");
-      REQUIRE(on.exit_code == 0);
-      REQUIRE(off.exit_code == 0);
-      auto a = nlohmann::json::parse(test::read_file(on.dir + "/r.json"));
-      auto b = nlohmann::json::parse(test::read_file(off.dir + "/r.json"));
-      for (const char* key : {"arrived", "delivered", "dropped", "drops", "time_squeeze"}) {
-        INFO(key);
-        CHECK(a[key] == b[key]);
-      }
-      CHECK(std::abs(a["latency_mean_ns"].get<double>() - b["latency_mean_ns"].get<double>()) <= 1.0);
-      for (const char* key : {"latency_p50_ns", "latency_p99_ns", "latency_max_ns"}) {
-        INFO(key);
-        CHECK(std::abs(a[key].get<int64_t>() - b[key].get<int64_t>()) <= 1);
-      }
-    }
+// The trace is a view of the run, not part of it: with the trace off (as sweeps and the benchmark
+// run) the results are those of the same run with the trace on, exactly. (Joining executions only
+// when untraced would move SimGrid's end times by a nanosecond: docs/performance.md, session 7.)
+TEST_CASE("trace off: the same run as with the trace on, exactly", "[behaviour]") {
+  std::mt19937_64 rng(Catch::rngSeed());
+  for (const char* name : {"default", "rcvbuf-overflow", "two-receivers", "modern-default"}) {
+    const auto seed = std::to_string(rng() % 100000);
+    INFO(name << " seed " << seed);
+    const std::string run =
+        "run " + test::scenario(name) + " --set traffic.0.count=4000 -q --seed " + seed + " --result-json r.json ";
+    auto on = test::run_rxpath(run + "-o t.jsonl");
+    auto off = test::run_rxpath(run + "--no-trace");
+    REQUIRE(on.exit_code == 0);
+    REQUIRE(off.exit_code == 0);
+    CHECK(nlohmann::json::parse(test::read_file(on.dir + "/r.json")) ==
+          nlohmann::json::parse(test::read_file(off.dir + "/r.json")));
   }
 }

@@ -34,20 +34,13 @@ void Receiver::operator()() {
   int64_t owed = 0; // CPU work due before the next dequeue (syscall entry, a wake-up)
   bool in_call = false;
   int64_t call_start = 0;
-  // Without the full trace nothing is recorded where the app's work ends and the next recvfrom
-  // begins (its spans are not written), and nothing there is seen by another CPU: the two run as
-  // one execution (Cpu::execute_user's kernel tail). Only with a constant syscall cost, so that no
-  // cost is drawn at another moment than before (the draws share one random stream).
-  const bool join_app_and_entry = !k.traced() && costs.recvmsg_ns.sigma == 0;
-  bool entered = false; // the syscall's entry already ran with the app's work
   for (;;) {
     if (!in_call) {
       owed += k.draw(costs.recvmsg_ns);
       call_start = now_ns();
       in_call = true;
     }
-    if (!entered) c.execute(Level::Process, Ctx::Process, owed);
-    entered = false;
+    c.execute(Level::Process, Ctx::Process, owed);
     owed = 0;
     model::RecvResult r = k.udp().recv_dequeue(thread_, now_ns());
     // 4.13+: __skb_recv_udp takes the reader queue's lock with spin_lock_bh; its unlock re-enables
@@ -97,12 +90,7 @@ void Receiver::operator()() {
     k.span(Fn::UdpRecvmsg, cpu, Ctx::Process, call_start, now_ns(), trace::kUnset, trace::kUnset, thread_);
     in_call = false;
     c.preempt_point(); // the return to user mode
-    if (const int64_t work = app_work(); work > 0 && join_app_and_entry) {
-      owed = k.draw(costs.recvmsg_ns);
-      c.execute_user(Ctx::Process, work, owed);
-      call_start = now_ns(); // (for the span, not written without the full trace)
-      in_call = entered = true;
-    } else if (work > 0) {
+    if (const int64_t work = app_work(); work > 0) {
       const int64_t t0 = now_ns();
       c.execute_user(Ctx::Process, work);
       k.span(Fn::AppWork, cpu, Ctx::Process, t0, now_ns(), trace::kUnset, trace::kUnset, thread_);
