@@ -10,6 +10,9 @@ $V --screenshot docs/images/walkthrough-follow.png traces/walkthrough.trace.json
 $V --screenshot docs/images/default-overview.png build/default.jsonl --whole --tab stats
 $V --screenshot docs/images/rcvbuf-events.png build/rcvbuf-overflow.jsonl --packet 2001 --stage 13 --tab events
 $V --screenshot docs/images/napi-budget-flood.png build/napi-budget-flood.jsonl --packet 40 --stage 3
+# A multi-queue NIC: the elephant flow's queue 4 full and dropping, queues 0 and 6 idle.
+build/rxpath run scenarios/rss-elephant.json -o build/rss-elephant.jsonl -q
+$V --screenshot docs/images/rss-queues.png build/rss-elephant.jsonl --packet 5732 --stage 0 --size 1600x1100
 # Comparing runs: two traces of the same traffic, a sweep's results, the what-if panel.
 build/rxpath run scenarios/rcvbuf-overflow.json -q -o build/cmp-a.jsonl --set traffic.0.count=3000
 build/rxpath run scenarios/rcvbuf-overflow.json -q -o build/cmp-b.jsonl --set traffic.0.count=3000 \

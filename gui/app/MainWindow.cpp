@@ -511,7 +511,7 @@ void MainWindow::update_status() {
     QStringList busy;
     for (size_t r = 0; r < s->rows.size(); ++r) {
       const Row& row = s->rows[r];
-      if (row.kind == RowKind::Nic || row.kind == RowKind::Socket) continue;
+      if (row.kind == RowKind::Nic || row.kind == RowKind::NicQueue || row.kind == RowKind::Socket) continue;
       const double share = static_cast<double>(s->busy_between(r, t0, t1)) / static_cast<double>(t1 - t0);
       if (share > 0)
         busy << tr("CPU%1 %2 %3%")

@@ -19,6 +19,7 @@ struct PacketRecord {
   Fate fate = Fate::InFlight;
   rxpath::trace::DropReason reason = rxpath::trace::DropReason::None;
   int16_t sock = -1;
+  int16_t queue = -1; // the RX queue (RSS) of its rx_ring_dma, on a multi-queue NIC
 };
 
 } // namespace rxpath::view

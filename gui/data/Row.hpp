@@ -13,8 +13,9 @@
 namespace rxpath::view {
 
 // Task: a task of the header's `tasks` that is neither a receiver nor ksoftirqd (a sender, a
-// background task): its scheduler states and switches, no spans.
-enum class RowKind : uint8_t { Nic, Hardirq, Softirq, Ksoftirqd, Thread, Task, Process, Socket };
+// background task): its scheduler states and switches, no spans. NicQueue: an RX queue of a
+// multi-queue NIC (index = the queue); a trace of more than one queue has these instead of Nic.
+enum class RowKind : uint8_t { Nic, Hardirq, Softirq, Ksoftirqd, Thread, Task, Process, Socket, NicQueue };
 
 // The time of every kStride-th event of a time-sorted list of event indices. A search for a time
 // gallops over these few contiguous values, then reads at most kStride events; searching the list
@@ -87,9 +88,14 @@ struct Row {
   std::vector<uint32_t> drops;  // the drops among the points, drawn on top so none hides
   TimeMarks point_marks, drop_marks;
   PointBins point_bins, drop_bins; // the first point of each bin; the drops before each edge
-  std::vector<uint32_t> counter;   // Nic: events with `ring`; Socket: events with rmem/qlen
-  TaskStates states;               // of `task`: running, runnable, sleeping
-  std::vector<uint32_t> switches;  // the context switches to and from `task`, its wake-ups; by t
+  std::vector<uint32_t> counter;   // Nic: events with `ring`; NicQueue: those of its queue;
+                                   // Socket: events with rmem/qlen
+  std::vector<uint32_t> irqs;      // NicQueue: its irq_raise instants (also in points)
+  TimeMarks irq_marks;
+  PointBins irq_bins;
+  int irq_cpu = -1;               // NicQueue: the CPU its vector's first interrupt went to
+  TaskStates states;              // of `task`: running, runnable, sleeping
+  std::vector<uint32_t> switches; // the context switches to and from `task`, its wake-ups; by t
 };
 
 } // namespace rxpath::view

@@ -61,6 +61,7 @@ struct Block {
   int64_t error_line = -1;
   std::string error;
   bool cut = false; // the last line was cut short
+  int64_t max_queue = -1;
 };
 
 bool time_then_line(const StoredEvent& a, const StoredEvent& b) {
@@ -111,7 +112,10 @@ void parse_events(Block& b, const trace::TraceLimits& limits) {
       b.end_text = line;
       return;
     }
-    if (kind == trace::EventParser::Line::Event) b.events.push_back(StoredEvent::from(e, b.lines, b.extras));
+    if (kind == trace::EventParser::Line::Event) {
+      b.events.push_back(StoredEvent::from(e, b.lines, b.extras));
+      b.max_queue = std::max(b.max_queue, e.queue);
+    }
     p = line_end + 1;
   }
 }
@@ -140,6 +144,7 @@ public:
     b->end_text.clear();
     b->error.clear();
     b->cut = false;
+    b->max_queue = -1;
     b->offset = offset_;
     size_t want = kBlockBytes;
     for (;;) {
@@ -299,6 +304,7 @@ std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Pro
       if (from != mid) std::inplace_merge(from, mid, s.events.end(), time_then_line);
     }
     s.extras.insert(s.extras.end(), b->extras.begin(), b->extras.end());
+    s.max_queue = std::max<int64_t>(s.max_queue, b->max_queue);
     if (b->end_line >= 0) {
       const std::string where = path + ":" + std::to_string(line + b->end_line);
       nlohmann::json end;
@@ -325,6 +331,8 @@ std::shared_ptr<TraceStore> TraceLoader::load(const std::string& path, const Pro
       snap->functions = s.functions;
       snap->sockets = s.sockets;
       snap->receivers = s.receivers;
+      snap->queues = s.queues;
+      snap->max_queue = s.max_queue;
       snap->events = s.events;
       snap->extras = s.extras;
       snap->last_line = s.last_line;
@@ -377,6 +385,11 @@ void TraceLoader::read_header(TraceStore& s) {
         dst.summary = str_or(j, "summary", dst.summary);
       }
     }
+  // A multi-queue NIC's RX queues (format 4): a lane each, the idle ones too. Bounded: a queue
+  // lane is a row, and the rows are.
+  if (auto sc = s.header.find("scenario"); sc != s.header.end() && sc->is_object())
+    if (auto nic = sc->find("nic"); nic != sc->end() && nic->is_object())
+      s.queues = static_cast<int>(std::clamp<int64_t>(int_or(*nic, "queues", 1), 1, 1024));
   if (auto so = s.header.find("sockets"); so != s.header.end() && so->is_array())
     for (const auto& j : *so)
       if (j.is_object())
@@ -428,7 +441,29 @@ void TraceLoader::build_rows(TraceStore& s) {
     std::string name = static_cast<size_t>(sock) < s.sockets.size() ? s.sockets[sock].name : "?";
     return row(RowKey{2, 0, 0, sock}, RowKind::Socket, -1, sock, "socket " + name);
   };
-  const uint32_t nic = row(RowKey{0, 0, 0, 0}, RowKind::Nic, -1, -1, "NIC");
+  // One NIC lane, as before format 4; a multi-queue NIC (more than one queue in the header or the
+  // events) has a lane per RX queue instead, and a NIC lane only for NIC events of no queue.
+  const int header_queues = s.queues; // lanes for these even if idle; others as their events come
+  s.queues = static_cast<int>(std::max<int64_t>(s.queues, s.max_queue + 1));
+  const bool multi = s.multi_queue();
+  constexpr uint32_t kNone = UINT32_MAX;
+  uint32_t nic = kNone;
+  auto nic_row = [&] {
+    if (nic == kNone) nic = row(RowKey{0, 0, 0, 0}, RowKind::Nic, -1, -1, "NIC");
+    return nic;
+  };
+  std::map<int64_t, uint32_t> queue_made; // made row of each queue
+  auto queue_row = [&](int64_t q) {
+    auto [it, fresh] = queue_made.try_emplace(q, 0);
+    if (fresh)
+      it->second = row(RowKey{0, 1, static_cast<int>(q), 0}, RowKind::NicQueue, -1, static_cast<int>(q),
+                       "queue " + std::to_string(q));
+    return it->second;
+  };
+  if (!multi)
+    nic_row();
+  else
+    for (int q = 0; q < header_queues; ++q) queue_row(q);
   auto receiver_row = [&](int r) {
     return cpu_row(s.receivers[r].cpu, RowKind::Thread, r, "thread " + s.receivers[r].name);
   };
@@ -502,9 +537,13 @@ void TraceLoader::build_rows(TraceStore& s) {
       sched_row = task_row(task);
       if (sched_row != kNoRow) made[sched_row].switches.push_back(i);
     }
-    uint32_t r = nic;
+    // A multi-queue NIC's events (the frame's DMA, the queue's interrupt) go to their queue's lane,
+    // and every event with the ring fill of a queue to that lane's counter.
+    const int64_t queue = multi ? s.value(e, field("queue")) : -1;
+    uint32_t r = kNone;
     switch (e.ctx) {
     case trace::Ctx::Nic:
+      r = queue >= 0 ? queue_row(queue) : nic_row();
       break;
     case trace::Ctx::Hardirq:
     case trace::Ctx::Softirq:
@@ -536,18 +575,25 @@ void TraceLoader::build_rows(TraceStore& s) {
     }
     if (sched_row != kNoRow) r = sched_row;
     s.row_of_event[i] = static_cast<uint16_t>(r);
+    const bool ring = e.has(field("ring"));
+    const uint32_t ring_row = !multi || !ring ? kNone : queue >= 0 ? queue_row(queue) : nic_row();
     Row& rw = made[r];
     if (e.is_span())
       rw.spans[span_depth(e.fn)].events.push_back(i);
     else
       rw.points.push_back(i);
     if (e.kind == trace::Kind::Drop) rw.drops.push_back(i);
-    if (e.has(field("ring"))) s.ring_series.push_back(i);
+    if (ring) s.ring_series.push_back(i);
+    if (ring_row != kNone) made[ring_row].counter.push_back(i);
+    if (rw.kind == RowKind::NicQueue && e.fn == trace::Fn::IrqRaise) {
+      rw.irqs.push_back(i);
+      if (rw.irq_cpu < 0) rw.irq_cpu = e.cpu;
+    }
     if (e.has(field("backlog"))) s.backlog_series.push_back(i);
     if (sock >= 0 && (e.has(field("rmem")) || e.has(field("qlen")) || e.kind == trace::Kind::Drop))
       made[sock_row(sock)].counter.push_back(i);
   }
-  made[nic].counter = s.ring_series;
+  if (!multi) made[nic].counter = s.ring_series;
 
   std::vector<uint32_t> order(made.size());
   for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
@@ -579,6 +625,8 @@ void TraceLoader::build_rows(TraceStore& s) {
     rw.drop_marks.build(rw.drops, s.events);
     if (rw.points.size() >= kMinEventsForBins) rw.point_bins.build_first(s.bins, rw.points, s.events);
     if (rw.drops.size() >= kMinEventsForBins) rw.drop_bins.build_before(s.bins, rw.drops, s.events);
+    rw.irq_marks.build(rw.irqs, s.events);
+    if (rw.irqs.size() >= kMinEventsForBins) rw.irq_bins.build_first(s.bins, rw.irqs, s.events);
     if (rw.kind == RowKind::Socket) {
       if (s.socket_series.size() <= static_cast<size_t>(rw.index)) s.socket_series.resize(rw.index + 1);
       for (uint32_t i : rw.counter)
@@ -588,6 +636,10 @@ void TraceLoader::build_rows(TraceStore& s) {
     s.rows.push_back(std::move(rw));
   }
   for (uint16_t& r : s.row_of_event) r = static_cast<uint16_t>(position[r]);
+  for (const auto& [q, r] : queue_made) {
+    if (s.queue_rows.size() <= static_cast<size_t>(q)) s.queue_rows.resize(static_cast<size_t>(q) + 1, -1);
+    s.queue_rows[static_cast<size_t>(q)] = static_cast<int>(position[r]);
+  }
 }
 
 void TraceLoader::build_packets(TraceStore& s) {
@@ -622,6 +674,8 @@ void TraceLoader::build_packets(TraceStore& s) {
       const StoredEvent& e = s.events[s.packet_stages[k]];
       if (p.stage_count++ == 0) p.arrival = e.t;
       if (p.sock < 0) p.sock = static_cast<int16_t>(s.value(e, field("sock")));
+      if (p.queue < 0 && e.fn == trace::Fn::RxRingDma)
+        p.queue = static_cast<int16_t>(s.value(e, field("queue")));
       if (p.fate != Fate::InFlight) continue; // lost fragments after the fate do not change it
       p.finish = e.t;
       if (e.kind == trace::Kind::Deliver) p.fate = Fate::Delivered, p.latency = s.value(e, field("latency"));

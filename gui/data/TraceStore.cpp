@@ -38,7 +38,16 @@ StateAt TraceStore::state_at(uint32_t i) const {
   StateAt st;
   for (Field f : {ring, backlog, rmem, rcvbuf, qlen, budget}) st.looked_up |= 1u << f.index;
   const StoredEvent& e = events[i];
-  if (auto* r = latest(*this, ring_series, i)) st[ring] = value(*r, ring);
+  if (!multi_queue()) {
+    if (auto* r = latest(*this, ring_series, i)) st[ring] = value(*r, ring);
+  } else {
+    // The fill of the event's queue (its own, else its packet's); an event of no queue has none.
+    int64_t q = value(e, field("queue"));
+    if (q < 0 && e.pkt >= 0)
+      if (auto p = packet_index(e.pkt)) q = packets[*p].queue;
+    if (q >= 0 && static_cast<size_t>(q) < queue_rows.size() && queue_rows[q] >= 0)
+      if (auto* r = latest(*this, rows[queue_rows[q]].counter, i)) st[ring] = value(*r, ring);
+  }
   if (auto* b = latest(*this, backlog_series, i)) st[backlog] = value(*b, backlog);
   int64_t sock = value(e, field("sock"));
   if (sock < 0 && e.pkt >= 0)

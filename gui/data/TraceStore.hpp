@@ -59,6 +59,10 @@ public:
   bool partial = false; // a snapshot taken while loading: more events are coming
   int64_t last_line = 0;
   int cpus = 0;
+  int queues = 1;              // RX queues: the header's nic.queues, or more if the events name them
+  int max_queue = -1;          // the largest `queue` of the events
+  std::vector<int> queue_rows; // multi-queue: the NicQueue row of each queue (-1: none)
+  bool multi_queue() const { return queues > 1; }
   std::vector<FunctionInfo> functions; // indexed by trace::Fn
   std::vector<SocketInfo> sockets;
   std::vector<ReceiverInfo> receivers;

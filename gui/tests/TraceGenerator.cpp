@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <deque>
 #include <fstream>
+#include <random>
 
 namespace rxpath::view::testgen {
 namespace {
@@ -285,6 +286,78 @@ void write_other_version(const std::string& path, int version) {
   h["format"] = "rxpath-trace";
   h["version"] = version;
   write_text(path, h.dump() + "\n" + R"({"k":"end","t":0})" + "\n");
+}
+
+std::vector<QueueTruth> write_multiqueue(const std::string& path, unsigned seed, int queues, int idle,
+                                         int bursts) {
+  constexpr int kRing = 16;
+  std::mt19937 rng(seed);
+  std::vector<QueueTruth> truth(static_cast<size_t>(queues));
+  std::vector<Event> out;
+  int64_t pkt = 0, arrived = 0;
+  json dropped = json::object();
+  for (int b = 0; b < bursts; ++b) {
+    const int64_t t0 = 10000 + b * 100000;
+    for (int q = 0; q < queues; ++q) {
+      if (q == idle) continue;
+      QueueTruth& qt = truth[static_cast<size_t>(q)];
+      const int n = std::uniform_int_distribution<int>(1, kRing + 8)(rng); // past the ring: drops
+      int ring = 0;
+      std::vector<int64_t> taken;
+      int64_t t = t0 + q * 20000;
+      for (int k = 0; k < n; ++k, t += 200, ++pkt, ++arrived) {
+        Event dma = ev(Kind::Stage, t, -1, Ctx::Nic, Fn::RxRingDma, pkt);
+        dma.queue = q, dma.bytes = 298, dma.flow = q;
+        qt.packets.push_back(pkt);
+        if (ring == kRing) {
+          dma.kind = Kind::Drop, dma.reason = tr::DropReason::NicRingFull, dma.ring = ring;
+          ++qt.drops;
+          dropped["NIC_RING_FULL"] = dropped.value("NIC_RING_FULL", 0) + 1;
+        } else {
+          dma.ring = ++ring;
+          taken.push_back(pkt);
+        }
+        qt.fills.emplace_back(t, dma.ring);
+        out.push_back(dma);
+      }
+      Event irq = ev(Kind::Instant, t, q, Ctx::Nic, Fn::IrqRaise);
+      irq.queue = q, irq.ring = ring;
+      out.push_back(irq);
+      qt.irqs.push_back(t);
+      qt.fills.emplace_back(t, ring);
+      Event hard = ev(Kind::Span, t, q, Ctx::Hardirq, Fn::Mlx5eCompletionEvent);
+      hard.end = t + 1000, hard.queue = q, hard.ring = ring;
+      out.push_back(hard);
+      qt.fills.emplace_back(t, ring);
+      const int64_t poll0 = t + 1100;
+      int64_t tp = poll0;
+      for (int64_t id : taken) {
+        Event cqe = ev(Kind::Stage, tp, q, Ctx::Softirq, Fn::Mlx5eHandleRxCqe, id);
+        cqe.queue = q, cqe.ring = --ring;
+        out.push_back(cqe);
+        qt.fills.emplace_back(tp, cqe.ring);
+        out.push_back(ev(Kind::Stage, tp + 100, q, Ctx::Softirq, Fn::NapiGroReceive, id));
+        tp += 300;
+      }
+      Event poll = ev(Kind::Span, poll0, q, Ctx::Softirq, Fn::Mlx5eNapiPoll);
+      poll.end = tp, poll.queue = q, poll.work = static_cast<int64_t>(taken.size());
+      out.push_back(poll);
+      for (Fn fn : {Fn::NetRxAction, Fn::DoSoftirq}) {
+        Event s = ev(Kind::Span, poll0, q, Ctx::Softirq, fn);
+        s.end = tp;
+        out.push_back(s);
+      }
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Event& a, const Event& b) { return a.t < b.t; });
+  json h = header(queues);
+  h["scenario"]["nic"] = {{"driver", "mlx5"}, {"queues", queues}, {"ring_size", kRing}};
+  tr::TraceWriter w(path);
+  w.write_header(h);
+  for (const Event& e : out) w.write(e);
+  w.write_end(end_object(out.back().t + 1000, arrived, 0, dropped, queues));
+  w.commit();
+  return truth;
 }
 
 } // namespace rxpath::view::testgen

@@ -29,6 +29,20 @@ void write_flow(const std::string& path, const FlowOptions& opt = {});
 // `periods`: the 50 us pattern that many times over (stress exits only at the end).
 void write_sched(const std::string& path, int periods = 1);
 
+// A multi-queue NIC (mlx5, trace format 4): `queues` RX queues, queue q's interrupt on CPU q, ring
+// size 16. Each queue gets a random number of frames per burst (queue `idle` none at all); frames
+// beyond the ring's 16 are dropped NIC_RING_FULL; then the queue's IRQ, mlx5e_completion_event on
+// its CPU and an mlx5e_napi_poll taking each frame (mlx5e_handle_rx_cqe_mpwrq with the fill left,
+// napi_gro_receive). What was written, per queue, for the tests to check against:
+struct QueueTruth {
+  std::vector<std::pair<int64_t, int64_t>> fills; // (t, ring) of every event of the queue with ring
+  std::vector<int64_t> irqs;                      // irq_raise times
+  int drops = 0;
+  std::vector<int64_t> packets; // ids of its frames
+};
+std::vector<QueueTruth> write_multiqueue(const std::string& path, unsigned seed, int queues = 4, int idle = 3,
+                                         int bursts = 6);
+
 // Broken inputs for the error tests.
 void write_text(const std::string& path, const std::string& text);
 void write_other_version(const std::string& path, int version);

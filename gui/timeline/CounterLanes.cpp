@@ -137,6 +137,21 @@ void TimelinePainter::paint_nic(const Row& row, const RowLayout::Band& b, const 
                   .arg(static_cast<qint64>(sc.value_max)));
 }
 
+void TimelinePainter::paint_queue(const Row& row, const RowLayout::Band& b, const RowScale& sc, bool note) {
+  // As the NIC lane, for one queue: its ring fill (from its frames' DMA and the driver's per-frame
+  // stage), its interrupt vector's raises as ticks (not its frames: at a Mpps those would be a
+  // solid bar) and its ring-full drops.
+  paint_counter(row.counter, sc.bins[0], b.top + 10, b.height - 12, sc.value_max, QColor(0xcf, 0xd8, 0xe6),
+                QColor(0x4a, 0x5f, 0x80),
+                [this](const StoredEvent& e) { return static_cast<double>(s_.value(e, field("ring"))); });
+  paint_points(row.irqs, row.irq_marks, row.irq_bins, b.top + 1, 8);
+  paint_drops(row.drops, row.drop_marks, row.drop_bins, b.top + 1, 8);
+  if (note)
+    corner_note(
+        b, QStringLiteral("each queue: ring descriptors in use, scale 0–%1 · ticks: its IRQ · red: drops")
+               .arg(static_cast<qint64>(sc.value_max)));
+}
+
 void TimelinePainter::corner_note(const RowLayout::Band& b, const QString& text) {
   QFont f = p_.font();
   f.setPointSizeF(f.pointSizeF() * 0.85);

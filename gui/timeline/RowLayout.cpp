@@ -15,6 +15,7 @@ void RowLayout::build(const TraceStore& store, int span_height, const std::vecto
   auto depths = [&](const Row& row) { return row.kind == RowKind::Task ? 0 : kSpanDepths; };
   auto height_of = [&](const Row& row) {
     if (row.kind == RowKind::Nic || row.kind == RowKind::Socket) return kCounterRowHeight;
+    if (row.kind == RowKind::NicQueue) return kQueueRowHeight;
     return 2 + state_height(row) + depths(row) * span_height_ + kTickBand + 2;
   };
   auto band = [&](const Row& row, int r, int top, const QString& label, bool pinned) {
@@ -31,6 +32,8 @@ void RowLayout::build(const TraceStore& store, int span_height, const std::vecto
     QString label = QString::fromStdString(row.name);
     if (row.kind == RowKind::Nic)
       label = QStringLiteral("NIC ring");
+    else if (row.kind == RowKind::NicQueue)
+      label = QStringLiteral("NIC queue %1").arg(row.index);
     else if (row.kind != RowKind::Socket)
       label = QStringLiteral("CPU %1 %2").arg(row.cpu).arg(label);
     band_of_row_[r] = static_cast<int>(bands_.size());
@@ -40,12 +43,17 @@ void RowLayout::build(const TraceStore& store, int span_height, const std::vecto
   if (y > kAxisHeight) y += kPinnedGap;
   pinned_bottom_ = y;
   int cpu = -2;
-  bool sockets = false;
+  bool sockets = false, queues = false;
   for (size_t r = 0; r < store.rows.size(); ++r) {
     if (state(r) != LaneState::Shown) continue;
     const Row& row = store.rows[r];
-    const bool counter = row.kind == RowKind::Nic || row.kind == RowKind::Socket;
-    if (row.kind == RowKind::Socket && !sockets) {
+    const bool counter =
+        row.kind == RowKind::Nic || row.kind == RowKind::Socket || row.kind == RowKind::NicQueue;
+    if (row.kind == RowKind::NicQueue && !queues) {
+      bands_.push_back({-1, y, kHeadingHeight, QStringLiteral("NIC RX queues")});
+      y += kHeadingHeight;
+      queues = true;
+    } else if (row.kind == RowKind::Socket && !sockets) {
       bands_.push_back({-1, y, kHeadingHeight, QStringLiteral("Sockets")});
       y += kHeadingHeight;
       sockets = true;
@@ -56,6 +64,10 @@ void RowLayout::build(const TraceStore& store, int span_height, const std::vecto
     }
     QString label = QString::fromStdString(row.name);
     if (row.kind == RowKind::Nic) label = QStringLiteral("NIC ring");
+    // An RX queue, with the CPU its interrupt vector fired on.
+    if (row.kind == RowKind::NicQueue)
+      label = row.irq_cpu >= 0 ? QStringLiteral("queue %1 → CPU %2").arg(row.index).arg(row.irq_cpu)
+                               : QStringLiteral("queue %1").arg(row.index);
     // The ksoftirqd row is the thread's: named as the trace names it (ksoftirqd/1).
     if (row.kind == RowKind::Ksoftirqd && row.task >= 0 && static_cast<size_t>(row.task) < store.tasks.size())
       label = QString::fromStdString(store.tasks[static_cast<size_t>(row.task)].name);

@@ -32,7 +32,8 @@ public:
   static constexpr int kAxisHeight = 26;
   static constexpr int kHeadingHeight = 18;
   static constexpr int kCounterRowHeight = 46;
-  static constexpr int kSpanHeight = 14; // one nesting depth of spans, by default (room for a label)
+  static constexpr int kQueueRowHeight = 34; // an RX queue of a multi-queue NIC: one of many
+  static constexpr int kSpanHeight = 14;     // one nesting depth of spans, by default (room for a label)
   static constexpr int kMinSpanHeight = 6, kMaxSpanHeight = 40;
   static constexpr int kTickBand = 10; // stage ticks under the spans
   static constexpr int kPinnedGap = 3; // the line under the pinned rows

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 
 namespace rxpath::view {
 namespace {
@@ -39,6 +40,7 @@ void TimelinePainter::paint_rows(const std::vector<RowScale>& scales, int width,
   if (layout_.pinned_bottom() > RowLayout::kAxisHeight && y_from < layout_.pinned_bottom())
     p_.fillRect(0, layout_.pinned_bottom() - RowLayout::kPinnedGap, width, RowLayout::kPinnedGap,
                 QColor(0x9a, 0xa4, 0xb8));
+  bool queue_note = true; // the first queue lane's legend says what all of them show
   for (const auto& b : layout_.bands()) {
     if (b.top >= y_to || b.top + b.height <= y_from) continue;
     if (b.row < 0) {
@@ -51,6 +53,8 @@ void TimelinePainter::paint_rows(const std::vector<RowScale>& scales, int width,
     p_.drawLine(x0_, b.top + b.height - 1, width, b.top + b.height - 1);
     if (row.kind == RowKind::Nic)
       paint_nic(row, b, scales[b.row]);
+    else if (row.kind == RowKind::NicQueue)
+      paint_queue(row, b, scales[b.row], std::exchange(queue_note, false));
     else if (row.kind == RowKind::Socket)
       paint_socket(row, b, scales[b.row]);
     else {

@@ -65,6 +65,8 @@ private:
   void paint_counter(const std::vector<uint32_t>& series, const CounterBins& bins, int y, int h, double vmax,
                      QColor fill, QColor line, F value);
   void paint_nic(const Row& row, const RowLayout::Band& b, const RowScale& sc);
+  // An RX queue of a multi-queue NIC; `note`: with the lanes' legend.
+  void paint_queue(const Row& row, const RowLayout::Band& b, const RowScale& sc, bool note);
   void paint_socket(const Row& row, const RowLayout::Band& b, const RowScale& sc);
   void corner_note(const RowLayout::Band& b, const QString& text);
 

@@ -109,8 +109,10 @@ void TimelineWidget::on_store_changed() {
     for (size_t r = 0; r < s->rows.size(); ++r) {
       RowScale& sc = scales_[r];
       const Row& row = s->rows[r];
-      if (row.kind == RowKind::Nic) {
-        sc.bins[0].build(*s, row.counter, field("ring"));
+      if (row.kind == RowKind::Nic || row.kind == RowKind::NicQueue) {
+        // An idle queue has nothing to bin (its bins would be 200 KB of nothing).
+        if (row.kind == RowKind::Nic || !row.counter.empty())
+          sc.bins[0].build(*s, row.counter, field("ring"));
         sc.value_max = ring_size > 0 ? double(ring_size) : std::max(1.0, sc.bins[0].max);
       } else if (row.kind == RowKind::Socket) {
         sc.bins[0].build(*s, row.counter, field("rmem"));
@@ -363,7 +365,8 @@ QMenu* TimelineWidget::context_menu(QPoint pos) {
     sub->setObjectName(QStringLiteral("hidden_lanes"));
     for (int r : hidden) {
       const Row& row = s->rows[r];
-      const QString name = row.kind == RowKind::Nic ? tr("NIC ring")
+      const QString name = row.kind == RowKind::Nic        ? tr("NIC ring")
+                           : row.kind == RowKind::NicQueue ? tr("NIC queue %1").arg(row.index)
                            : row.kind == RowKind::Socket
                                ? QString::fromStdString(row.name)
                                : tr("CPU %1 %2").arg(row.cpu).arg(QString::fromStdString(row.name));
@@ -399,7 +402,8 @@ int64_t TimelineWidget::event_at(QPoint pos) const {
   if (!b || b->row < 0 || pos.x() < kLabelWidth) return -1;
   const Row& row = s->rows[b->row];
   const double t = geo_.map_x_to_time(plot_x(pos)), tol = 4 * geo_.ns_per_pixel();
-  const bool cpu_row = row.kind != RowKind::Nic && row.kind != RowKind::Socket;
+  const bool cpu_row =
+      row.kind != RowKind::Nic && row.kind != RowKind::Socket && row.kind != RowKind::NicQueue;
   // A task's state strip: the switch (or wake-up) nearest the pointer, where the state changes.
   if (cpu_row && b->state_height > 0 && pos.y() < b->spans_top()) {
     auto it = std::lower_bound(row.switches.begin(), row.switches.end(), t - tol,

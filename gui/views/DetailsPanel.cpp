@@ -68,7 +68,10 @@ void DetailsPanel::refresh() {
     QString fate = p->fate == Fate::Dropped     ? tr("dropped (%1)").arg(qstr(trace::to_string(p->reason)))
                    : p->fate == Fate::Delivered ? tr("delivered")
                                                 : tr("in flight when the trace ends");
-    packet_->setText(tr("%1 — %2, latency %3").arg(p->id).arg(fate, format_ns(double(p->latency))));
+    QString text = tr("%1 — %2, latency %3").arg(p->id).arg(fate, format_ns(double(p->latency)));
+    // A multi-queue NIC: the RX queue RSS steered the frame to (its rx_ring_dma's `queue`).
+    if (p->queue >= 0) text += tr(" · RX queue %1 (RSS)").arg(p->queue);
+    packet_->setText(text);
     if (sel_->stage() >= 0 && sel_->stage_event() == ev)
       stage_->setText(step_hint_.isEmpty()
                           ? tr("%1 of %2").arg(sel_->stage() + 1).arg(p->stage_count)
