@@ -9,9 +9,9 @@ namespace rxpath::trace {
 namespace {
 
 constexpr std::array<FnInfo, static_cast<size_t>(Fn::Count_)> kFunctions{{
-    {"rx_ring_dma", "drivers/net/ethernet/realtek/8139too.c",
+    {"rx_ring_dma", "",
      "NIC hardware: the frame is DMAed into a free RX ring slot; with no free slot it is missed."},
-    {"irq_raise", "drivers/net/ethernet/realtek/8139too.c",
+    {"irq_raise", "",
      "NIC hardware: after interrupt moderation (rx-usecs, rx-frames) the RX interrupt is raised."},
     {"rtl8139_interrupt", "drivers/net/ethernet/realtek/8139too.c",
      "Hardirq handler: acknowledges the RX status and, if napi_schedule_prep succeeds, masks RX "
