@@ -380,8 +380,8 @@ TEST_CASE("trace off: the same run as with the trace on, exactly", "[behaviour]"
   for (const char* name : {"default", "rcvbuf-overflow", "two-receivers", "modern-default"}) {
     const auto seed = std::to_string(rng() % 100000);
     INFO(name << " seed " << seed);
-    const std::string run =
-        "run " + test::scenario(name) + " --set traffic.0.count=4000 -q --seed " + seed + " --result-json r.json ";
+    const std::string run = "run " + test::scenario(name) + " --set traffic.0.count=4000 -q --seed " + seed +
+                            " --result-json r.json ";
     auto on = test::run_rxpath(run + "-o t.jsonl");
     auto off = test::run_rxpath(run + "--no-trace");
     REQUIRE(on.exit_code == 0);
