@@ -29,16 +29,11 @@ bool Mlx5::interrupt(int cpu, int q, int64_t t0, int64_t t1) {
 // mlx5e_complete_rx_cqe sets the checksum and RSS hash; then napi_gro_receive. Without GRO merging
 // the frame passes on to netif_receive_skb (GRO_NORMAL).
 bool Mlx5::rx(int cpu, int q, Ctx ctx, int64_t now, Path& p) {
-  hw_.ring_advance(now);
-  RxQueue& ring = hw_.queue(q);
-  if (ring.empty()) return false;
-  p.begin(ring.front(), cpu, ctx, cx_.traced);
-  ring.pop();
-  cx_.fates.take();
+  if (!hw_.take(q, cpu, ctx, now, p)) return false;
   const Costs& k = cx_.costs;
   p.skb.truesize = mlx5_truesize(p.skb.frame_bytes);
   Event& rx = p.stage(Fn::Mlx5eHandleRxCqe, cx_.draw(k.driver_rx_ns) + cx_.draw(k.skb_alloc_ns));
-  rx.ring = ring.fill();
+  rx.ring = hw_.queue(q).fill();
   rx.queue = q;
   if (p.skb.alloc_fails) {
     ++cx_.c.nic.rx_dropped;

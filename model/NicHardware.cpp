@@ -84,6 +84,16 @@ void NicHardware::ring_advance(int64_t now) {
   }
 }
 
+bool NicHardware::take(int q, int cpu, Ctx ctx, int64_t now, Path& p) {
+  ring_advance(now);
+  RxQueue& ring = queue(q);
+  if (ring.empty()) return false;
+  p.begin(ring.front(), cpu, ctx, cx_.traced);
+  ring.pop();
+  cx_.fates.take();
+  return true;
+}
+
 std::optional<int64_t> NicHardware::next_arrival() {
   Skb f;
   if (!traffic_.peek(f)) return std::nullopt;

@@ -61,6 +61,9 @@ public:
   std::optional<int64_t> next_arrival();
   // Frames in all rings.
   int64_t ring_fill() const;
+  // A driver takes the next frame of queue `q`'s ring (settled up to `now`) into `p`; false when the
+  // ring is empty.
+  bool take(int q, int cpu, trace::Ctx ctx, int64_t now, Path& p);
   // The RX queue RSS picks for a frame (0 on a one-queue NIC).
   int steer(const Skb& f) const;
   // Queue `q` raises its interrupt line at `now`.

@@ -32,18 +32,13 @@ bool Rtl8139::interrupt(int cpu, int q, int64_t t0, int64_t t1) {
 
 // rtl8139_rx: netdev_alloc_skb_ip_align, copy from the ring, eth_type_trans, netif_receive_skb.
 bool Rtl8139::rx(int cpu, int q, Ctx ctx, int64_t now, Path& p) {
-  hw_.ring_advance(now);
-  RxQueue& ring = hw_.queue(q);
-  if (ring.empty()) return false;
-  p.begin(ring.front(), cpu, ctx, cx_.traced);
-  ring.pop();
-  cx_.fates.take();
+  if (!hw_.take(q, cpu, ctx, now, p)) return false;
   const Costs& k = cx_.costs;
   const Skb& skb = p.skb;
   int64_t rx_cost = cx_.draw(k.driver_rx_ns);
   rx_cost += cx_.draw(k.skb_alloc_ns);
   Event& rx = p.stage(Fn::Rtl8139Rx, rx_cost + std::llround(k.driver_copy_ns_per_byte * skb.frame_bytes));
-  rx.ring = ring.fill();
+  rx.ring = hw_.queue(q).fill();
   if (skb.alloc_fails) {
     ++cx_.c.nic.rx_dropped;
     p.drop(Fn::Rtl8139Rx, DropReason::SkbAllocFail);
