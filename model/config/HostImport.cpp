@@ -16,7 +16,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <ranges>
 #include <set>
 #include <sstream>
 
@@ -650,10 +649,13 @@ private:
   // A JSON pointer as the scenario reference writes the key: "/sysctl/net.core.x" -> sysctl."net.core.x".
   static std::string schema_path(const std::string& ptr) {
     std::string path;
-    for (const auto& seg : ptr.substr(std::min<size_t>(1, ptr.size())) | std::views::split('/')) {
-      std::string part(seg.begin(), seg.end());
+    size_t at = ptr.empty() ? 0 : 1; // after the leading '/'
+    while (at <= ptr.size() && !ptr.empty()) {
+      const size_t end = std::min(ptr.find('/', at), ptr.size());
+      std::string part = ptr.substr(at, end - at);
       if (part.find('.') != std::string::npos) part = "\"" + part + "\"";
       path += (path.empty() ? "" : ".") + part;
+      at = end + 1;
     }
     return path;
   }
