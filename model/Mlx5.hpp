@@ -7,27 +7,17 @@
 // queue's interrupt can fire again.
 #pragma once
 
-#include "Context.hpp"
 #include "NicDriver.hpp"
-#include "NicHardware.hpp"
 
 namespace rxpath::model {
 
-class Dev;
-
 class Mlx5 final : public NicDriver {
 public:
-  Mlx5(Context& cx, NicHardware& hw, Dev& dev) : cx_(cx), hw_(hw), dev_(dev) {}
+  using NicDriver::NicDriver;
 
   bool interrupt(int cpu, int q, int64_t t0, int64_t t1) override;
   bool rx(int cpu, int q, trace::Ctx ctx, int64_t now, Path& p) override;
-  void napi_complete(int cpu, int q, trace::Ctx ctx, int64_t now) override;
   trace::Fn poll_fn() const override { return trace::Fn::Mlx5eNapiPoll; }
-
-private:
-  Context& cx_;
-  NicHardware& hw_;
-  Dev& dev_;
 };
 
 // truesize of the skb mlx5 builds around a received frame of `frame_bytes` (Ethernet header to the

@@ -1,17 +1,12 @@
 // drivers/net/ethernet/realtek/8139too.c (3.19).
 #include "Rtl8139.hpp"
 
-#include "Dev.hpp"
-
 #include <cmath>
 
 namespace rxpath::model {
 
 using trace::Ctx;
-using trace::DropReason;
-using trace::Event;
 using trace::Fn;
-using trace::Kind;
 
 // rtl8139_interrupt: if napi_schedule_prep succeeds, mask RX interrupts
 // (RTL_W16_F(IntrMask, rtl8139_norx_intr_mask)) and __napi_schedule.
@@ -20,13 +15,9 @@ bool Rtl8139::receives_in_handler() const {
 }
 
 bool Rtl8139::interrupt(int cpu, int q, int64_t t0, int64_t t1) {
-  Event s = make_event(Kind::Span, Fn::Rtl8139Interrupt, cpu, Ctx::Hardirq, t0);
-  s.end = t1;
-  s.ring = hw_.queue(q).fill();
-  cx_.emit(s);
+  handler_span(Fn::Rtl8139Interrupt, cpu, q, t0, t1);
   if (receives_in_handler()) return false;
-  dev_.napi_schedule(cpu, nic_napi(q));
-  cx_.emit(make_event(Kind::Instant, Fn::NapiSchedule, cpu, Ctx::Hardirq, t1));
+  schedule_napi(cpu, q, t1);
   return true;
 }
 
@@ -34,24 +25,11 @@ bool Rtl8139::interrupt(int cpu, int q, int64_t t0, int64_t t1) {
 bool Rtl8139::rx(int cpu, int q, Ctx ctx, int64_t now, Path& p) {
   if (!hw_.take(q, cpu, ctx, now, p)) return false;
   const Costs& k = cx_.costs;
-  const Skb& skb = p.skb;
-  int64_t rx_cost = cx_.draw(k.driver_rx_ns);
-  rx_cost += cx_.draw(k.skb_alloc_ns);
-  Event& rx = p.stage(Fn::Rtl8139Rx, rx_cost + std::llround(k.driver_copy_ns_per_byte * skb.frame_bytes));
-  rx.ring = hw_.queue(q).fill();
-  if (skb.alloc_fails) {
-    ++cx_.c.nic.rx_dropped;
-    p.drop(Fn::Rtl8139Rx, DropReason::SkbAllocFail);
-    return true;
-  }
-  ++cx_.c.nic.rx_packets;
-  dev_.receive_skb(p, Fn::NetifReceiveSkb);
+  int64_t cost = cx_.draw(k.driver_rx_ns);
+  cost += cx_.draw(k.skb_alloc_ns);
+  receive(p, q, Fn::Rtl8139Rx, cost + std::llround(k.driver_copy_ns_per_byte * p.skb.frame_bytes),
+          Fn::NetifReceiveSkb);
   return true;
-}
-
-void Rtl8139::napi_complete(int cpu, int q, Ctx ctx, int64_t now) {
-  cx_.emit(make_event(Kind::Instant, Fn::NapiCompleteDone, cpu, ctx, now));
-  hw_.enable_irq(q, now);
 }
 
 } // namespace rxpath::model

@@ -2,17 +2,13 @@
 // completion, over the NIC's one RX queue.
 #pragma once
 
-#include "Context.hpp"
 #include "NicDriver.hpp"
-#include "NicHardware.hpp"
 
 namespace rxpath::model {
 
-class Dev;
-
 class Rtl8139 final : public NicDriver {
 public:
-  Rtl8139(Context& cx, NicHardware& hw, Dev& dev) : cx_(cx), hw_(hw), dev_(dev) {}
+  using NicDriver::NicDriver;
 
   // With NAPI the handler schedules the poll; the interrupt-driven driver (pre-NAPI 8139too's
   // rtl8139_rx_interrupt) takes every frame in the ring up to the socket inside the handler, then
@@ -22,14 +18,7 @@ public:
   bool interrupt(int cpu, int q, int64_t t0, int64_t t1) override;
   // rtl8139_rx: takes the next frame from the ring and builds its path up the stack.
   bool rx(int cpu, int q, trace::Ctx ctx, int64_t now, Path& p) override;
-  // rtl8139_poll used less than its weight: __napi_complete, and the RX interrupt re-enabled.
-  void napi_complete(int cpu, int q, trace::Ctx ctx, int64_t now) override;
   trace::Fn poll_fn() const override { return trace::Fn::Rtl8139Poll; }
-
-private:
-  Context& cx_;
-  NicHardware& hw_;
-  Dev& dev_;
 };
 
 } // namespace rxpath::model

@@ -626,10 +626,10 @@ private:
         break;
       } catch (const ScenarioError& e) {
         // The key at fault, without an array index: "nic.rss.indirection[3]" -> /nic/rss/indirection.
-        std::string ptr;
-        for (const auto& d : scenario_reference())
-          if (e.path().rfind(d.path, 0) == 0 && d.path.size() > schema_path(ptr).size())
-            ptr = pointer_of(d.path);
+        std::string key;
+        for (const auto& k : known)
+          if (e.path().rfind(k, 0) == 0 && k.size() > key.size()) key = k;
+        const std::string ptr = key.empty() ? "" : pointer_of(key);
         if (ptr.empty() || !r_.fragment.contains(json::json_pointer(ptr))) break; // not the fragment's
         std::string why = e.what();
         why = why.substr(why.find(": ") + 2);
